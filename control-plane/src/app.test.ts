@@ -1,0 +1,72 @@
+// The HTTP surface: health, CORS, GET queries, malformed requests, and unknown errors hidden behind INTERNAL_SERVER_ERROR.
+import { describe, expect, it } from 'vitest';
+import { useApiSuite } from './test-support/suite.ts';
+import { adminToken } from './test-support/test-app.ts';
+
+const t = useApiSuite();
+
+describe('HTTP server', () => {
+  it('answers /healthz when the database answers', async () => {
+    const res = await fetch(`${t.app.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${t.app.url}/nope`)).status).toBe(404);
+  });
+
+  it('allows configured origins only', async () => {
+    const preflight = await fetch(`${t.app.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://ui.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://ui.example');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+    const other = await fetch(`${t.app.url}/healthz`, { headers: { origin: 'http://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('serves queries over GET', async () => {
+    const res = await fetch(`${t.app.url}/graphql?query=${encodeURIComponent('{ organizations { id } }')}`, {
+      headers: { authorization: `Bearer ${adminToken}`, 'apollo-require-preflight': 'true' },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { organizations: [] } });
+  });
+
+  it('rejects malformed requests with request error codes', async () => {
+    const badJson = await fetch(`${t.app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(badJson.status).toBe(400);
+    const unknownField = await t.app.gql('{ nope }');
+    expect(unknownField.errors?.[0].extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    const badVariable = await t.app.gql('query($id: ID!) { organization(id: $id) { id } }', {});
+    expect(badVariable.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const badDate = await t.app.gql('query($f: DateTime) { usageByOrg(from: $f) { orgId } }', { f: 'yesterday' });
+    expect(badDate.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('turns an unexpected failure into a generic INTERNAL_SERVER_ERROR and logs the real one', async () => {
+    await t.db.query('alter table models rename to models_moved');
+    try {
+      const r = await t.app.gql('{ models { id } }');
+      expect(r.errors).toEqual([
+        {
+          message: 'Internal server error',
+          locations: [{ line: 1, column: 3 }],
+          path: ['models'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        },
+      ]);
+      expect(JSON.stringify(r)).not.toMatch(/models_moved|relation|stack|at /);
+      const logged = t.app.errorLogs();
+      expect(logged).toHaveLength(1);
+      expect(JSON.stringify(logged[0])).toContain('does not exist');
+      t.expectErrorLogs(1);
+    } finally {
+      await t.db.query('alter table models_moved rename to models');
+    }
+  });
+});

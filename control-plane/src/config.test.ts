@@ -1,0 +1,47 @@
+// Environment validation: defaults, parsing, and every problem reported at once.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const masterKey = Buffer.alloc(32, 7).toString('base64');
+
+describe('loadConfig', () => {
+  it('applies defaults', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u@h/db', MASTER_KEY: masterKey, DATA_PLANE_TOKEN: 'dp' });
+    expect(c).toMatchObject({ host: '127.0.0.1', port: 4000, introspection: true, logLevel: 'info', corsOrigins: [] });
+    expect(c.masterKey).toHaveLength(32);
+    expect(c.adminToken).toBeUndefined();
+    expect(c.seedAdmin).toBeUndefined();
+  });
+
+  it('parses optional settings', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'postgresql://u@h/db',
+      MASTER_KEY: masterKey,
+      DATA_PLANE_TOKEN: 'dp',
+      CP_PORT: '0',
+      CORS_ORIGINS: 'http://a.example/, http://b.example',
+      GRAPHQL_INTROSPECTION: 'false',
+      SEED_ADMIN_EMAIL: 'a@b.co',
+      SEED_ADMIN_PASSWORD: 'long enough',
+    });
+    expect(c.port).toBe(0);
+    expect(c.corsOrigins).toEqual(['http://a.example', 'http://b.example']);
+    expect(c.introspection).toBe(false);
+    expect(c.seedAdmin).toEqual({ email: 'a@b.co', password: 'long enough' });
+  });
+
+  it('reports every problem at once, without echoing secret values', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ MASTER_KEY: 'c2hvcnQ=', CP_PORT: 'x', SEED_ADMIN_EMAIL: 'a@b.co', ADMIN_TOKEN: '' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const fields = error!.problems.map((p) => p.split(':')[0]);
+    expect(fields).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'MASTER_KEY', 'DATA_PLANE_TOKEN', 'CP_PORT', 'SEED_ADMIN_PASSWORD']),
+    );
+    expect(error!.message).not.toContain('c2hvcnQ=');
+  });
+});

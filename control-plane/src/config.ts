@@ -1,0 +1,92 @@
+// The control plane's whole configuration, read from the environment once and validated with every problem reported together.
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string({ error: 'is required' })
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL'),
+  CP_HOST: z.string().min(1).default('127.0.0.1'),
+  CP_PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  MASTER_KEY: z
+    .string({ error: 'is required' })
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+      message: 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
+    }),
+  // No minimum length is enforced (test rigs use short tokens); main.ts warns about short ones.
+  DATA_PLANE_TOKEN: z.string({ error: 'is required' }),
+  ADMIN_TOKEN: z.string().optional(),
+  SEED_ADMIN_EMAIL: z.email('must be an email address').optional(),
+  SEED_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  CORS_ORIGINS: z.string().optional(),
+  GRAPHQL_INTROSPECTION: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Rules across variables, checked on the raw values so they are reported even when other variables are invalid. */
+function crossProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (Boolean(env.SEED_ADMIN_EMAIL) !== Boolean(env.SEED_ADMIN_PASSWORD)) {
+    const missing = env.SEED_ADMIN_EMAIL ? 'SEED_ADMIN_PASSWORD' : 'SEED_ADMIN_EMAIL';
+    problems.push(`${missing}: SEED_ADMIN_EMAIL and SEED_ADMIN_PASSWORD must be set together`);
+  }
+  if (env.ADMIN_TOKEN && env.ADMIN_TOKEN === env.DATA_PLANE_TOKEN) {
+    problems.push('ADMIN_TOKEN: must differ from DATA_PLANE_TOKEN');
+  }
+  return problems;
+}
+
+export interface Config {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  masterKey: Buffer;
+  dataPlaneToken: string;
+  adminToken: string | undefined;
+  seedAdmin: { email: string; password: string } | undefined;
+  /** Allowed browser origins; `['*']` allows any. Empty = no CORS headers. */
+  corsOrigins: string[];
+  introspection: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment; throws a ConfigError listing every problem (never the values: some are secrets). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset", as shells and compose files often export blank variables.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`)),
+    ...crossProblems(present),
+  ];
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    host: e.CP_HOST,
+    port: e.CP_PORT,
+    masterKey: Buffer.from(e.MASTER_KEY, 'base64'),
+    dataPlaneToken: e.DATA_PLANE_TOKEN,
+    adminToken: e.ADMIN_TOKEN,
+    seedAdmin:
+      e.SEED_ADMIN_EMAIL && e.SEED_ADMIN_PASSWORD
+        ? { email: e.SEED_ADMIN_EMAIL, password: e.SEED_ADMIN_PASSWORD }
+        : undefined,
+    corsOrigins: (e.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    introspection: e.GRAPHQL_INTROSPECTION,
+    logLevel: e.LOG_LEVEL,
+  };
+}

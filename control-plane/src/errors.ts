@@ -1,0 +1,63 @@
+// Typed application errors and the one place that turns any thrown value into what a client may see.
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+
+export type AppErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+
+/** An expected failure: its message and code are safe to show to the caller. */
+export class AppError extends GraphQLError {
+  readonly code: AppErrorCode;
+  /** Input path the caller should fix, e.g. `input.baseUrl`. */
+  readonly field: string | undefined;
+
+  constructor(code: AppErrorCode, message: string, field?: string) {
+    super(message, { extensions: field ? { code, field } : { code } });
+    this.name = 'AppError';
+    this.code = code;
+    this.field = field;
+  }
+}
+
+export const unauthenticated = (message = 'Authentication required') => new AppError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'Not allowed for this token') => new AppError('FORBIDDEN', message);
+export const badInput = (field: string, message: string) => new AppError('BAD_USER_INPUT', message, field);
+export const notFound = (field: string | undefined, message: string) => new AppError('NOT_FOUND', message, field);
+export const conflict = (field: string | undefined, message: string) => new AppError('CONFLICT', message, field);
+
+/** Codes GraphQL itself produces for malformed requests; their messages describe the request, not the server. */
+const requestErrorCodes = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+const internalMessage = 'Internal server error';
+
+/**
+ * Builds the error formatter shared by HTTP (Apollo `formatError`) and WebSocket (graphql-ws) results.
+ * AppErrors pass through; request errors keep their message; anything else is logged and replaced by a
+ * generic INTERNAL_SERVER_ERROR, so no stack trace, SQL or secret ever reaches a client.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (original instanceof AppError) {
+      return { ...base, message: original.message, extensions: { ...original.extensions } };
+    }
+    const code = formatted.extensions?.code;
+    // Errors without a path come from parsing, validation or variable coercion: they describe the request.
+    // (Apollo's "Context creation failed" has no path either, but is coded INTERNAL_SERVER_ERROR.)
+    if (formatted.path === undefined && original instanceof GraphQLError) {
+      if (typeof code === 'string' && requestErrorCodes.has(code)) return { ...base, extensions: { code } };
+      if (code === undefined) return { ...base, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+    }
+    logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving a request');
+    return { ...base, message: internalMessage, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

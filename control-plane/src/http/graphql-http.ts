@@ -1,0 +1,54 @@
+// Bridges node:http requests to Apollo Server's executeHTTPGraphQLRequest (no framework in between).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ApolloServer, HeaderMap } from '@apollo/server';
+import type { Context } from '../context.ts';
+import { BodyTooLargeError, readBody } from './body.ts';
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+export async function handleGraphQL(
+  req: IncomingMessage,
+  res: ServerResponse,
+  apollo: ApolloServer<Context>,
+  context: () => Promise<Context>,
+): Promise<void> {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  let body: unknown;
+  if (req.method === 'POST') {
+    let text: string;
+    try {
+      text = await readBody(req);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return sendError(res, 413, 'BAD_REQUEST', err.message);
+      throw err;
+    }
+    if ((headers.get('content-type') ?? '').includes('application/json')) {
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        return sendError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
+      }
+    } else {
+      body = text;
+    }
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const result = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    context,
+  });
+  for (const [key, value] of result.headers) res.setHeader(key, value);
+  res.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') {
+    res.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}

@@ -1,0 +1,70 @@
+// Data-plane node status: heartbeats upserted by node id, listed with liveness and version lag.
+import { nodeStatusReport } from '@gw/schema';
+import type { Em } from '../../db/orm.ts';
+import { badInput } from '../../errors.ts';
+import { DataPlaneNode } from './node.type.ts';
+
+/** Data planes report every 10 s; three missed reports mean the node is gone. */
+export const connectedWindowMs = 30_000;
+
+interface NodeRow {
+  node_id: string;
+  applied_version: string | null;
+  applied_hash: string | null;
+  source: string | null;
+  version: string | null;
+  started_at: string | null;
+  last_seen_at: string;
+  current_version: string;
+}
+
+export class NodeService {
+  readonly #em: Em;
+
+  constructor(em: Em) {
+    this.#em = em;
+  }
+
+  async report(input: unknown): Promise<void> {
+    const parsed = nodeStatusReport.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = ['input', ...issue.path.map(String)].join('.');
+      throw badInput(path, `Invalid node status at ${path}: ${issue.message}`);
+    }
+    const r = parsed.data;
+    await this.#em.execute(
+      `insert into data_plane_nodes (node_id, applied_version, applied_hash, source, version, started_at, last_seen_at)
+       values (?, ?, ?, ?, ?, ?, now())
+       on conflict (node_id) do update set
+         applied_version = excluded.applied_version, applied_hash = excluded.applied_hash,
+         source = excluded.source, version = excluded.version,
+         started_at = excluded.started_at, last_seen_at = excluded.last_seen_at`,
+      [r.nodeId, r.appliedVersion, r.appliedHash, r.source, r.version, r.startedAt],
+    );
+  }
+
+  async list(now = new Date()): Promise<DataPlaneNode[]> {
+    const rows = await this.#em.execute<NodeRow[]>(
+      // Raw queries return timestamps as PostgreSQL text; to_json gives ISO-8601, which Date parses everywhere.
+      `select n.node_id, n.applied_version, n.applied_hash, n.source, n.version,
+              to_json(n.started_at) #>> '{}' as started_at, to_json(n.last_seen_at) #>> '{}' as last_seen_at,
+              s.version as current_version
+         from data_plane_nodes n cross join config_state s
+        order by n.node_id`,
+    );
+    return rows.map((r) =>
+      Object.assign(new DataPlaneNode(), {
+        nodeId: r.node_id,
+        appliedVersion: r.applied_version === null ? null : Number(r.applied_version),
+        appliedHash: r.applied_hash,
+        source: r.source,
+        version: r.version,
+        startedAt: r.started_at === null ? null : new Date(r.started_at),
+        lastSeenAt: new Date(r.last_seen_at),
+        connected: now.getTime() - new Date(r.last_seen_at).getTime() <= connectedWindowMs,
+        lagVersions: r.applied_version === null ? null : Number(r.current_version) - Number(r.applied_version),
+      }),
+    );
+  }
+}

@@ -1,0 +1,56 @@
+// Node status reports are upserted per node and listed with liveness and version lag.
+import { describe, expect, it } from 'vitest';
+import { createOrg } from '../../test-support/fixtures.ts';
+import { useApiSuite } from '../../test-support/suite.ts';
+import { dataPlaneToken } from '../../test-support/test-app.ts';
+
+const t = useApiSuite();
+
+const report = 'mutation($i: JSON!) { reportNodeStatus(input: $i) }';
+const list =
+  '{ dataPlaneNodes { nodeId appliedVersion appliedHash source version startedAt lastSeenAt connected lagVersions } }';
+
+describe('data-plane nodes', () => {
+  it('upserts reports and shows connected nodes with their lag', async () => {
+    const startedAt = '2030-01-01T00:00:00.000Z';
+    const status = {
+      nodeId: 'dp-1',
+      appliedVersion: 0,
+      appliedHash: 'a'.repeat(64),
+      source: 'control-plane',
+      startedAt,
+      version: '0.1.0',
+    };
+    expect((await t.app.gql(report, { i: status }, dataPlaneToken)).data).toEqual({ reportNodeStatus: true });
+    await createOrg(t.app, 'Lag Maker');
+    await createOrg(t.app, 'Lag Maker 2');
+    const r = await t.app.gql<{ dataPlaneNodes: Record<string, unknown>[] }>(list);
+    expect(r.data?.dataPlaneNodes).toEqual([
+      {
+        nodeId: 'dp-1',
+        appliedVersion: 0,
+        appliedHash: 'a'.repeat(64),
+        source: 'control-plane',
+        version: '0.1.0',
+        startedAt,
+        lastSeenAt: expect.any(String),
+        connected: true,
+        lagVersions: 2,
+      },
+    ]);
+    await t.app.gql(report, { i: { ...status, appliedVersion: 2, source: 'disk' } }, dataPlaneToken);
+    await t.db.query(`update data_plane_nodes set last_seen_at = now() - interval '31 seconds'`);
+    const later = await t.app.gql<{ dataPlaneNodes: Record<string, unknown>[] }>(list);
+    expect(later.data?.dataPlaneNodes[0]).toMatchObject({
+      appliedVersion: 2,
+      source: 'disk',
+      connected: false,
+      lagVersions: 0,
+    });
+  });
+
+  it('rejects a malformed report with the issue path', async () => {
+    const r = await t.app.gql(report, { i: { nodeId: '', appliedVersion: null } }, dataPlaneToken);
+    expect(r.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.nodeId' });
+  });
+});

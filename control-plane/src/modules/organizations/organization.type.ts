@@ -1,0 +1,33 @@
+// GraphQL shape of an organization (separate from the ORM entity so storage details never leak).
+import { Field, ID, ObjectType } from 'type-graphql';
+import { EntityStatus } from '../../graphql/enums.ts';
+import { DateTimeScalar } from '../../graphql/scalars.ts';
+import type { OrganizationRecord } from './organization.entity.ts';
+
+@ObjectType('Organization')
+export class Organization {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  slug!: string;
+
+  @Field(() => EntityStatus)
+  status!: EntityStatus;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+
+  static from(r: OrganizationRecord): Organization {
+    return Object.assign(new Organization(), {
+      id: r.id,
+      name: r.name,
+      slug: r.slug,
+      status: r.status as EntityStatus,
+      createdAt: r.createdAt,
+    });
+  }
+}

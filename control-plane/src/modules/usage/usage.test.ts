@@ -1,0 +1,121 @@
+// Usage ingestion is idempotent and all-or-nothing; aggregates per org respect the [from, to) window.
+import { randomUUID } from 'node:crypto';
+import type { UsageRecord } from '@gw/schema';
+import { describe, expect, it } from 'vitest';
+import { createKey, createOrg } from '../../test-support/fixtures.ts';
+import { useApiSuite } from '../../test-support/suite.ts';
+import { dataPlaneToken } from '../../test-support/test-app.ts';
+
+const t = useApiSuite();
+
+const ingest = 'mutation($b: JSON!) { ingestUsage(batch: $b) { accepted duplicates } }';
+
+function record(orgId: string, keyId: string, patch: Partial<UsageRecord> = {}): UsageRecord {
+  return {
+    requestId: `req_${randomUUID()}`,
+    ts: '2030-01-01T10:00:00.000Z',
+    nodeId: 'dp-1',
+    orgId,
+    teamId: null,
+    userId: null,
+    keyId,
+    model: 'gpt-4o-mini',
+    provider: 'openai',
+    upstreamModel: 'gpt-4o-mini',
+    inputTokens: 100,
+    outputTokens: 20,
+    cachedInputTokens: 0,
+    costUsd: 0.000027,
+    latencyMs: 120.5,
+    overheadMs: 1.25,
+    status: 200,
+    errorCode: null,
+    stream: false,
+    ...patch,
+  };
+}
+
+describe('ingestUsage', () => {
+  it('stores each requestId once: the same batch twice is accepted, then all duplicates', async () => {
+    const orgId = await createOrg(t.app, 'Usage Org');
+    const key = await createKey(t.app, { orgId });
+    const batch = {
+      records: [
+        record(orgId, key.id, { ts: '2030-01-01T10:00:00.000Z' }),
+        record(orgId, key.id, { ts: '2030-01-01T11:00:00.000Z', status: 502, errorCode: 'provider_error', costUsd: 0 }),
+        record(orgId, key.id, {
+          ts: '2030-01-02T09:00:00.000Z',
+          inputTokens: 1000,
+          outputTokens: 500,
+          costUsd: 0.00045,
+        }),
+      ],
+    };
+    const first = await t.app.gql(ingest, { b: batch }, dataPlaneToken);
+    expect(first.data).toEqual({ ingestUsage: { accepted: 3, duplicates: 0 } });
+    const second = await t.app.gql(ingest, { b: batch }, dataPlaneToken);
+    expect(second.data).toEqual({ ingestUsage: { accepted: 0, duplicates: 3 } });
+    const rows = await t.db.query('select request_id, cost_usd, status, error_code from usage_records order by ts');
+    expect(rows.map((r) => r.request_id)).toEqual(batch.records.map((r) => r.requestId));
+    expect(rows[1]).toMatchObject({ status: 502, error_code: 'provider_error' });
+
+    const [k] = await t.db.query('select last_used_at from virtual_keys where id = $1', [key.id]);
+    expect(new Date(k.last_used_at).toISOString()).toBe('2030-01-02T09:00:00.000Z');
+
+    const usage = `query($id: ID!, $from: DateTime, $to: DateTime) { organization(id: $id) {
+      usage(from: $from, to: $to) { requests errors inputTokens outputTokens costUsd } } }`;
+    const all = await t.app.gql<{ organization: { usage: unknown } }>(usage, { id: orgId });
+    expect(all.data?.organization.usage).toEqual({
+      requests: 3,
+      errors: 1,
+      inputTokens: 1200,
+      outputTokens: 540,
+      costUsd: 0.000477,
+    });
+    const day1 = await t.app.gql<{ organization: { usage: unknown } }>(usage, {
+      id: orgId,
+      from: '2030-01-01T00:00:00Z',
+      to: '2030-01-02T09:00:00Z',
+    });
+    expect(day1.data?.organization.usage).toMatchObject({ requests: 2, errors: 1, inputTokens: 200 });
+
+    const byOrg = await t.app.gql<{ usageByOrg: { orgId: string; orgName: string; totals: { requests: number } }[] }>(
+      '{ usageByOrg { orgId orgName totals { requests costUsd } } }',
+    );
+    expect(byOrg.data?.usageByOrg).toContainEqual({
+      orgId,
+      orgName: 'Usage Org',
+      totals: { requests: 3, costUsd: 0.000477 },
+    });
+  });
+
+  it('counts repeats inside one batch as duplicates', async () => {
+    const orgId = await createOrg(t.app, 'Repeat Org');
+    const r = record(orgId, randomUUID());
+    const res = await t.app.gql(ingest, { b: { records: [r, r, record(orgId, randomUUID())] } }, dataPlaneToken);
+    expect(res.data).toEqual({ ingestUsage: { accepted: 2, duplicates: 1 } });
+  });
+
+  it('rejects an invalid batch with the issue path and writes nothing', async () => {
+    const orgId = await createOrg(t.app, 'Bad Batch Org');
+    const [{ count: before }] = await t.db.query('select count(*)::int as count from usage_records');
+    const good = record(orgId, randomUUID());
+    const bad = { ...record(orgId, randomUUID()), inputTokens: -1 };
+    const res = await t.app.gql(ingest, { b: { records: [good, bad] } }, dataPlaneToken);
+    expect(res.data).toBeNull();
+    expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'batch.records.1.inputTokens' });
+    const empty = await t.app.gql(ingest, { b: { records: [] } }, dataPlaneToken);
+    expect(empty.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'batch.records' });
+    const extra = await t.app.gql(ingest, { b: { records: [{ ...good, surprise: 1 }] } }, dataPlaneToken);
+    expect(extra.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const [{ count: after }] = await t.db.query('select count(*)::int as count from usage_records');
+    expect(after).toBe(before);
+  });
+
+  it('takes a full batch of 5000 records in one call', async () => {
+    const orgId = await createOrg(t.app, 'Big Batch Org');
+    const records = Array.from({ length: 5000 }, () => record(orgId, randomUUID()));
+    const res = await t.app.gql(ingest, { b: { records } }, dataPlaneToken);
+    expect(res.data).toEqual({ ingestUsage: { accepted: 5000, duplicates: 0 } });
+  });
+});

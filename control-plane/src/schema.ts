@@ -1,0 +1,54 @@
+// Builds the executable GraphQL schema from the type-graphql resolvers (no database needed, so emit-schema can use it).
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
+import { authChecker } from './auth-checker.ts';
+import { DateTimeScalar } from './graphql/scalars.ts';
+import { AdminAuthResolver } from './modules/admin-auth/admin-auth.resolver.ts';
+import { ModelResolver } from './modules/models/model.resolver.ts';
+import { NodeResolver } from './modules/nodes/node.resolver.ts';
+import { OrganizationResolver } from './modules/organizations/organization.resolver.ts';
+import { ProviderCredentialResolver } from './modules/provider-credentials/provider-credential.resolver.ts';
+import { TeamResolver } from './modules/teams/team.resolver.ts';
+import { UsageResolver } from './modules/usage/usage.resolver.ts';
+import { UserResolver } from './modules/users/user.resolver.ts';
+import { VirtualKeyResolver } from './modules/virtual-keys/virtual-key.resolver.ts';
+import { ConfigSyncResolver } from './sync/config-sync.resolver.ts';
+
+/**
+ * type-graphql insists on a PubSub once any subscription exists, even when every subscription brings its own
+ * `subscribe` function (ours do: the publisher owns fan-out). This one fails loudly if anything ever uses it.
+ */
+const noPubSub: PubSub = {
+  publish() {
+    throw new Error('type-graphql PubSub is not used: subscriptions provide their own subscribe()');
+  },
+  subscribe() {
+    throw new Error('type-graphql PubSub is not used: subscriptions provide their own subscribe()');
+  },
+};
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** Built once per process: type-graphql metadata is global, and every app instance can share the schema. */
+export function gatewaySchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: [
+      AdminAuthResolver,
+      OrganizationResolver,
+      TeamResolver,
+      UserResolver,
+      VirtualKeyResolver,
+      ProviderCredentialResolver,
+      ModelResolver,
+      UsageResolver,
+      NodeResolver,
+      ConfigSyncResolver,
+    ],
+    authChecker,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    validate: false,
+    pubSub: noPubSub,
+  });
+  return built;
+}

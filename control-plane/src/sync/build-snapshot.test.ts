@@ -1,0 +1,115 @@
+// buildSnapshot is pure: same rows give the same snapshot; revoked keys and anything under deleted entities drop out.
+import { snapshotHash, snapshotProblems, snapshotSchema } from '@gw/schema';
+import { describe, expect, it } from 'vitest';
+import type { SealedSecret } from '../crypto/secret-box.ts';
+import { buildSnapshot } from './build-snapshot.ts';
+import type { SnapshotRows } from './snapshot-rows.ts';
+
+const ids = {
+  org: '00000000-0000-4000-8000-000000000001',
+  gone: '00000000-0000-4000-8000-000000000002',
+  team: '00000000-0000-4000-8000-000000000003',
+  user: '00000000-0000-4000-8000-000000000004',
+  key: '00000000-0000-4000-8000-000000000005',
+  revoked: '00000000-0000-4000-8000-000000000006',
+  goneKey: '00000000-0000-4000-8000-000000000007',
+  cred: '00000000-0000-4000-8000-000000000008',
+  model: '00000000-0000-4000-8000-000000000009',
+};
+
+function rows(): Omit<SnapshotRows, 'version'> {
+  const key = (id: string, extra: Partial<SnapshotRows['keys'][number]> = {}) => ({
+    id,
+    org_id: ids.org,
+    team_id: ids.team,
+    user_id: ids.user,
+    prefix: 'sk-gw-abcdef',
+    key_hash: id.replace(/-/g, '').padEnd(64, 'a'),
+    allowed_models: null,
+    expires_at: '2030-01-01T00:00:00+00:00',
+    revoked: false,
+    ...extra,
+  });
+  return {
+    orgs: [
+      { id: ids.org, name: 'Acme', status: 'suspended', deleted_at: null },
+      { id: ids.gone, name: 'Gone', status: 'active', deleted_at: new Date() },
+    ],
+    teams: [{ id: ids.team, org_id: ids.org, name: 'Core', status: 'active', deleted_at: null }],
+    users: [
+      { id: ids.user, org_id: ids.org, email: 'a@b.co', status: 'active', deleted_at: null, team_ids: [ids.team] },
+    ],
+    keys: [
+      key(ids.key, { allowed_models: ['gpt-4o'] }),
+      key(ids.revoked, { revoked: true }),
+      key(ids.goneKey, { org_id: ids.gone, team_id: null, user_id: null }),
+    ],
+    credentials: [
+      {
+        id: ids.cred,
+        provider: 'openai',
+        base_url: 'http://127.0.0.1:9/v1',
+        secret_ciphertext: Buffer.from('sealed'),
+        secret_iv: Buffer.alloc(12),
+        secret_tag: Buffer.alloc(16),
+      },
+    ],
+    models: [
+      {
+        id: ids.model,
+        name: 'gpt-4o',
+        credential_id: ids.cred,
+        upstream_model: 'gpt-4o-2024',
+        input_price_per_mtok: '2.5000000000',
+        output_price_per_mtok: '10.0000000000',
+        cached_input_price_per_mtok: '1.25',
+      },
+    ],
+  };
+}
+
+const open = (s: SealedSecret) => `plain:${s.ciphertext.toString('utf8')}`;
+
+describe('buildSnapshot', () => {
+  it('maps rows to a valid, consistent contract snapshot', () => {
+    const s = buildSnapshot(rows(), open);
+    expect(snapshotSchema.safeParse(s).success).toBe(true);
+    expect(snapshotProblems(s)).toEqual([]);
+    expect(s.orgs[ids.org]).toEqual({ id: ids.org, name: 'Acme', status: 'suspended' });
+    expect(s.users[ids.user].teamIds).toEqual([ids.team]);
+    expect(s.credentials[ids.cred].apiKey).toBe('plain:sealed');
+    expect(s.models[ids.model]).toEqual({
+      id: ids.model,
+      name: 'gpt-4o',
+      deployments: [{ credentialId: ids.cred, upstreamModel: 'gpt-4o-2024', weight: 1 }],
+      prices: { inputPerMTok: 2.5, outputPerMTok: 10, cachedInputPerMTok: 1.25 },
+    });
+    expect(s.keys[ids.key]).toMatchObject({ allowedModels: ['gpt-4o'], expiresAt: '2030-01-01T00:00:00.000Z' });
+  });
+
+  it('leaves out revoked keys, deleted orgs and keys of deleted orgs; keeps suspended ones', () => {
+    const s = buildSnapshot(rows(), open);
+    expect(Object.keys(s.keys)).toEqual([ids.key]);
+    expect(Object.keys(s.orgs)).toEqual([ids.org]);
+  });
+
+  it('drops keys whose team or user is deleted', () => {
+    const r = rows();
+    r.teams[0].deleted_at = new Date();
+    const s = buildSnapshot(r, open);
+    expect(s.teams).toEqual({});
+    expect(s.keys).toEqual({});
+    expect(s.users[ids.user].teamIds).toEqual([]);
+    expect(snapshotProblems(s)).toEqual([]);
+  });
+
+  it('is pure: same input, same output, input untouched, row order irrelevant', () => {
+    const input = rows();
+    const before = JSON.stringify(input);
+    const a = buildSnapshot(input, open);
+    expect(JSON.stringify(input)).toBe(before);
+    const reversed = Object.fromEntries(Object.entries(rows()).map(([k, v]) => [k, [...v].reverse()])) as typeof input;
+    expect(snapshotHash(buildSnapshot(reversed, open))).toBe(snapshotHash(a));
+    expect(buildSnapshot(rows(), open)).toEqual(a);
+  });
+});

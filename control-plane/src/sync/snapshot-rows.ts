@@ -1,0 +1,70 @@
+// The raw rows a snapshot is built from, as read by load-snapshot.ts (one REPEATABLE READ transaction).
+export interface OrgRow {
+  id: string;
+  name: string;
+  status: 'active' | 'suspended';
+  /** Only its presence matters. */
+  deleted_at: unknown;
+}
+
+export interface TeamRow {
+  id: string;
+  org_id: string;
+  name: string;
+  status: 'active' | 'suspended';
+  /** Only its presence matters. */
+  deleted_at: unknown;
+}
+
+export interface UserRow {
+  id: string;
+  org_id: string;
+  email: string;
+  status: 'active' | 'suspended';
+  /** Only its presence matters. */
+  deleted_at: unknown;
+  /** Team ids ordered, from user_teams. */
+  team_ids: string[];
+}
+
+export interface KeyRow {
+  id: string;
+  org_id: string;
+  team_id: string | null;
+  user_id: string | null;
+  prefix: string;
+  key_hash: string;
+  allowed_models: string[] | null;
+  /** ISO-8601. */
+  expires_at: string | null;
+  revoked: boolean;
+}
+
+export interface CredentialRow {
+  id: string;
+  provider: string;
+  base_url: string;
+  secret_ciphertext: Buffer;
+  secret_iv: Buffer;
+  secret_tag: Buffer;
+}
+
+export interface ModelRow {
+  id: string;
+  name: string;
+  credential_id: string;
+  upstream_model: string;
+  input_price_per_mtok: string | number;
+  output_price_per_mtok: string | number;
+  cached_input_price_per_mtok: string | number;
+}
+
+export interface SnapshotRows {
+  version: number;
+  orgs: OrgRow[];
+  teams: TeamRow[];
+  users: UserRow[];
+  keys: KeyRow[];
+  credentials: CredentialRow[];
+  models: ModelRow[];
+}

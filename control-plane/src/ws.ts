@@ -1,0 +1,48 @@
+// graphql-ws on the HTTP server's /graphql path: the data planes' configSync channel.
+import type { Server } from 'node:http';
+import { closeCodes } from '@gw/schema';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { createContext, type Deps, resolveCaller } from './context.ts';
+
+type Formatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+function authorizationOf(params: Record<string, unknown> | undefined): string | null {
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === 'string' ? value : null;
+}
+
+export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Deps, format: Formatter) {
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const log = deps.logger.child({ component: 'ws' });
+  const disposable = useServer(
+    {
+      schema,
+      /** Unknown tokens are refused at the handshake; graphql-ws closes with 4403 when this returns false. */
+      onConnect: async (ctx) => {
+        const caller = await resolveCaller(authorizationOf(ctx.connectionParams), deps, deps.orm.em.fork());
+        if (caller.kind === 'anonymous') {
+          log.warn({ remote: ctx.extra.request.socket.remoteAddress }, 'websocket refused: bad or missing token');
+          return false;
+        }
+        return true;
+      },
+      context: (ctx) => createContext(authorizationOf(ctx.connectionParams), deps),
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors?.length) return;
+        return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) };
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)),
+    },
+    wss,
+  );
+  // Keep the contract's close code and graphql-ws's default in step; a mismatch would be a silent protocol change.
+  if (closeCodes.forbidden !== 4403) throw new Error('closeCodes.forbidden must be 4403 (graphql-ws Forbidden)');
+  return {
+    async close(): Promise<void> {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

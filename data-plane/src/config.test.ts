@@ -1,0 +1,62 @@
+// Configuration parsing: defaults, derived ws URL, and every problem reported at once.
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const r = loadConfig({ CONTROL_PLANE_URL: 'http://127.0.0.1:4000/', DATA_PLANE_TOKEN: 't', NODE_ID: 'dp-1' });
+    expect(r.ok && r.config).toEqual({
+      controlPlaneUrl: 'http://127.0.0.1:4000',
+      controlPlaneWsUrl: 'ws://127.0.0.1:4000/graphql',
+      dataPlaneToken: 't',
+      host: '127.0.0.1',
+      port: 8080,
+      nodeId: 'dp-1',
+      stateDir: '.gateway/data-plane/dp-1',
+      maxBodyBytes: 4_194_304,
+      upstreamTimeoutMs: 600_000,
+      upstreamConnectTimeoutMs: 10_000,
+      usageFlushMs: 1000,
+      usageBatchSize: 500,
+      metricsUserLabels: false,
+      metricsKeyLabels: false,
+      shutdownGraceMs: 30_000,
+      logLevel: 'info',
+    });
+  });
+
+  it('derives wss from https and reads every override', () => {
+    const r = loadConfig({
+      CONTROL_PLANE_URL: 'https://cp.example.com',
+      DATA_PLANE_TOKEN: 't',
+      DP_PORT: '0',
+      METRICS_USER_LABELS: 'true',
+      USAGE_BATCH_SIZE: '50',
+    });
+    expect(r.ok && r.config).toMatchObject({
+      controlPlaneWsUrl: 'wss://cp.example.com/graphql',
+      port: 0,
+      metricsUserLabels: true,
+      usageBatchSize: 50,
+    });
+    expect(r.ok && r.config.nodeId).toMatch(/-\d+$/);
+  });
+
+  it('reports all problems together', () => {
+    const r = loadConfig({
+      DP_PORT: 'abc',
+      MAX_BODY_BYTES: '-1',
+      METRICS_KEY_LABELS: 'maybe',
+      USAGE_BATCH_SIZE: '9000',
+    });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.problems).toEqual([
+      'CONTROL_PLANE_URL is required',
+      'DATA_PLANE_TOKEN is required',
+      'DP_PORT must be an integer between 0 and 65535 (got "abc")',
+      'MAX_BODY_BYTES must be an integer between 1 and 9007199254740991 (got "-1")',
+      'USAGE_BATCH_SIZE must be an integer between 1 and 5000 (got "9000")',
+      'METRICS_KEY_LABELS must be true or false (got "maybe")',
+    ]);
+  });
+});

@@ -1,0 +1,95 @@
+// The data plane's settings: the only place that reads process.env; every problem is reported at once.
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+export interface Config {
+  /** Control-plane HTTP base, e.g. http://127.0.0.1:4000 (no trailing slash). */
+  controlPlaneUrl: string;
+  /** graphql-ws endpoint derived from controlPlaneUrl (ws[s]://host/graphql). */
+  controlPlaneWsUrl: string;
+  dataPlaneToken: string;
+  host: string;
+  port: number;
+  nodeId: string;
+  stateDir: string;
+  maxBodyBytes: number;
+  upstreamTimeoutMs: number;
+  upstreamConnectTimeoutMs: number;
+  usageFlushMs: number;
+  usageBatchSize: number;
+  metricsUserLabels: boolean;
+  metricsKeyLabels: boolean;
+  shutdownGraceMs: number;
+  logLevel: string;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+const logLevels = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Parses the environment; pure so that tests can feed it any map. */
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const problems: string[] = [];
+
+  const str = (name: string, fallback?: string): string => {
+    const v = env[name]?.trim();
+    if (v) return v;
+    if (fallback === undefined) problems.push(`${name} is required`);
+    return fallback ?? '';
+  };
+  const int = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (!raw) return false;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    problems.push(`${name} must be true or false (got "${env[name]}")`);
+    return false;
+  };
+
+  const controlPlaneUrl = str('CONTROL_PLANE_URL').replace(/\/+$/, '');
+  let controlPlaneWsUrl = '';
+  if (controlPlaneUrl) {
+    try {
+      const u = new URL(controlPlaneUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+      controlPlaneWsUrl = `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}${u.pathname.replace(/\/+$/, '')}/graphql`;
+    } catch {
+      problems.push(`CONTROL_PLANE_URL must be an http(s) URL (got "${controlPlaneUrl}")`);
+    }
+  }
+  const dataPlaneToken = str('DATA_PLANE_TOKEN');
+  const nodeId = str('NODE_ID', `${hostname()}-${process.pid}`);
+  if (nodeId.length > 128) problems.push('NODE_ID must be at most 128 characters');
+  const logLevel = str('LOG_LEVEL', 'info');
+  if (!logLevels.has(logLevel)) problems.push(`LOG_LEVEL must be one of ${[...logLevels].join(', ')}`);
+
+  const config: Config = {
+    controlPlaneUrl,
+    controlPlaneWsUrl,
+    dataPlaneToken,
+    host: str('DP_HOST', '127.0.0.1'),
+    port: int('DP_PORT', 8080, 0, 65535),
+    nodeId,
+    stateDir: str('DP_STATE_DIR', join('.gateway', 'data-plane', nodeId)),
+    maxBodyBytes: int('MAX_BODY_BYTES', 4_194_304, 1),
+    upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 600_000, 1),
+    upstreamConnectTimeoutMs: int('UPSTREAM_CONNECT_TIMEOUT_MS', 10_000, 1),
+    usageFlushMs: int('USAGE_FLUSH_MS', 1000, 10),
+    usageBatchSize: int('USAGE_BATCH_SIZE', 500, 1, 5000),
+    metricsUserLabels: bool('METRICS_USER_LABELS'),
+    metricsKeyLabels: bool('METRICS_KEY_LABELS'),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 30_000, 0),
+    logLevel,
+  };
+  return problems.length ? { ok: false, problems } : { ok: true, config };
+}

@@ -1,0 +1,120 @@
+// Process entry: config, boot from the disk snapshot, serve, sync with the control plane, graceful stop.
+import { readFileSync } from 'node:fs';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { ControlPlaneClient } from './control-plane-client.ts';
+import { createLogger } from './logger.ts';
+import { GatewayMetrics } from './metrics.ts';
+import type { Lifecycle } from './routes/deps.ts';
+import { startServer } from './server.ts';
+import { NodeStatusReporter } from './snapshot/node-status.ts';
+import { bootFromDisk, SnapshotFile } from './snapshot/persist.ts';
+import { StoreHolder } from './snapshot/store.ts';
+import { ConfigSync } from './snapshot/sync.ts';
+import { Upstream } from './upstream/pools.ts';
+import { UsageBatcher } from './usage/batcher.ts';
+import { ingestUsage, isPermanentIngestError } from './usage/ingest.ts';
+import { UsageSpool } from './usage/spool.ts';
+
+/** How long shutdown spends sending the last usage batches before leaving them in the spool. */
+const usageFlushOnStopMs = 10_000;
+
+async function main(): Promise<void> {
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', msg: 'invalid configuration', problems: loaded.problems })}\n`,
+    );
+    process.exit(1);
+  }
+  const config = loaded.config;
+  const logger = createLogger(config.logLevel);
+  const startedAt = new Date();
+  const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
+
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception'));
+
+  const stores = new StoreHolder();
+  const file = new SnapshotFile(config.stateDir, config.dataPlaneToken);
+  await bootFromDisk(file, stores, logger);
+
+  const upstream = new Upstream({
+    timeoutMs: config.upstreamTimeoutMs,
+    connectTimeoutMs: config.upstreamConnectTimeoutMs,
+  });
+  stores.onSwap((store) => upstream.retainOnly([...store.credentials.values()].map((c) => c.baseUrl)));
+
+  const cp = new ControlPlaneClient({ url: config.controlPlaneUrl, token: config.dataPlaneToken });
+  const spool = await UsageSpool.open(config.stateDir, logger);
+  const usage = new UsageBatcher({
+    spool,
+    send: ingestUsage(cp),
+    isPermanent: isPermanentIngestError,
+    batchSize: config.usageBatchSize,
+    flushMs: config.usageFlushMs,
+    logger,
+  });
+  usage.start();
+
+  const metrics = new GatewayMetrics({
+    userLabels: config.metricsUserLabels,
+    keyLabels: config.metricsKeyLabels,
+    defaultMetrics: true,
+  });
+  const lifecycle: Lifecycle = { shuttingDown: false };
+  const app = createApp({
+    nodeId: config.nodeId,
+    maxBodyBytes: config.maxBodyBytes,
+    stores,
+    upstream,
+    usage,
+    metrics,
+    logger,
+    lifecycle,
+  });
+  const server = await startServer(app, { host: config.host, port: config.port });
+  if (logger.isLevelEnabled('info')) logger.info({ url: server.url, nodeId: config.nodeId }, 'listening');
+  else process.stdout.write(`${JSON.stringify({ msg: 'listening', url: server.url, nodeId: config.nodeId })}\n`);
+
+  const reporter = new NodeStatusReporter({ client: cp, stores, logger, nodeId: config.nodeId, startedAt, version });
+  reporter.start();
+  const sync = new ConfigSync({
+    url: config.controlPlaneWsUrl,
+    token: config.dataPlaneToken,
+    nodeId: config.nodeId,
+    stores,
+    file,
+    logger,
+    onApplied: () => void reporter.reportNow(),
+  });
+  sync.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    lifecycle.shuttingDown = true;
+    logger.info({ signal, inFlight: server.inFlight() }, 'shutting down');
+    const { drained } = await server.close(config.shutdownGraceMs);
+    if (!drained) logger.warn({ graceMs: config.shutdownGraceMs }, 'grace period over; cut the remaining requests');
+    reporter.stop();
+    await sync.stop();
+    const flushed = await usage.stop(usageFlushOnStopMs);
+    if (!flushed.sent) logger.warn({ left: flushed.left }, 'usage left in the spool for the next start');
+    await Promise.allSettled([upstream.close(), cp.close()]);
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'data plane failed to start', err: String(err) })}\n`);
+  process.exit(1);
+});

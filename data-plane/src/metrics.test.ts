@@ -1,0 +1,48 @@
+// The metrics exposition: counters and cumulative histogram buckets in Prometheus text format.
+import { describe, expect, it } from 'vitest';
+import { GatewayMetrics } from './metrics.ts';
+
+const labels = { org: 'o', team: 't', model: 'm', provider: 'openai', status: 200, user: 'u', key: 'k' };
+
+describe('GatewayMetrics', () => {
+  it('exposes counters, token directions and cumulative histograms', async () => {
+    const m = new GatewayMetrics({ userLabels: false, keyLabels: false });
+    m.observe(labels, {
+      latencySeconds: 0.02,
+      overheadSeconds: 0.0003,
+      inputTokens: 10,
+      outputTokens: 4,
+      costUsd: 0.5,
+    });
+    m.observe(labels, {
+      latencySeconds: 500,
+      overheadSeconds: 0.00005,
+      inputTokens: 1,
+      outputTokens: 0,
+      costUsd: 0.25,
+    });
+    const text = await m.metrics();
+    const l = 'org="o",team="t",model="m",provider="openai",status="200"';
+    expect(text).toContain(`gateway_requests_total{${l}} 2`);
+    expect(text).toContain(`gateway_tokens_total{${l},direction="input"} 11`);
+    expect(text).toContain(`gateway_tokens_total{${l},direction="output"} 4`);
+    expect(text).toContain(`gateway_cost_usd_total{${l}} 0.75`);
+    expect(text).toContain(`gateway_request_duration_seconds_bucket{le="0.01",${l}} 0`);
+    expect(text).toContain(`gateway_request_duration_seconds_bucket{le="0.025",${l}} 1`);
+    expect(text).toContain(`gateway_request_duration_seconds_bucket{le="300",${l}} 1`);
+    expect(text).toContain(`gateway_request_duration_seconds_bucket{le="+Inf",${l}} 2`);
+    expect(text).toContain(`gateway_request_duration_seconds_count{${l}} 2`);
+    expect(text).toContain(`gateway_overhead_seconds_bucket{le="0.0001",${l}} 1`);
+    expect(text).toContain(`gateway_overhead_seconds_bucket{le="0.0005",${l}} 2`);
+    expect(text).toContain('# TYPE gateway_overhead_seconds histogram');
+    expect(text).not.toContain('user=');
+  });
+
+  it('adds user and key labels only when enabled', async () => {
+    const m = new GatewayMetrics({ userLabels: true, keyLabels: true });
+    m.observe(labels, { latencySeconds: 1, overheadSeconds: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 });
+    expect(await m.metrics()).toContain(
+      'gateway_requests_total{org="o",team="t",model="m",provider="openai",status="200",user="u",key="k"} 1',
+    );
+  });
+});

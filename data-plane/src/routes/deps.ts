@@ -1,0 +1,30 @@
+// What the routes need from the process, injected so that tests can build an app around fakes.
+import type { UsageRecord } from '@gw/schema';
+import type { Logger } from '../logger.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import type { StoreHolder } from '../snapshot/store.ts';
+import type { Upstream } from '../upstream/pools.ts';
+
+export interface Lifecycle {
+  /** Set on SIGTERM: new requests get 503 gateway_shutting_down, readiness fails. */
+  shuttingDown: boolean;
+}
+
+export interface UsageSink {
+  record(record: UsageRecord): void;
+}
+
+export interface AppDeps {
+  readonly nodeId: string;
+  readonly maxBodyBytes: number;
+  readonly stores: StoreHolder;
+  readonly upstream: Upstream;
+  readonly usage: UsageSink;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  readonly lifecycle: Lifecycle;
+  /** Source of randomness for weighted routing, in [0, 1). */
+  readonly random?: () => number;
+  /** Called for every error that reached the central handler without being handled (tests fail on it). */
+  readonly onUnhandledError?: (err: unknown) => void;
+}

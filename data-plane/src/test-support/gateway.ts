@@ -1,0 +1,64 @@
+// Runs the real app on a random port around a given snapshot, collecting usage records and unhandled errors.
+import type { Snapshot, UsageRecord } from '@gw/schema';
+import { createApp } from '../app.ts';
+import { silentLogger } from '../logger.ts';
+import { GatewayMetrics } from '../metrics.ts';
+import type { AppDeps, Lifecycle } from '../routes/deps.ts';
+import { type GatewayServer, startServer } from '../server.ts';
+import { StoreHolder } from '../snapshot/store.ts';
+import { Upstream } from '../upstream/pools.ts';
+import { storeOf } from './snapshots.ts';
+
+export interface TestGateway {
+  readonly url: string;
+  readonly usage: UsageRecord[];
+  readonly unhandled: unknown[];
+  readonly stores: StoreHolder;
+  readonly metrics: GatewayMetrics;
+  readonly lifecycle: Lifecycle;
+  readonly server: GatewayServer;
+  readonly deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export async function startGateway(
+  snapshot: Snapshot | null,
+  options: { maxBodyBytes?: number; upstreamTimeoutMs?: number; connectTimeoutMs?: number } = {},
+): Promise<TestGateway> {
+  const usage: UsageRecord[] = [];
+  const unhandled: unknown[] = [];
+  const stores = new StoreHolder();
+  if (snapshot) stores.swap(storeOf(snapshot));
+  const upstream = new Upstream({
+    timeoutMs: options.upstreamTimeoutMs ?? 5000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 2000,
+  });
+  const metrics = new GatewayMetrics({ userLabels: false, keyLabels: false });
+  const lifecycle: Lifecycle = { shuttingDown: false };
+  const deps: AppDeps = {
+    nodeId: 'test-node',
+    maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
+    stores,
+    upstream,
+    usage: { record: (r) => usage.push(r) },
+    metrics,
+    logger: silentLogger(),
+    lifecycle,
+    onUnhandledError: (err) => unhandled.push(err),
+  };
+  const server = await startServer(createApp(deps), { host: '127.0.0.1', port: 0 });
+  return {
+    url: server.url,
+    usage,
+    unhandled,
+    stores,
+    metrics,
+    lifecycle,
+    server,
+    deps,
+    async close() {
+      await server.close(1000);
+      await upstream.close();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// Builds consistent test snapshots (and the secrets of their keys) without a control plane.
+import { type Snapshot, snapshotHash } from '@gw/schema';
+import { hashApiKey } from '../policy/authenticate.ts';
+import { SnapshotStore } from '../snapshot/store.ts';
+
+export const secrets = {
+  good: 'sk-gw-good0000000000000000000000000000000000',
+  limited: 'sk-gw-limited00000000000000000000000000000000',
+  expired: 'sk-gw-expired00000000000000000000000000000000',
+  suspendedOrg: 'sk-gw-suspendedorg000000000000000000000000000',
+  suspendedTeam: 'sk-gw-suspendedteam00000000000000000000000000',
+  suspendedUser: 'sk-gw-suspendeduser00000000000000000000000000',
+} as const;
+
+export const providerApiKey = 'sk-provider-secret-123';
+
+function key(id: string, secret: string, extra: Partial<Snapshot['keys'][string]> = {}): Snapshot['keys'][string] {
+  return {
+    id,
+    hash: hashApiKey(secret),
+    prefix: secret.slice(0, 12),
+    orgId: 'org-1',
+    teamId: 'team-1',
+    userId: 'user-1',
+    allowedModels: null,
+    expiresAt: null,
+    ...extra,
+  };
+}
+
+/**
+ * One org with keys in every state, one credential at `baseUrl`, and models whose upstream names
+ * carry fake-upstream directives (see fake-upstream.ts).
+ */
+export function sampleSnapshot(baseUrl = 'http://127.0.0.1:9/v1'): Snapshot {
+  const prices = { inputPerMTok: 1, outputPerMTok: 2, cachedInputPerMTok: 0.5 };
+  const model = (id: string, name: string, upstreamModel: string): Snapshot['models'][string] => ({
+    id,
+    name,
+    deployments: [{ credentialId: 'cred-1', upstreamModel, weight: 1 }],
+    prices,
+  });
+  return {
+    orgs: {
+      'org-1': { id: 'org-1', name: 'Acme', status: 'active' },
+      'org-2': { id: 'org-2', name: 'Frozen', status: 'suspended' },
+    },
+    teams: {
+      'team-1': { id: 'team-1', orgId: 'org-1', name: 'Core', status: 'active' },
+      'team-2': { id: 'team-2', orgId: 'org-1', name: 'Paused', status: 'suspended' },
+    },
+    users: {
+      'user-1': { id: 'user-1', orgId: 'org-1', teamIds: ['team-1'], email: 'a@acme.test', status: 'active' },
+      'user-2': { id: 'user-2', orgId: 'org-1', teamIds: ['team-1'], email: 'b@acme.test', status: 'suspended' },
+    },
+    keys: {
+      'key-good': key('key-good', secrets.good),
+      'key-limited': key('key-limited', secrets.limited, { allowedModels: ['gpt-test'] }),
+      'key-expired': key('key-expired', secrets.expired, { expiresAt: '2020-01-01T00:00:00.000Z' }),
+      'key-org': key('key-org', secrets.suspendedOrg, { orgId: 'org-2', teamId: null, userId: null }),
+      'key-team': key('key-team', secrets.suspendedTeam, { teamId: 'team-2', userId: null }),
+      'key-user': key('key-user', secrets.suspendedUser, { userId: 'user-2' }),
+    },
+    credentials: {
+      'cred-1': { id: 'cred-1', provider: 'openai', baseUrl, apiKey: providerApiKey },
+    },
+    models: {
+      'm-1': model('m-1', 'gpt-test', 'upstream-test'),
+      'm-2': model('m-2', 'other-model', 'upstream-other'),
+      'm-500': model('m-500', 'fail-500', 'x@status=500'),
+      'm-401': model('m-401', 'fail-401', 'x@status=401'),
+      'm-400': model('m-400', 'fail-400', 'x@status=400'),
+      'm-429': model('m-429', 'fail-429', 'x@status=429'),
+      'm-hang': model('m-hang', 'hang', 'x@hang'),
+      'm-drop': model('m-drop', 'drop', 'x@drop=2'),
+      'm-slow': model('m-slow', 'slow', 'x@chunks=50,chunkDelay=20'),
+      'm-bad-json': model('m-bad-json', 'garbage', 'x@garbage'),
+    },
+  };
+}
+
+export function storeOf(snapshot: Snapshot, version = 1, previous?: SnapshotStore | null): SnapshotStore {
+  return new SnapshotStore(snapshot, { version, hash: snapshotHash(snapshot), source: 'control-plane' }, previous);
+}

@@ -1,0 +1,81 @@
+// Relays a provider's streamed body to the caller chunk by chunk, with backpressure in both directions;
+// a provider failure midway becomes one final SSE error event, a caller disconnect aborts the provider.
+import { Readable } from 'node:stream';
+import { errorEvent, type GatewayError } from '../errors.ts';
+import type { StreamTransform } from '../providers/types.ts';
+import { ClientGoneError, upstreamFailure } from './errors.ts';
+
+export interface RelayOutcome {
+  /** Set when the provider failed after the stream started (the caller got a final error event). */
+  readonly error: GatewayError | null;
+  /** The caller disconnected before the end. */
+  readonly clientGone: boolean;
+}
+
+export class StreamRelay extends Readable {
+  readonly #source: Readable;
+  readonly #transform: StreamTransform;
+  readonly #onDone: (outcome: RelayOutcome) => void;
+  #finished = false;
+
+  constructor(source: Readable, transform: StreamTransform, onDone: (outcome: RelayOutcome) => void) {
+    super();
+    this.#source = source;
+    this.#transform = transform;
+    this.#onDone = onDone;
+    source.on('data', this.#onData);
+    source.once('end', this.#onEnd);
+    // `on`, not `once`: a late error after the end must still find a listener, or it would crash the process.
+    source.on('error', this.#onError);
+  }
+
+  override _read(): void {
+    if (this.#source.isPaused()) this.#source.resume();
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    if (!this.#finished) {
+      // The caller went away mid-stream: stop paying for tokens nobody reads.
+      this.#finish({ error: null, clientGone: true });
+      this.#source.destroy();
+    }
+    callback(err);
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#finished) return;
+    const out = this.#transform.push(chunk);
+    if (out && !this.push(out)) this.#source.pause();
+  };
+
+  readonly #onEnd = (): void => {
+    if (this.#finished) return;
+    const tail = this.#transform.end();
+    if (tail) this.push(tail);
+    this.#finish({ error: null, clientGone: false });
+    this.push(null);
+  };
+
+  readonly #onError = (err: Error): void => {
+    if (this.#finished) return;
+    const failure = upstreamFailure(err);
+    if (failure instanceof ClientGoneError) {
+      this.#finish({ error: null, clientGone: true });
+      this.destroy();
+      return;
+    }
+    this.push(errorEvent(failure));
+    this.#finish({ error: failure, clientGone: false });
+    this.push(null);
+  };
+
+  #finish(outcome: RelayOutcome): void {
+    this.#finished = true;
+    this.#source.off('data', this.#onData);
+    try {
+      this.#onDone(outcome);
+    } catch {
+      // Metering must never break the stream; the callback logs its own failures.
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// Per-request accounting: timing, provider wait, tokens and cost; produces one UsageRecord and the metrics.
+import type { SnapshotModel, UsageRecord } from '@gw/schema';
+import type { MetricLabels } from '../metrics.ts';
+import type { TokenUsage } from '../providers/types.ts';
+import type { KeyEntry, ModelEntry } from '../snapshot/store.ts';
+
+/** Mutable while the request runs; finished exactly once. */
+export interface Exchange {
+  readonly requestId: string;
+  /** Wall clock at arrival (epoch ms), for the record's `ts`. */
+  readonly startedAtMs: number;
+  /** performance.now() at arrival, for durations. */
+  readonly t0: number;
+  key: KeyEntry | null;
+  /** The model name the caller asked for ('' until the body was read). */
+  model: string;
+  modelEntry: ModelEntry | null;
+  provider: string | null;
+  upstreamModel: string | null;
+  stream: boolean;
+  /** Time spent waiting on the provider, ms (request sent -> last byte received). */
+  providerMs: number;
+  usage: TokenUsage | null;
+  finished: boolean;
+}
+
+export function beginExchange(requestId: string): Exchange {
+  return {
+    requestId,
+    startedAtMs: Date.now(),
+    t0: performance.now(),
+    key: null,
+    model: '',
+    modelEntry: null,
+    provider: null,
+    upstreamModel: null,
+    stream: false,
+    providerMs: 0,
+    usage: null,
+    finished: false,
+  };
+}
+
+/**
+ * Uncached input at the input price, cached input at the cached price, output at the output price.
+ * (OpenAI counts cached tokens inside prompt_tokens.)
+ */
+export function costUsd(prices: SnapshotModel['prices'], usage: TokenUsage | null): number {
+  if (!usage) return 0;
+  const uncached = usage.inputTokens - usage.cachedInputTokens;
+  return (
+    (uncached * prices.inputPerMTok + usage.cachedInputTokens * prices.cachedInputPerMTok) / 1e6 +
+    (usage.outputTokens * prices.outputPerMTok) / 1e6
+  );
+}
+
+export interface Finished {
+  readonly record: UsageRecord | null;
+  readonly labels: MetricLabels;
+  readonly latencyMs: number;
+  readonly overheadMs: number;
+  readonly costUsd: number;
+}
+
+/** Closes the exchange. Unauthenticated requests get metrics but no usage record. */
+export function finishExchange(ex: Exchange, nodeId: string, status: number, errorCode: string | null): Finished {
+  ex.finished = true;
+  const latencyMs = performance.now() - ex.t0;
+  const overheadMs = Math.max(0, latencyMs - ex.providerMs);
+  const usage = ex.usage;
+  const cost = ex.modelEntry ? costUsd(ex.modelEntry.model.prices, usage) : 0;
+  const key = ex.key;
+  const labels: MetricLabels = {
+    org: key?.org.id ?? '',
+    team: key?.team?.id ?? '',
+    // Only names from the snapshot: a caller's arbitrary model strings must not become label values.
+    model: ex.modelEntry?.model.name ?? '',
+    provider: ex.provider ?? '',
+    status,
+    user: key?.user?.id ?? '',
+    key: key?.key.id ?? '',
+  };
+  const record: UsageRecord | null = key
+    ? {
+        requestId: ex.requestId,
+        ts: new Date(ex.startedAtMs).toISOString(),
+        nodeId,
+        orgId: key.org.id,
+        teamId: key.team?.id ?? null,
+        userId: key.user?.id ?? null,
+        keyId: key.key.id,
+        model: ex.model.length > 256 ? ex.model.slice(0, 256) : ex.model,
+        provider: ex.provider,
+        upstreamModel: ex.upstreamModel,
+        inputTokens: usage?.inputTokens ?? 0,
+        outputTokens: usage?.outputTokens ?? 0,
+        cachedInputTokens: usage?.cachedInputTokens ?? 0,
+        costUsd: cost,
+        latencyMs,
+        overheadMs,
+        status,
+        errorCode,
+        stream: ex.stream,
+      }
+    : null;
+  return { record, labels, latencyMs, overheadMs, costUsd: cost };
+}

@@ -1,0 +1,41 @@
+// The closed list of data-plane error codes, prefixed by who is at fault.
+export interface ErrorSpec {
+  status: number;
+  /** OpenAI-style error `type`. */
+  type: string;
+  /** Whether retrying the same request can help (sent as x-should-retry). */
+  retry: boolean;
+}
+
+export const errorCodes = {
+  caller_missing_api_key: { status: 401, type: 'authentication_error', retry: false },
+  caller_invalid_api_key: { status: 401, type: 'authentication_error', retry: false },
+  caller_key_revoked: { status: 401, type: 'authentication_error', retry: false },
+  caller_key_expired: { status: 401, type: 'authentication_error', retry: false },
+  caller_invalid_json: { status: 400, type: 'invalid_request_error', retry: false },
+  caller_invalid_request: { status: 400, type: 'invalid_request_error', retry: false },
+  caller_body_too_large: { status: 413, type: 'invalid_request_error', retry: false },
+  caller_unsupported_media_type: { status: 415, type: 'invalid_request_error', retry: false },
+  caller_route_not_found: { status: 404, type: 'not_found_error', retry: false },
+  caller_method_not_allowed: { status: 405, type: 'invalid_request_error', retry: false },
+  caller_model_not_found: { status: 404, type: 'not_found_error', retry: false },
+  policy_model_not_allowed: { status: 403, type: 'permission_error', retry: false },
+  policy_org_suspended: { status: 403, type: 'permission_error', retry: false },
+  policy_budget_exceeded: { status: 429, type: 'insufficient_quota', retry: false },
+  policy_rate_limited: { status: 429, type: 'rate_limit_error', retry: true },
+  provider_error: { status: 502, type: 'api_error', retry: true },
+  provider_bad_request: { status: 400, type: 'invalid_request_error', retry: false },
+  provider_rate_limited: { status: 429, type: 'rate_limit_error', retry: true },
+  provider_timeout: { status: 504, type: 'api_error', retry: true },
+  provider_unreachable: { status: 502, type: 'api_error', retry: true },
+  gateway_not_ready: { status: 503, type: 'api_error', retry: true },
+  gateway_shutting_down: { status: 503, type: 'api_error', retry: true },
+  gateway_internal_error: { status: 500, type: 'api_error', retry: true },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** The only error body shape the data plane sends: what the OpenAI SDKs understand. */
+export interface ErrorBody {
+  error: { message: string; type: string; param: string | null; code: ErrorCode };
+}

@@ -1,0 +1,22 @@
+// What a data plane reports about itself to the control plane.
+import { z } from 'zod';
+
+export const nodeStatusReport = z
+  .object({
+    nodeId: z.string().min(1).max(128),
+    appliedVersion: z.number().int().nonnegative().nullable(),
+    appliedHash: z.string().nullable(),
+    /** 'control-plane' when applied from a live push, 'disk' when booted from the local cache. */
+    source: z.enum(['control-plane', 'disk']).nullable(),
+    startedAt: z.string().datetime({ offset: true }),
+    version: z.string(),
+  })
+  .strict();
+
+export type NodeStatusReport = z.infer<typeof nodeStatusReport>;
+
+/** graphql-ws close codes the control plane uses beyond the library's own (4400-4499 range is graphql-ws's). */
+export const closeCodes = {
+  /** Data-plane token missing or wrong: do not retry with the same token. */
+  forbidden: 4403,
+} as const;

@@ -1,0 +1,19 @@
+// The end-to-end harness: real PostgreSQL, control plane and data planes as processes, GraphQL client and seeding.
+export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from './control-plane.ts';
+export { type DataPlane, type DataPlaneOptions, isUp, type ReadyBody, startDataPlane } from './data-plane.ts';
+export { type Gql, GraphQLRequestError, gql, gqlClient } from './gql.ts';
+export { freePort } from './ports.ts';
+export { startPostgres, type TestDatabase } from './postgres.ts';
+export { ManagedProcess, type ProcessSpec } from './process.ts';
+export {
+  type CreatedKey,
+  createKey,
+  createModel,
+  type KeySpec,
+  type ModelSpec,
+  revokeKey,
+  type Seeded,
+  seed,
+} from './seed.ts';
+export { Teardown } from './teardown.ts';
+export { httpStatus, sleep, waitFor } from './wait.ts';

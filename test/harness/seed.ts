@@ -1,0 +1,108 @@
+// Seeds a tenant through GraphQL as admin: a credential on the fixture server, models, org, team, user and a key.
+import type { Gql } from './gql.ts';
+
+export interface ModelSpec {
+  /** Public name callers use. */
+  name: string;
+  /** Model name sent to the fixture, directives included (e.g. `fixture-model@status=500`). */
+  upstreamModel: string;
+  inputPricePerMTok?: number;
+  outputPricePerMTok?: number;
+  cachedInputPricePerMTok?: number;
+}
+
+export interface KeySpec {
+  orgId: string;
+  teamId?: string | null;
+  userId?: string | null;
+  name: string;
+  allowedModels?: string[] | null;
+  expiresAt?: string | null;
+}
+
+export interface CreatedKey {
+  id: string;
+  secret: string;
+  prefix: string;
+}
+
+export interface Seeded {
+  credentialId: string;
+  /** Public model name -> model id. */
+  models: Record<string, string>;
+  org: { id: string; name: string };
+  team: { id: string };
+  user: { id: string };
+  /** A key for the whole org (team and user set, every model allowed). */
+  key: CreatedKey;
+}
+
+export const defaultModels: ModelSpec[] = [
+  { name: 'gpt-fixture', upstreamModel: 'fixture-model', inputPricePerMTok: 1, outputPricePerMTok: 2 },
+];
+
+export async function createKey(admin: Gql, spec: KeySpec): Promise<CreatedKey> {
+  const { createVirtualKey } = await admin<{
+    createVirtualKey: { secret: string; virtualKey: { id: string; prefix: string } };
+  }>(
+    `mutation ($input: CreateVirtualKeyInput!) {
+      createVirtualKey(input: $input) { secret virtualKey { id prefix } }
+    }`,
+    { input: spec },
+  );
+  return {
+    id: createVirtualKey.virtualKey.id,
+    prefix: createVirtualKey.virtualKey.prefix,
+    secret: createVirtualKey.secret,
+  };
+}
+
+export async function revokeKey(admin: Gql, id: string): Promise<void> {
+  await admin(`mutation ($id: ID!) { revokeVirtualKey(id: $id) { id status } }`, { id });
+}
+
+export async function createModel(admin: Gql, credentialId: string, m: ModelSpec): Promise<string> {
+  const { createModel } = await admin<{ createModel: { id: string } }>(
+    `mutation ($input: CreateModelInput!) { createModel(input: $input) { id } }`,
+    {
+      input: {
+        name: m.name,
+        credentialId,
+        upstreamModel: m.upstreamModel,
+        inputPricePerMTok: m.inputPricePerMTok ?? 1,
+        outputPricePerMTok: m.outputPricePerMTok ?? 2,
+        cachedInputPricePerMTok: m.cachedInputPricePerMTok ?? m.inputPricePerMTok ?? 1,
+      },
+    },
+  );
+  return createModel.id;
+}
+
+export async function seed(
+  admin: Gql,
+  opts: { fixtureUrl: string; fixtureApiKey: string; models?: ModelSpec[]; orgName?: string },
+): Promise<Seeded> {
+  const { createProviderCredential } = await admin<{ createProviderCredential: { id: string } }>(
+    `mutation ($input: CreateProviderCredentialInput!) { createProviderCredential(input: $input) { id } }`,
+    { input: { name: 'fixture', provider: 'OPENAI', baseUrl: opts.fixtureUrl, apiKey: opts.fixtureApiKey } },
+  );
+  const credentialId = createProviderCredential.id;
+  const models: Record<string, string> = {};
+  for (const m of opts.models ?? defaultModels) models[m.name] = await createModel(admin, credentialId, m);
+
+  const orgName = opts.orgName ?? 'Acme Test';
+  const { createOrganization: org } = await admin<{ createOrganization: { id: string; name: string } }>(
+    `mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { id name } }`,
+    { input: { name: orgName } },
+  );
+  const { createTeam: team } = await admin<{ createTeam: { id: string } }>(
+    `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { id } }`,
+    { input: { orgId: org.id, name: 'Core' } },
+  );
+  const { createUser: user } = await admin<{ createUser: { id: string } }>(
+    `mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }`,
+    { input: { orgId: org.id, email: 'dev@acme.test', name: 'Dev', teamIds: [team.id] } },
+  );
+  const key = await createKey(admin, { orgId: org.id, teamId: team.id, userId: user.id, name: 'default' });
+  return { credentialId, models, org, team, user, key };
+}

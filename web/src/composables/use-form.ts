@@ -1,0 +1,62 @@
+// Form state: values, per-field errors from client rules or the server, and focus on the first invalid field.
+import { nextTick, reactive, ref, useTemplateRef, watch } from 'vue';
+import type { ApiError } from '../graphql/errors';
+
+type Rules<T> = { [K in keyof T]?: (value: T[K], values: T) => string | undefined };
+
+export interface FormOptions<T> {
+  rules?: Rules<T>;
+  /** Maps a server `extensions.field` to the form field showing it, when the names differ. */
+  serverField?: (field: string, values: T) => string | undefined;
+}
+
+export function useForm<T extends Record<string, unknown>>(initial: T, options: FormOptions<T> = {}) {
+  const values = reactive({ ...initial }) as T;
+  const errors = reactive<Partial<Record<keyof T, string>>>({}) as Partial<Record<keyof T, string>>;
+  /** An error that belongs to no single field, shown above the form. */
+  const formError = ref<string>();
+  // The page marks its <form> with ref="form"; focus management searches inside it.
+  const formEl = useTemplateRef<HTMLFormElement>('form');
+
+  // Editing a field clears its error: the old message no longer describes the new value.
+  for (const key of Object.keys(initial) as (keyof T)[]) {
+    watch(
+      () => values[key],
+      () => {
+        delete errors[key];
+      },
+      { deep: true },
+    );
+  }
+
+  function validate(): boolean {
+    formError.value = undefined;
+    for (const key of Object.keys(initial) as (keyof T)[]) {
+      const message = options.rules?.[key]?.(values[key], values);
+      if (message) errors[key] = message;
+      else delete errors[key];
+    }
+    const valid = Object.keys(errors).length === 0;
+    if (!valid) void focusFirstInvalid();
+    return valid;
+  }
+
+  function applyServerError(error: ApiError): void {
+    const key = error.field ? (options.serverField?.(error.field, values) ?? error.field) : undefined;
+    if (key !== undefined && key in initial) {
+      errors[key as keyof T] = error.message;
+      void focusFirstInvalid();
+    } else {
+      formError.value = error.message;
+    }
+  }
+
+  async function focusFirstInvalid(): Promise<void> {
+    await nextTick();
+    const invalid = formEl.value?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    const target = invalid?.matches('fieldset') ? invalid.querySelector<HTMLElement>('input') : invalid;
+    target?.focus();
+  }
+
+  return { values, errors, formError, validate, applyServerError };
+}

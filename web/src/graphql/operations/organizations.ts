@@ -1,0 +1,20 @@
+// Organization operations: list, one by id, create.
+import { operation } from '../operation';
+import type { CreateOrganizationInput, Organization } from '../types';
+
+export const organizationFields = 'id name slug status createdAt';
+
+export const OrganizationsQuery = operation<{ organizations: Organization[] }>(
+  `query Organizations { organizations { ${organizationFields} } }`,
+);
+
+export const OrganizationQuery = operation<{ organization: Organization | null }, { id: string }>(
+  `query Organization($id: ID!) { organization(id: $id) { ${organizationFields} } }`,
+);
+
+export const CreateOrganizationMutation = operation<
+  { createOrganization: Organization },
+  { input: CreateOrganizationInput }
+>(`mutation CreateOrganization($input: CreateOrganizationInput!) {
+  createOrganization(input: $input) { ${organizationFields} }
+}`);

@@ -1,0 +1,34 @@
+// Virtual key operations: list with owner names, the choices the create form needs, create, revoke.
+import { operation } from '../operation';
+import type { CreateVirtualKeyInput, Model, Team, User, VirtualKey } from '../types';
+
+const keyFields = 'id orgId teamId userId name prefix allowedModels expiresAt revokedAt lastUsedAt status createdAt';
+
+type Owners = { teams: Pick<Team, 'id' | 'name'>[]; users: Pick<User, 'id' | 'email' | 'name' | 'teamIds'>[] };
+
+export const OrgVirtualKeysQuery = operation<
+  { organization: ({ id: string; virtualKeys: VirtualKey[] } & Owners) | null },
+  { orgId: string }
+>(`query OrgVirtualKeys($orgId: ID!) {
+  organization(id: $orgId) { id virtualKeys { ${keyFields} } teams { id name } users { id email name teamIds } }
+}`);
+
+/** Everything the create form offers as choices: the org's teams and users, and the platform's models. */
+export const VirtualKeyFormChoicesQuery = operation<
+  { organization: ({ id: string } & Owners) | null; models: Model[] },
+  { orgId: string }
+>(`query VirtualKeyFormChoices($orgId: ID!) {
+  organization(id: $orgId) { id teams { id name } users { id email name teamIds } }
+  models { id name }
+}`);
+
+export const CreateVirtualKeyMutation = operation<
+  { createVirtualKey: { virtualKey: VirtualKey; secret: string } },
+  { input: CreateVirtualKeyInput }
+>(`mutation CreateVirtualKey($input: CreateVirtualKeyInput!) {
+  createVirtualKey(input: $input) { secret virtualKey { ${keyFields} } }
+}`);
+
+export const RevokeVirtualKeyMutation = operation<{ revokeVirtualKey: VirtualKey }, { id: string }>(
+  `mutation RevokeVirtualKey($id: ID!) { revokeVirtualKey(id: $id) { ${keyFields} } }`,
+);
