@@ -81,7 +81,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     };
 
     const ws = attachWebSocket(server, schema, deps, formatError);
-    closers.push(() => ws.close());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
@@ -93,6 +92,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           server.closeAllConnections();
         }),
     );
+    // Closed first: upgraded WebSocket sockets keep server.close() waiting until they are gone.
+    closers.push(() => ws.close());
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}`;

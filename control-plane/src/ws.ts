@@ -42,6 +42,8 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
   return {
     async close(): Promise<void> {
       await disposable.dispose();
+      // dispose() asks each socket to close; a peer that never answers the close frame must not hold shutdown up.
+      for (const socket of wss.clients) socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
