@@ -1,4 +1,5 @@
 // Configuration parsing: defaults, derived ws URL, and every problem reported at once.
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 
@@ -20,6 +21,7 @@ describe('loadConfig', () => {
       usageBatchSize: 500,
       metricsUserLabels: false,
       metricsKeyLabels: false,
+      metricsToken: null,
       shutdownGraceMs: 30_000,
       logLevel: 'info',
     });
@@ -32,14 +34,17 @@ describe('loadConfig', () => {
       DP_PORT: '0',
       METRICS_USER_LABELS: 'true',
       USAGE_BATCH_SIZE: '50',
+      METRICS_TOKEN: ' scrape-me ',
     });
     expect(r.ok && r.config).toMatchObject({
       controlPlaneWsUrl: 'wss://cp.example.com/graphql',
       port: 0,
       metricsUserLabels: true,
       usageBatchSize: 50,
+      metricsToken: 'scrape-me',
     });
-    expect(r.ok && r.config.nodeId).toMatch(/-\d+$/);
+    // Stable across restarts, so that the state dir (snapshot, usage spool) is found again.
+    expect(r.ok && r.config.nodeId).toBe(hostname());
   });
 
   it('reports all problems together', () => {

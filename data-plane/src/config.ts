@@ -19,6 +19,8 @@ export interface Config {
   usageBatchSize: number;
   metricsUserLabels: boolean;
   metricsKeyLabels: boolean;
+  /** Bearer token /metrics demands; unset = /metrics answers loopback callers only. */
+  metricsToken: string | null;
   shutdownGraceMs: number;
   logLevel: string;
 }
@@ -68,7 +70,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     }
   }
   const dataPlaneToken = str('DATA_PLANE_TOKEN');
-  const nodeId = str('NODE_ID', `${hostname()}-${process.pid}`);
+  // The host name, not host+pid: a restarted data plane must find its own state dir (snapshot, usage spool) again.
+  const nodeId = str('NODE_ID', hostname());
   if (nodeId.length > 128) problems.push('NODE_ID must be at most 128 characters');
   const logLevel = str('LOG_LEVEL', 'info');
   if (!logLevels.has(logLevel)) problems.push(`LOG_LEVEL must be one of ${[...logLevels].join(', ')}`);
@@ -88,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     usageBatchSize: int('USAGE_BATCH_SIZE', 500, 1, 5000),
     metricsUserLabels: bool('METRICS_USER_LABELS'),
     metricsKeyLabels: bool('METRICS_KEY_LABELS'),
+    metricsToken: env.METRICS_TOKEN?.trim() || null,
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 30_000, 0),
     logLevel,
   };

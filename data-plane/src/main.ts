@@ -11,6 +11,7 @@ import { NodeStatusReporter } from './snapshot/node-status.ts';
 import { bootFromDisk, SnapshotFile } from './snapshot/persist.ts';
 import { StoreHolder } from './snapshot/store.ts';
 import { ConfigSync } from './snapshot/sync.ts';
+import { lockStateDir } from './state-lock.ts';
 import { Upstream } from './upstream/pools.ts';
 import { UsageBatcher } from './usage/batcher.ts';
 import { ingestUsage, isPermanentIngestError } from './usage/ingest.ts';
@@ -34,7 +35,15 @@ async function main(): Promise<void> {
     .version;
 
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
-  process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception'));
+
+  let unlock: () => void;
+  try {
+    unlock = await lockStateDir(config.stateDir);
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message }, 'cannot use the state dir');
+    process.exit(1);
+  }
+  process.once('exit', () => unlock());
 
   const stores = new StoreHolder();
   const file = new SnapshotFile(config.stateDir, config.dataPlaneToken);
@@ -73,6 +82,7 @@ async function main(): Promise<void> {
     metrics,
     logger,
     lifecycle,
+    metricsToken: config.metricsToken,
   });
   const server = await startServer(app, { host: config.host, port: config.port });
   if (logger.isLevelEnabled('info')) logger.info({ url: server.url, nodeId: config.nodeId }, 'listening');
@@ -92,7 +102,7 @@ async function main(): Promise<void> {
   sync.start();
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
@@ -108,10 +118,16 @@ async function main(): Promise<void> {
     if (!flushed.sent) logger.warn({ left: flushed.left }, 'usage left in the spool for the next start');
     await Promise.allSettled([upstream.close(), cp.close()]);
     logger.info('stopped');
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // After an uncaught exception the process state is unknown: drain and flush like on SIGTERM, then exit 1
+  // so that the supervisor starts a clean process.
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception; shutting down');
+    void shutdown('uncaughtException', 1);
+  });
 }
 
 main().catch((err: unknown) => {

@@ -23,6 +23,8 @@ beforeAll(async () => {
       { name: 'gpt-fixture', upstreamModel: 'fixture-model' },
       { name: 'gpt-other', upstreamModel: 'fixture-model-mini' },
       { name: 'broken', upstreamModel: 'fixture-model@status=500' },
+      { name: 'refused', upstreamModel: 'fixture-model@status=401' },
+      { name: 'missing-upstream', upstreamModel: 'fixture-model@status=404' },
       { name: 'throttled', upstreamModel: 'fixture-model@status=429' },
       { name: 'slow', upstreamModel: 'fixture-model@latency=3000' },
       { name: 'hangs', upstreamModel: 'fixture-model@hang' },
@@ -195,6 +197,20 @@ describe('502/504 provider failures', () => {
       'provider_error',
     );
     expect(stack.fixture.stats().byModel['fixture-model@status=500']).toBeGreaterThan(before);
+  });
+
+  it('502 without retry when the provider refuses the gateway credential or does not know the model', async () => {
+    await expectOpenAIError(await post(chatBody('refused')), 'provider_auth_failed');
+    await expectOpenAIError(await post(chatBody('missing-upstream')), 'provider_model_not_found');
+    // The SDK honours x-should-retry: false, so even with retries on it asks the provider only once.
+    const before = stack.fixture.stats().byModel['fixture-model@status=401'] ?? 0;
+    const retrying = new OpenAI({ apiKey: stack.seeded.key.secret, baseURL: stack.dps[0].baseURL, maxRetries: 2 });
+    await expectSdkError(
+      retrying.chat.completions.create({ model: 'refused', messages }),
+      OpenAI.InternalServerError,
+      'provider_auth_failed',
+    );
+    expect(stack.fixture.stats().byModel['fixture-model@status=401']).toBe(before + 1);
   });
 
   it('429 when the provider rate-limits', async () => {

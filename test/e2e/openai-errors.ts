@@ -2,12 +2,14 @@
 import { type ErrorCode, errorCodes } from '@gw/schema';
 import { expect } from 'vitest';
 
-/** Checks status, exact body shape `{error:{message,type,param,code}}` and that type/status match the contract. */
+/** Checks status, x-should-retry, the exact body shape `{error:{message,type,param,code}}` and type/status per the contract. */
 export async function expectOpenAIError(res: Response, code: ErrorCode, param?: string | null): Promise<void> {
   const text = await res.text();
   const spec = errorCodes[code];
   expect(res.status, `${code}: ${text}`).toBe(spec.status);
   expect(res.headers.get('content-type') ?? '').toMatch(/^application\/json/);
+  // The SDKs obey this header over their own status rules: retrying a 4xx or a misconfiguration cannot help.
+  expect(res.headers.get('x-should-retry'), `${code}: x-should-retry`).toBe(spec.retry ? 'true' : 'false');
   const body = JSON.parse(text) as { error: Record<string, unknown> };
   expect(Object.keys(body)).toEqual(['error']);
   expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);

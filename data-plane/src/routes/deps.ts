@@ -23,6 +23,8 @@ export interface AppDeps {
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   readonly lifecycle: Lifecycle;
+  /** Bearer token for /metrics; unset = loopback callers only. */
+  readonly metricsToken?: string | null;
   /** Source of randomness for weighted routing, in [0, 1). */
   readonly random?: () => number;
   /** Called for every error that reached the central handler without being handled (tests fail on it). */

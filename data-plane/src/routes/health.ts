@@ -1,5 +1,7 @@
 // Liveness (/healthz), readiness (/readyz: a snapshot is applied) and Prometheus (/metrics).
+import type { H3Event } from 'h3';
 import { errorResponse, GatewayError } from '../errors.ts';
+import { mayReadMetrics } from '../http/metrics-access.ts';
 import { jsonResponse, textResponse } from '../http/responses.ts';
 import type { AppDeps } from './deps.ts';
 
@@ -19,7 +21,13 @@ export function readyz(deps: AppDeps) {
 }
 
 export function metrics(deps: AppDeps) {
-  return async function metricsHandler(): Promise<Response> {
+  return async function metricsHandler(event: H3Event): Promise<Response> {
+    if (!mayReadMetrics(event, deps.metricsToken)) {
+      const how = deps.metricsToken
+        ? 'Send the METRICS_TOKEN as a bearer token.'
+        : 'Without METRICS_TOKEN, /metrics answers callers on this host only.';
+      return errorResponse(new GatewayError('caller_metrics_forbidden', `Not allowed to read metrics. ${how}`));
+    }
     return textResponse(await deps.metrics.metrics(), deps.metrics.contentType);
   };
 }

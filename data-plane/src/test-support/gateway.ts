@@ -23,7 +23,13 @@ export interface TestGateway {
 
 export async function startGateway(
   snapshot: Snapshot | null,
-  options: { maxBodyBytes?: number; upstreamTimeoutMs?: number; connectTimeoutMs?: number } = {},
+  options: {
+    maxBodyBytes?: number;
+    upstreamTimeoutMs?: number;
+    connectTimeoutMs?: number;
+    metricsToken?: string;
+    host?: string;
+  } = {},
 ): Promise<TestGateway> {
   const usage: UsageRecord[] = [];
   const unhandled: unknown[] = [];
@@ -44,9 +50,10 @@ export async function startGateway(
     metrics,
     logger: silentLogger(),
     lifecycle,
+    metricsToken: options.metricsToken ?? null,
     onUnhandledError: (err) => unhandled.push(err),
   };
-  const server = await startServer(createApp(deps), { host: '127.0.0.1', port: 0 });
+  const server = await startServer(createApp(deps), { host: options.host ?? '127.0.0.1', port: 0 });
   return {
     url: server.url,
     usage,

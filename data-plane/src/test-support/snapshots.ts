@@ -69,6 +69,7 @@ export function sampleSnapshot(baseUrl = 'http://127.0.0.1:9/v1'): Snapshot {
       'm-2': model('m-2', 'other-model', 'upstream-other'),
       'm-500': model('m-500', 'fail-500', 'x@status=500'),
       'm-401': model('m-401', 'fail-401', 'x@status=401'),
+      'm-404': model('m-404', 'fail-404', 'x@status=404'),
       'm-400': model('m-400', 'fail-400', 'x@status=400'),
       'm-429': model('m-429', 'fail-429', 'x@status=429'),
       'm-hang': model('m-hang', 'hang', 'x@hang'),

@@ -19,11 +19,17 @@ export const errorCodes = {
   caller_route_not_found: { status: 404, type: 'not_found_error', retry: false },
   caller_method_not_allowed: { status: 405, type: 'invalid_request_error', retry: false },
   caller_model_not_found: { status: 404, type: 'not_found_error', retry: false },
+  /** /metrics asked for without METRICS_TOKEN (or, when none is set, from beyond loopback). */
+  caller_metrics_forbidden: { status: 403, type: 'permission_error', retry: false },
   policy_model_not_allowed: { status: 403, type: 'permission_error', retry: false },
   policy_org_suspended: { status: 403, type: 'permission_error', retry: false },
   policy_budget_exceeded: { status: 429, type: 'insufficient_quota', retry: false },
   policy_rate_limited: { status: 429, type: 'rate_limit_error', retry: true },
   provider_error: { status: 502, type: 'api_error', retry: true },
+  /** The provider refused the gateway's credential (HTTP 401/403): an operator must fix it, retrying cannot. */
+  provider_auth_failed: { status: 502, type: 'api_error', retry: false },
+  /** The provider does not know the deployment's upstream model (HTTP 404): a configuration error. */
+  provider_model_not_found: { status: 502, type: 'api_error', retry: false },
   provider_bad_request: { status: 400, type: 'invalid_request_error', retry: false },
   provider_rate_limited: { status: 429, type: 'rate_limit_error', retry: true },
   provider_timeout: { status: 504, type: 'api_error', retry: true },

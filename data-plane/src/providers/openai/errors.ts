@@ -21,6 +21,8 @@ export function openaiFailure(status: number, body: Buffer): ProviderFailure {
   let code: ErrorCode;
   if (status === 429) code = 'provider_rate_limited';
   else if (status === 400 || status === 422) code = 'provider_bad_request';
+  else if (status === 401 || status === 403) code = 'provider_auth_failed';
+  else if (status === 404) code = 'provider_model_not_found';
   else code = 'provider_error';
 
   if (code === 'provider_bad_request') {
@@ -30,7 +32,13 @@ export function openaiFailure(status: number, body: Buffer): ProviderFailure {
   if (code === 'provider_rate_limited') {
     return { code, message: 'The provider is rate limiting requests; retry later.' };
   }
-  // 401/403/5xx: the gateway's credential or the provider is at fault, not the caller; do not
-  // echo the provider's text (it may mention the gateway's credential).
+  // 401/403/404/5xx: the gateway's credential, its configuration or the provider is at fault, not the caller;
+  // do not echo the provider's text (it may mention the gateway's credential).
+  if (code === 'provider_auth_failed') {
+    return { code, message: `The provider refused the gateway's credential (HTTP ${status}); tell the operator.` };
+  }
+  if (code === 'provider_model_not_found') {
+    return { code, message: `The provider does not know the configured upstream model (HTTP ${status}).` };
+  }
   return { code, message: `The provider failed to answer (HTTP ${status}).` };
 }

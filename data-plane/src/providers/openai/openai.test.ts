@@ -152,9 +152,11 @@ describe('openai error mapping', () => {
     const body = Buffer.from(JSON.stringify({ error: { message: 'max_tokens is too large' } }));
     expect(openaiFailure(400, body)).toEqual({ code: 'provider_bad_request', message: 'max_tokens is too large' });
     expect(openaiFailure(429, body).code).toBe('provider_rate_limited');
-    expect(openaiFailure(401, body)).toMatchObject({ code: 'provider_error' });
+    expect(openaiFailure(401, body)).toMatchObject({ code: 'provider_auth_failed' });
     expect(openaiFailure(401, body).message).not.toContain('max_tokens');
-    expect(openaiFailure(403, body).code).toBe('provider_error');
+    expect(openaiFailure(403, body).code).toBe('provider_auth_failed');
+    expect(openaiFailure(404, body).code).toBe('provider_model_not_found');
+    expect(openaiFailure(404, body).message).not.toContain('max_tokens');
     expect(openaiFailure(500, body).code).toBe('provider_error');
     expect(openaiFailure(503, Buffer.from('')).code).toBe('provider_error');
     expect(openaiFailure(400, Buffer.from('plain text')).message).toBe('plain text');
