@@ -30,6 +30,14 @@ export interface ControlPlaneOptions {
   /** Extra environment (LOG_LEVEL, SEED_ADMIN_EMAIL, ...). */
   env?: Record<string, string>;
   cpuCore?: number;
+  /** Reuse another replica's secrets (same MASTER_KEY to open sealed credentials, same tokens); default random. */
+  secrets?: Partial<ControlPlaneSecrets>;
+}
+
+export interface ControlPlaneSecrets {
+  adminToken: string;
+  dataPlaneToken: string;
+  masterKey: string;
 }
 
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
@@ -37,9 +45,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     throw new Error(`${controlPlaneMain} is missing: build it first (pnpm --filter @gw/control-plane run build)`);
   }
   const port = opts.port ?? (await freePort());
-  const adminToken = `gw-admin-${randomBytes(16).toString('hex')}`;
-  const dataPlaneToken = `gw-dp-${randomBytes(16).toString('hex')}`;
-  const masterKey = randomBytes(32).toString('base64');
+  const adminToken = opts.secrets?.adminToken ?? `gw-admin-${randomBytes(16).toString('hex')}`;
+  const dataPlaneToken = opts.secrets?.dataPlaneToken ?? `gw-dp-${randomBytes(16).toString('hex')}`;
+  const masterKey = opts.secrets?.masterKey ?? randomBytes(32).toString('base64');
   const url = `http://127.0.0.1:${port}`;
   const proc = new ManagedProcess({
     name: opts.name ?? 'control-plane',

@@ -1,5 +1,10 @@
 // The end-to-end harness: real PostgreSQL, control plane and data planes as processes, GraphQL client and seeding.
-export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from './control-plane.ts';
+export {
+  type ControlPlane,
+  type ControlPlaneOptions,
+  type ControlPlaneSecrets,
+  startControlPlane,
+} from './control-plane.ts';
 export { type DataPlane, type DataPlaneOptions, isUp, type ReadyBody, startDataPlane } from './data-plane.ts';
 export { type Gql, GraphQLRequestError, gql, gqlClient } from './gql.ts';
 export { freePort } from './ports.ts';
