@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { embeddedAdminUrl } from './lib/embedded-db-url.ts';
 import { type Proc, startProc, waitForPostgres, waitHealthy } from './lib/procs.ts';
-import { type DemoSeed, seedDemo } from './lib/seed.ts';
+import { type DemoSeed, seedDemo, verifyDemoSeed } from './lib/seed.ts';
 import { startStaticServer } from './lib/static-server.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -132,15 +132,23 @@ async function main(): Promise<void> {
   await waitHealthy(cp, `${cpUrl}/healthz`);
 
   const seedFile = join(home, 'demo-seed.json');
-  let seed: DemoSeed;
-  if (existsSync(seedFile)) {
-    seed = JSON.parse(readFileSync(seedFile, 'utf8')) as DemoSeed;
-  } else {
+  const gqlUrl = `${cpUrl}/graphql`;
+  const adminToken = env.ADMIN_TOKEN ?? secrets.adminToken;
+  const saved = existsSync(seedFile) ? (JSON.parse(readFileSync(seedFile, 'utf8')) as DemoSeed) : null;
+  let seed = saved && (await verifyDemoSeed(gqlUrl, adminToken, saved));
+  if (saved && !seed) console.log('The saved demo data is not in this database: seeding it again.');
+  if (!seed) {
     const provider = env.OPENAI_API_KEY
       ? { name: 'openai', baseUrl: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1', apiKey: env.OPENAI_API_KEY }
       : { name: 'demo-provider', baseUrl: `http://${host}:${ports.demo}/v1`, apiKey: demoKey };
-    seed = await seedDemo(`${cpUrl}/graphql`, env.ADMIN_TOKEN ?? secrets.adminToken, provider);
-    writeFileSync(seedFile, JSON.stringify(seed, null, 2), { mode: 0o600 });
+    seed = await seedDemo(gqlUrl, adminToken, provider);
+  }
+  if (seed !== saved) writeFileSync(seedFile, JSON.stringify(seed, null, 2), { mode: 0o600 });
+  if (env.OPENAI_API_KEY && seed.provider.name !== 'openai') {
+    console.warn(
+      `OPENAI_API_KEY is set, but this folder was seeded with the ${seed.provider.name} on its first start.\n` +
+        `To route the demo models to OpenAI, start once from a fresh folder (e.g. GATEWAY_HOME=.gateway-openai).`,
+    );
   }
 
   const dpUrl = `http://${host}:${ports.dp}`;

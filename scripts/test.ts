@@ -15,6 +15,7 @@ const suites: [string, string, string[]][] = [
   ['schema', 'schema', []],
   ['control-plane', 'control-plane', []],
   ['data-plane', 'data-plane', []],
+  ['web', 'web', []],
   ['test-unit', 'test', ['--config', 'vitest.config.ts']],
   ['e2e', 'test', ['--config', 'vitest.e2e.config.ts']],
   ['web-browser', 'test', ['--config', 'web/vitest.config.ts']],

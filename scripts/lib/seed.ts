@@ -65,3 +65,22 @@ export async function seedDemo(
     provider: { name: provider.name, baseUrl: provider.baseUrl },
   };
 }
+
+/**
+ * Checks a saved seed against the database the control plane now uses. Returns the seed (with a fresh demo key if
+ * its key was revoked), or null when the demo org is not there at all (another database: seed it from scratch).
+ */
+export async function verifyDemoSeed(gqlUrl: string, adminToken: string, seed: DemoSeed): Promise<DemoSeed | null> {
+  const q = <T>(query: string, variables?: object) => graphql<T>(gqlUrl, adminToken, query, variables);
+  const { organization: org } = await q<{ organization: { virtualKeys: { id: string; status: string }[] } | null }>(
+    'query($id: ID!) { organization(id: $id) { virtualKeys { id status } } }',
+    { id: seed.orgId },
+  );
+  if (!org) return null;
+  if (org.virtualKeys.some((k) => k.id === seed.keyId && k.status === 'ACTIVE')) return seed;
+  const { createVirtualKey: vk } = await q<{ createVirtualKey: { virtualKey: { id: string }; secret: string } }>(
+    'mutation($i: CreateVirtualKeyInput!) { createVirtualKey(input: $i) { virtualKey { id } secret } }',
+    { i: { orgId: seed.orgId, teamId: seed.teamId, userId: seed.userId, name: 'demo-key' } },
+  );
+  return { ...seed, keyId: vk.virtualKey.id, key: vk.secret };
+}
