@@ -17,6 +17,7 @@ export type NodeStatusReport = z.infer<typeof nodeStatusReport>;
 
 /** graphql-ws close codes the control plane uses beyond the library's own (4400-4499 range is graphql-ws's). */
 export const closeCodes = {
-  /** Data-plane token missing or wrong: do not retry with the same token. */
+  /** Data-plane token missing or wrong. The data plane logs it and keeps retrying with backoff (the operator may
+   * be rotating the token), serving its current config meanwhile. */
   forbidden: 4403,
 } as const;
