@@ -33,13 +33,67 @@ export const usageRecord = z
   })
   .strict();
 
-export const usageBatch = z.object({ records: z.array(usageRecord).min(1).max(5000) }).strict();
+/** Most records one batch may carry. */
+export const maxUsageBatchRecords = 5000;
+
+/** A whole, valid batch (what a data plane means to send). */
+export const usageBatch = z.object({ records: z.array(usageRecord).min(1).max(maxUsageBatchRecords) }).strict();
+
+/**
+ * The envelope alone. The control plane refuses a batch as a whole only when this fails; records are then
+ * checked one by one (see `checkUsageRecords`), so one bad record never costs the good ones.
+ */
+export const usageBatchEnvelope = z.object({ records: z.array(z.unknown()).min(1).max(maxUsageBatchRecords) }).strict();
 
 export type UsageRecord = z.infer<typeof usageRecord>;
 export type UsageBatch = z.infer<typeof usageBatch>;
 
-/** What the control plane answers to a batch: every requestId is acknowledged, new or already held. */
+/** One record the control plane refused; it is not stored, and sending it again cannot help. */
+export interface RejectedUsageRecord {
+  /** Position in the batch's `records`. */
+  index: number;
+  /** The record's requestId when it has a valid one, else null. */
+  requestId: string | null;
+  /** Path of the first bad field inside the record (e.g. `inputTokens`), or null when the record itself is wrong. */
+  field: string | null;
+  /** What is wrong, naming the field; never contains the field's value. */
+  reason: string;
+}
+
+/**
+ * What the control plane answers to a batch. Every record is accounted for exactly once:
+ * accepted + duplicates + rejected.length = records.length.
+ */
 export interface IngestResult {
+  /** Records stored by this call. */
   accepted: number;
+  /** Valid records whose requestId was already held (or repeated in the batch); ignored. */
   duplicates: number;
+  rejected: RejectedUsageRecord[];
+}
+
+/** Splits a batch's records into valid ones (in order) and rejections with field-level reasons. */
+export function checkUsageRecords(records: readonly unknown[]): {
+  valid: UsageRecord[];
+  rejected: RejectedUsageRecord[];
+} {
+  const valid: UsageRecord[] = [];
+  const rejected: RejectedUsageRecord[] = [];
+  records.forEach((value, index) => {
+    const parsed = usageRecord.safeParse(value);
+    if (parsed.success) {
+      valid.push(parsed.data);
+      return;
+    }
+    const [first, ...rest] = parsed.error.issues;
+    const field = first.path.length ? first.path.map(String).join('.') : null;
+    const id = (value as { requestId?: unknown } | null)?.requestId;
+    rejected.push({
+      index,
+      requestId: usageRecord.shape.requestId.safeParse(id).success ? (id as string) : null,
+      field,
+      reason: `${field ?? 'record'}: ${first.message}${rest.length ? ` (and ${rest.length} more)` : ''}`,
+    });
+  });
+  return { valid, rejected };
 }

@@ -8,9 +8,13 @@ import { IngestUsagePayload, OrgUsage } from './usage.type.ts';
 @Resolver()
 export class UsageResolver {
   @Authorized('data-plane')
-  @Mutation(() => IngestUsagePayload, { description: 'Data planes only. `batch` is a contract UsageBatch.' })
+  @Mutation(() => IngestUsagePayload, {
+    description:
+      'Data planes only. `batch` is a contract UsageBatch. A malformed envelope is a BAD_USER_INPUT error; ' +
+      'invalid records are answered in `rejected` while the valid ones are stored.',
+  })
   async ingestUsage(@Arg('batch', () => JSONScalar) batch: unknown, @Ctx() ctx: Context): Promise<IngestUsagePayload> {
-    return new UsageService(ctx.em).ingest(batch);
+    return new UsageService(ctx.em).ingest(batch, ctx.deps.logger);
   }
 
   @Authorized('admin')

@@ -1,7 +1,8 @@
 // Usage: idempotent bulk ingestion of data-plane records, and aggregation per org over a time window.
-import { type UsageRecord, usageBatch } from '@gw/schema';
+import { checkUsageRecords, type UsageRecord, usageBatchEnvelope } from '@gw/schema';
 import type { Em } from '../../db/orm.ts';
 import { badInput } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
 import type { IngestUsagePayload, UsageTotals } from './usage.type.ts';
 
 interface TotalsRow {
@@ -88,6 +89,9 @@ const ingestSql = `with inserted as (
   )
   select (select count(*) from inserted) as accepted`;
 
+/** Rejections listed in one warn line (the count is always complete). */
+const logRejectedMax = 50;
+
 export class UsageService {
   readonly #em: Em;
 
@@ -120,20 +124,31 @@ export class UsageService {
   }
 
   /**
-   * Validates the whole batch first (nothing is written if any record is bad), then stores it with one
-   * statement, which is atomic on its own.
+   * Refuses the batch as a whole only when its envelope is malformed. Records are then checked one by one:
+   * the valid ones are stored with one statement (atomic on its own), each invalid one is answered in
+   * `rejected` with a field-level reason, so one bad record (e.g. version skew) never costs the good ones.
    */
-  async ingest(batch: unknown): Promise<IngestUsagePayload> {
-    const parsed = usageBatch.safeParse(batch);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+  async ingest(batch: unknown, logger?: Logger): Promise<IngestUsagePayload> {
+    const envelope = usageBatchEnvelope.safeParse(batch);
+    if (!envelope.success) {
+      const issue = envelope.error.issues[0];
       const path = ['batch', ...issue.path.map(String)].join('.');
       throw badInput(path, `Invalid usage batch at ${path}: ${issue.message}`);
     }
-    const records = dedupe(parsed.data.records);
-    const rows = await this.#em.execute<{ accepted: string }[]>(ingestSql, [JSON.stringify(records)]);
-    const accepted = Number(rows[0].accepted);
-    return { accepted, duplicates: parsed.data.records.length - accepted };
+    const { valid, rejected } = checkUsageRecords(envelope.data.records);
+    if (rejected.length) {
+      // Reasons name fields, never values; requestIds are not secrets.
+      logger?.warn(
+        { rejected: rejected.slice(0, logRejectedMax), count: rejected.length, records: envelope.data.records.length },
+        'usage records rejected',
+      );
+    }
+    let accepted = 0;
+    if (valid.length) {
+      const rows = await this.#em.execute<{ accepted: string }[]>(ingestSql, [JSON.stringify(dedupe(valid))]);
+      accepted = Number(rows[0].accepted);
+    }
+    return { accepted, duplicates: valid.length - accepted, rejected };
   }
 }
 

@@ -1,4 +1,5 @@
-// Usage ingestion is idempotent and all-or-nothing; aggregates per org respect the [from, to) window.
+// Usage ingestion is idempotent and accepts valid records of a batch while answering each invalid one;
+// aggregates per org respect the [from, to) window.
 import { randomUUID } from 'node:crypto';
 import type { UsageRecord } from '@gw/schema';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,8 @@ import { dataPlaneToken } from '../../test-support/test-app.ts';
 
 const t = useApiSuite();
 
-const ingest = 'mutation($b: JSON!) { ingestUsage(batch: $b) { accepted duplicates } }';
+const ingest =
+  'mutation($b: JSON!) { ingestUsage(batch: $b) { accepted duplicates rejected { index requestId field reason } } }';
 
 function record(orgId: string, keyId: string, patch: Partial<UsageRecord> = {}): UsageRecord {
   return {
@@ -52,9 +54,9 @@ describe('ingestUsage', () => {
       ],
     };
     const first = await t.app.gql(ingest, { b: batch }, dataPlaneToken);
-    expect(first.data).toEqual({ ingestUsage: { accepted: 3, duplicates: 0 } });
+    expect(first.data).toEqual({ ingestUsage: { accepted: 3, duplicates: 0, rejected: [] } });
     const second = await t.app.gql(ingest, { b: batch }, dataPlaneToken);
-    expect(second.data).toEqual({ ingestUsage: { accepted: 0, duplicates: 3 } });
+    expect(second.data).toEqual({ ingestUsage: { accepted: 0, duplicates: 3, rejected: [] } });
     const rows = await t.db.query('select request_id, cost_usd, status, error_code from usage_records order by ts');
     expect(rows.map((r) => r.request_id)).toEqual(batch.records.map((r) => r.requestId));
     expect(rows[1]).toMatchObject({ status: 502, error_code: 'provider_error' });
@@ -93,21 +95,80 @@ describe('ingestUsage', () => {
     const orgId = await createOrg(t.app, 'Repeat Org');
     const r = record(orgId, randomUUID());
     const res = await t.app.gql(ingest, { b: { records: [r, r, record(orgId, randomUUID())] } }, dataPlaneToken);
-    expect(res.data).toEqual({ ingestUsage: { accepted: 2, duplicates: 1 } });
+    expect(res.data).toEqual({ ingestUsage: { accepted: 2, duplicates: 1, rejected: [] } });
   });
 
-  it('rejects an invalid batch with the issue path and writes nothing', async () => {
-    const orgId = await createOrg(t.app, 'Bad Batch Org');
+  it('stores the valid records of a batch and answers each invalid one with its index, requestId and field', async () => {
+    const orgId = await createOrg(t.app, 'Partial Batch Org');
+    const good = [record(orgId, randomUUID()), record(orgId, randomUUID()), record(orgId, randomUUID())];
+    const negative = { ...record(orgId, randomUUID()), inputTokens: -1 };
+    const future = { ...record(orgId, randomUUID()), surprise: 1 }; // e.g. a newer data plane during an upgrade
+    const noId = { ...record(orgId, randomUUID()), requestId: 42 };
+    const records = [good[0], negative, good[1], future, 'not a record', noId, good[2]];
+    const res = await t.app.gql<{ ingestUsage: { rejected: unknown[] } }>(ingest, { b: { records } }, dataPlaneToken);
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.ingestUsage).toEqual({
+      accepted: 3,
+      duplicates: 0,
+      rejected: [
+        {
+          index: 1,
+          requestId: negative.requestId,
+          field: 'inputTokens',
+          reason: expect.stringMatching(/^inputTokens: /),
+        },
+        { index: 3, requestId: future.requestId, field: null, reason: expect.stringContaining('surprise') },
+        { index: 4, requestId: null, field: null, reason: expect.stringMatching(/^record: /) },
+        { index: 5, requestId: null, field: 'requestId', reason: expect.stringMatching(/^requestId: /) },
+      ],
+    });
+    const ids = [...good, negative, future].map((r) => r.requestId);
+    const rows = await t.db.query('select request_id from usage_records where request_id = any($1)', [ids]);
+    expect(rows.map((r) => r.request_id).sort()).toEqual(good.map((r) => r.requestId).sort());
+
+    // Sending the same batch again: the good ones are duplicates now, the bad ones are still rejected.
+    const again = await t.app.gql<{ ingestUsage: { rejected: unknown[] } }>(ingest, { b: { records } }, dataPlaneToken);
+    expect(again.data?.ingestUsage).toMatchObject({ accepted: 0, duplicates: 3 });
+    expect(again.data?.ingestUsage.rejected).toHaveLength(4);
+
+    const warn = t.app.logs.find((l) => l.msg === 'usage records rejected');
+    expect(warn).toMatchObject({ level: 40, count: 4, records: 7 });
+    expect(warn?.rejected).toEqual(res.data?.ingestUsage.rejected);
+  });
+
+  it('answers a batch of only invalid records without writing anything', async () => {
+    const orgId = await createOrg(t.app, 'All Bad Org');
+    const [{ count: before }] = await t.db.query('select count(*)::int as count from usage_records');
+    const bad = { ...record(orgId, randomUUID()), status: 99 };
+    const res = await t.app.gql(ingest, { b: { records: [bad] } }, dataPlaneToken);
+    expect(res.data).toEqual({
+      ingestUsage: {
+        accepted: 0,
+        duplicates: 0,
+        rejected: [{ index: 0, requestId: bad.requestId, field: 'status', reason: expect.any(String) }],
+      },
+    });
+    const [{ count: after }] = await t.db.query('select count(*)::int as count from usage_records');
+    expect(after).toBe(before);
+  });
+
+  it('refuses a malformed envelope as a whole with the issue path and writes nothing', async () => {
+    const orgId = await createOrg(t.app, 'Bad Envelope Org');
     const [{ count: before }] = await t.db.query('select count(*)::int as count from usage_records');
     const good = record(orgId, randomUUID());
-    const bad = { ...record(orgId, randomUUID()), inputTokens: -1 };
-    const res = await t.app.gql(ingest, { b: { records: [good, bad] } }, dataPlaneToken);
-    expect(res.data).toBeNull();
-    expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'batch.records.1.inputTokens' });
-    const empty = await t.app.gql(ingest, { b: { records: [] } }, dataPlaneToken);
-    expect(empty.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'batch.records' });
-    const extra = await t.app.gql(ingest, { b: { records: [{ ...good, surprise: 1 }] } }, dataPlaneToken);
-    expect(extra.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const cases: [unknown, string][] = [
+      [[good], 'batch'],
+      [{}, 'batch.records'],
+      [{ records: good }, 'batch.records'],
+      [{ records: [] }, 'batch.records'],
+      [{ records: Array.from({ length: 5001 }, () => good) }, 'batch.records'],
+      [{ records: [good], surprise: 1 }, 'batch'],
+    ];
+    for (const [b, field] of cases) {
+      const res = await t.app.gql(ingest, { b }, dataPlaneToken);
+      expect(res.data).toBeNull();
+      expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
+    }
     const [{ count: after }] = await t.db.query('select count(*)::int as count from usage_records');
     expect(after).toBe(before);
   });
@@ -116,6 +177,6 @@ describe('ingestUsage', () => {
     const orgId = await createOrg(t.app, 'Big Batch Org');
     const records = Array.from({ length: 5000 }, () => record(orgId, randomUUID()));
     const res = await t.app.gql(ingest, { b: { records } }, dataPlaneToken);
-    expect(res.data).toEqual({ ingestUsage: { accepted: 5000, duplicates: 0 } });
+    expect(res.data).toEqual({ ingestUsage: { accepted: 5000, duplicates: 0, rejected: [] } });
   });
 });

@@ -1,4 +1,4 @@
-// GraphQL shapes of usage aggregates and of the ingestion answer.
+// GraphQL shapes of usage aggregates and of the ingestion answer (accepted, duplicates, rejected records).
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
 @ObjectType('UsageTotals')
@@ -31,11 +31,36 @@ export class OrgUsage {
   totals!: UsageTotals;
 }
 
-@ObjectType('IngestUsagePayload')
+@ObjectType('RejectedUsageRecord', {
+  description: 'A record of the batch that was not stored; resending it cannot help.',
+})
+export class RejectedUsageRecord {
+  @Field(() => Int, { description: "Position in the batch's records." })
+  index!: number;
+
+  @Field(() => String, { nullable: true, description: 'The record requestId, when it has a valid one.' })
+  requestId!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Path of the first bad field inside the record; null when the record itself is wrong.',
+  })
+  field!: string | null;
+
+  @Field(() => String, { description: "What is wrong, naming the field (never the field's value)." })
+  reason!: string;
+}
+
+@ObjectType('IngestUsagePayload', {
+  description: 'Every record of the batch is in exactly one of accepted, duplicates or rejected.',
+})
 export class IngestUsagePayload {
   @Field(() => Int, { description: 'Records stored by this call.' })
   accepted!: number;
 
-  @Field(() => Int, { description: 'Records already held (same requestId); ignored.' })
+  @Field(() => Int, { description: 'Valid records already held (same requestId); ignored.' })
   duplicates!: number;
+
+  @Field(() => [RejectedUsageRecord], { description: 'Invalid records, not stored.' })
+  rejected!: RejectedUsageRecord[];
 }
