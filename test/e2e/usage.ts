@@ -47,13 +47,6 @@ export async function waitForUsage(db: TestDatabase, requestIds: string[], timeo
   }
 }
 
-export async function totalRows(db: TestDatabase): Promise<{ rows: number; distinct: number }> {
-  const { rows } = await db.pool.query(
-    'select count(*)::int as rows, count(distinct request_id)::int as distinct from usage_records',
-  );
-  return rows[0] as { rows: number; distinct: number };
-}
-
 export interface UsageTotals {
   requests: number;
   errors: number;
