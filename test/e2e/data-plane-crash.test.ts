@@ -1,0 +1,110 @@
+// SIGKILL on a data plane after traffic, then a restart on the same state dir: what reached its spool is stored
+// exactly once, and after a 500 ms pause nothing the clients were answered is lost.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ControlPlaneTap, startControlPlaneTap } from '../harness/control-plane-tap.ts';
+import { sleep } from '../harness/wait.ts';
+import { expectExactlyOnce, recordedIds, settledDiff } from './exactly-once.ts';
+import { type Stack, startStack } from './stack.ts';
+import { startTraffic } from './traffic.ts';
+
+let stack: Stack;
+let tap: ControlPlaneTap;
+
+beforeAll(async () => {
+  stack = await startStack({ name: 'dp-crash', dataPlanes: 0 });
+  tap = stack.teardown.add(await startControlPlaneTap(stack.cp.url), (t) => t.close(), 'control-plane tap');
+});
+afterAll(() => stack?.teardown.run());
+
+/** Every request id written in any file of the state dir (the spool's name and format may change; ids do not). */
+function idsOnDisk(dir: string): Set<string> {
+  const ids = new Set<string>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+    for (const m of text.matchAll(/"requestId"\s*:\s*"([^"]+)"/g)) ids.add(m[1]);
+  }
+  return ids;
+}
+
+interface Outcome {
+  seen: number;
+  onDisk: number;
+  storedAtKill: number;
+  lost: string[];
+}
+
+/**
+ * Traffic through a fresh data plane for `trafficMs`, a pause of `pauseMs`, SIGKILL, restart on the same state dir.
+ * With `ingestFailing` the tap refuses the node's usage batches until the restart, so the spool holds them all.
+ */
+async function crashRun(name: string, opts: { pauseMs: number; ingestFailing: boolean }): Promise<Outcome> {
+  const dp = await stack.addDataPlane(name, { controlPlaneUrl: tap.url });
+  try {
+    tap.refuse(opts.ingestFailing ? (c) => c.nodeId === dp.nodeId : null);
+    const load = startTraffic([{ label: name, client: stack.client(dp) }], { workers: 3, pauseMs: 2 });
+    await sleep(1_000);
+    await load.stop();
+    expect(load.failures).toEqual([]);
+    expect(load.ids.length).toBeGreaterThan(50);
+    await sleep(opts.pauseMs);
+    expect(await dp.process.kill()).toBeNull(); // killed by the signal, no exit code
+
+    const onDisk = idsOnDisk(dp.stateDir);
+    const storedAtKill = (await recordedIds(stack.db, { nodeIds: [dp.nodeId] })).size;
+    if (opts.ingestFailing) expect(storedAtKill).toBe(0); // the refusal held: the spool is the only copy
+    tap.refuse(null);
+    await dp.restart();
+    await dp.waitReady(10_000);
+
+    const diff = await settledDiff(stack.db, load.ids, {
+      nodeIds: [dp.nodeId],
+      mustArrive: [...onDisk],
+      timeoutMs: 20_000,
+      settleMs: 1_500,
+    });
+    const outcome = { seen: diff.seen, onDisk: onDisk.size, storedAtKill, lost: diff.missing };
+    console.log(
+      `${name}: ${outcome.seen} answered, ${outcome.storedAtKill} stored and ${outcome.onDisk} on disk at the kill, ` +
+        `${outcome.lost.length} lost`,
+    );
+    // Whatever reached the disk arrives; nothing arrives twice or without a client having seen it.
+    expect(
+      [...onDisk].filter((id) => diff.missing.includes(id)),
+      'ids in the spool at the kill that never arrived',
+    ).toEqual([]);
+    expect(
+      [...onDisk].filter((id) => !load.ids.includes(id)),
+      'ids on disk no client saw',
+    ).toEqual([]);
+    expect({ extra: diff.extra, duplicated: diff.duplicated, seenTwice: diff.seenTwice }).toEqual({
+      extra: [],
+      duplicated: [],
+      seenTwice: [],
+    });
+    if (opts.pauseMs >= 500) expectExactlyOnce(diff);
+    return outcome;
+  } finally {
+    tap.refuse(null);
+    await dp.dispose();
+  }
+}
+
+describe('SIGKILL on a data plane, restarted on the same state dir', () => {
+  it.each([
+    ['control plane reachable', false],
+    ['usage ingestion failing', true],
+  ])('right after traffic (%s): the spool arrives exactly once; losses are reported', async (_, ingestFailing) => {
+    await crashRun(ingestFailing ? 'now-refused' : 'now', { pauseMs: 0, ingestFailing });
+  });
+
+  it.each([
+    ['control plane reachable', false],
+    ['usage ingestion failing', true],
+  ])('500 ms after traffic (%s): every answered request is stored exactly once', async (_, ingestFailing) => {
+    const { lost } = await crashRun(ingestFailing ? 'paused-refused' : 'paused', { pauseMs: 500, ingestFailing });
+    expect(lost).toEqual([]);
+  });
+});
