@@ -38,13 +38,14 @@ interface Held {
   clientRes: ServerResponse;
 }
 
+type Records = { requestId: string; nodeId?: string }[];
+
+/** The records of an `ingestUsage` call, whatever its variable is named. */
 function parseBatch(body: string): Pick<IngestCall, 'nodeId' | 'requestIds'> | undefined {
   if (!body.includes('ingestUsage')) return undefined;
   try {
-    const { variables } = JSON.parse(body) as {
-      variables?: { b?: { records?: { requestId: string; nodeId?: string }[] } };
-    };
-    const records = variables?.b?.records ?? [];
+    const { variables } = JSON.parse(body) as { variables?: Record<string, { records?: Records } | undefined> };
+    const records = Object.values(variables ?? {}).find((v) => Array.isArray(v?.records))?.records ?? [];
     return { nodeId: records[0]?.nodeId, requestIds: records.map((r) => r.requestId) };
   } catch {
     return { nodeId: undefined, requestIds: [] };
