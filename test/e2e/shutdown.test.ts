@@ -1,5 +1,6 @@
 // Graceful shutdown: SIGTERM lets an open stream finish, refuses new work, flushes usage and exits 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../harness/wait.ts';
 import { type Stack, startStack } from './stack.ts';
 import { waitForUsage } from './usage.ts';
 
@@ -40,6 +41,10 @@ describe('SIGTERM on a data plane', () => {
       if (words.length === 3 && !signalled) {
         signalled = true;
         dp.process.signal('SIGTERM');
+        // A request that arrives before the process has handled the signal is rightly served: wait for the handler.
+        await waitFor('the data plane to handle SIGTERM', () =>
+          dp.process.output().some((line) => line.includes('"msg":"shutting down"')),
+        );
         // New work is refused while the stream drains: 503 gateway_shutting_down, or no listener at all.
         refused = await fetch(`${dp.url}/v1/chat/completions`, {
           method: 'POST',
