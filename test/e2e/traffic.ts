@@ -10,6 +10,8 @@ export interface TrafficTarget {
 export interface Traffic {
   /** x-request-id of every answer a client received (errors included), in completion order. */
   ids: string[];
+  /** performance.now() when each id's answer headers arrived. */
+  answeredAt: Map<string, number>;
   /** Calls that did not end in the expected completion, with their target and error. */
   failures: string[];
   /** Stops issuing calls and waits for the ones in flight. */
@@ -35,27 +37,30 @@ function headerId(response: Response, sdkId: string | null | undefined): string 
 }
 
 /** One completion (every third one streamed); pushes its id as soon as the headers are in. */
-async function call(client: OpenAI, model: string, n: number, ids: string[]): Promise<void> {
+async function call(client: OpenAI, model: string, n: number, seen: (id: string) => void): Promise<void> {
   const content = `traffic call ${n}`;
   const messages = [{ role: 'user' as const, content }];
+  let id: string | undefined;
   try {
     if (n % 3 === 0) {
       const { data, response, request_id } = await client.chat.completions
         .create({ model, messages, stream: true })
         .withResponse();
-      ids.push(headerId(response, request_id));
+      id = headerId(response, request_id);
+      seen(id);
       let text = '';
       for await (const c of data) text += c.choices[0]?.delta.content ?? '';
       if (text !== `You said: ${content}`) throw new Error(`unexpected stream text: ${text}`);
     } else {
       const { data, response, request_id } = await client.chat.completions.create({ model, messages }).withResponse();
-      ids.push(headerId(response, request_id));
+      id = headerId(response, request_id);
+      seen(id);
       const text = data.choices[0].message.content;
       if (text !== `You said: ${content}`) throw new Error(`unexpected text: ${text}`);
     }
   } catch (e) {
     // An error answer from the data plane is metered too: it counts as seen.
-    if (e instanceof OpenAI.APIError && e.requestID && !ids.includes(e.requestID)) ids.push(e.requestID);
+    if (id === undefined && e instanceof OpenAI.APIError && e.requestID) seen(e.requestID);
     throw e;
   }
 }
@@ -63,6 +68,12 @@ async function call(client: OpenAI, model: string, n: number, ids: string[]): Pr
 export function startTraffic(targets: TrafficTarget[], opts: TrafficOptions = {}): Traffic {
   const { workers = 2, pauseMs = 5, model = 'gpt-fixture', maxCallsPerWorker = 5_000 } = opts;
   const ids: string[] = [];
+  const answeredAt = new Map<string, number>();
+  // Every answer is pushed, so that two calls sharing an id show up as a repeated id.
+  const seen = (id: string) => {
+    if (!answeredAt.has(id)) answeredAt.set(id, performance.now());
+    ids.push(id);
+  };
   const failures: string[] = [];
   let running = true;
   let seq = 0;
@@ -71,7 +82,7 @@ export function startTraffic(targets: TrafficTarget[], opts: TrafficOptions = {}
       for (let i = 0; running && i < maxCallsPerWorker; i += 1) {
         const n = seq++;
         try {
-          await call(t.client, model, n, ids);
+          await call(t.client, model, n, seen);
         } catch (e) {
           failures.push(`${t.label} call ${n}: ${e instanceof Error ? e.message : String(e)}`);
         }
@@ -81,6 +92,7 @@ export function startTraffic(targets: TrafficTarget[], opts: TrafficOptions = {}
   );
   return {
     ids,
+    answeredAt,
     failures,
     stop: async () => {
       running = false;
