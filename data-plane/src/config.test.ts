@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       upstreamConnectTimeoutMs: 10_000,
       usageFlushMs: 1000,
       usageBatchSize: 500,
+      usageSpoolMaxBytes: 1_073_741_824,
       metricsUserLabels: false,
       metricsKeyLabels: false,
       metricsToken: null,
@@ -34,6 +35,7 @@ describe('loadConfig', () => {
       DP_PORT: '0',
       METRICS_USER_LABELS: 'true',
       USAGE_BATCH_SIZE: '50',
+      USAGE_SPOOL_MAX_BYTES: '2097152',
       METRICS_TOKEN: ' scrape-me ',
     });
     expect(r.ok && r.config).toMatchObject({
@@ -41,6 +43,7 @@ describe('loadConfig', () => {
       port: 0,
       metricsUserLabels: true,
       usageBatchSize: 50,
+      usageSpoolMaxBytes: 2_097_152,
       metricsToken: 'scrape-me',
     });
     // Stable across restarts, so that the state dir (snapshot, usage spool) is found again.
@@ -53,6 +56,7 @@ describe('loadConfig', () => {
       MAX_BODY_BYTES: '-1',
       METRICS_KEY_LABELS: 'maybe',
       USAGE_BATCH_SIZE: '9000',
+      USAGE_SPOOL_MAX_BYTES: '1000',
     });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.problems).toEqual([
@@ -61,6 +65,7 @@ describe('loadConfig', () => {
       'DP_PORT must be an integer between 0 and 65535 (got "abc")',
       'MAX_BODY_BYTES must be an integer between 1 and 9007199254740991 (got "-1")',
       'USAGE_BATCH_SIZE must be an integer between 1 and 5000 (got "9000")',
+      'USAGE_SPOOL_MAX_BYTES must be an integer between 1048576 and 9007199254740991 (got "1000")',
       'METRICS_KEY_LABELS must be true or false (got "maybe")',
     ]);
   });

@@ -17,6 +17,8 @@ export interface Config {
   upstreamConnectTimeoutMs: number;
   usageFlushMs: number;
   usageBatchSize: number;
+  /** Disk the usage spool may use; beyond it new records are dropped (counted) while serving goes on. */
+  usageSpoolMaxBytes: number;
   metricsUserLabels: boolean;
   metricsKeyLabels: boolean;
   /** Bearer token /metrics demands; unset = /metrics answers loopback callers only. */
@@ -89,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     upstreamConnectTimeoutMs: int('UPSTREAM_CONNECT_TIMEOUT_MS', 10_000, 1),
     usageFlushMs: int('USAGE_FLUSH_MS', 1000, 10),
     usageBatchSize: int('USAGE_BATCH_SIZE', 500, 1, 5000),
+    usageSpoolMaxBytes: int('USAGE_SPOOL_MAX_BYTES', 1_073_741_824, 1_048_576),
     metricsUserLabels: bool('METRICS_USER_LABELS'),
     metricsKeyLabels: bool('METRICS_KEY_LABELS'),
     metricsToken: env.METRICS_TOKEN?.trim() || null,

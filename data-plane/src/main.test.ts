@@ -1,8 +1,8 @@
 // The real process (node src/main.ts) against a fake control plane: sync, serve, meter, persist, SIGTERM,
-// and a restart that serves from disk while the control plane is down.
+// a restart that serves from disk while the control plane is down, and usage that survives a SIGKILL.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -34,7 +34,7 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-async function startDataPlane(cpUrl: string): Promise<Running> {
+async function startDataPlane(cpUrl: string, env: Record<string, string> = {}): Promise<Running> {
   const child = spawn(process.execPath, [join(import.meta.dirname, 'main.ts')], {
     env: {
       ...process.env,
@@ -46,6 +46,7 @@ async function startDataPlane(cpUrl: string): Promise<Running> {
       USAGE_FLUSH_MS: '50',
       SHUTDOWN_GRACE_MS: '3000',
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -67,6 +68,15 @@ async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promis
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Every segment of the usage spool, concatenated. */
+async function spooled(): Promise<string> {
+  const dir = join(stateDir, 'usage-spool');
+  const names = existsSync(dir) ? (await readdir(dir)).filter((n) => n.startsWith('seg-')).sort() : [];
+  let text = '';
+  for (const n of names) text += await readFile(join(dir, n), 'utf8');
+  return text;
 }
 
 const chat = (url: string) =>
@@ -130,7 +140,29 @@ describe('data plane process', () => {
     await res.arrayBuffer();
     dp.child.kill('SIGTERM');
     expect(await dp.exited).toBe(0);
-    const spool = await readFile(join(stateDir, 'usage-spool.jsonl'), 'utf8');
-    expect(spool).toContain(requestId);
+    expect(await spooled()).toContain(requestId);
+  });
+
+  it('has usage on disk within ~100 ms, so a SIGKILL keeps it, and sends it after the restart', async () => {
+    // A send timer far away: only the spool's own 100 ms write timer can put the record on disk.
+    const dp = await startDataPlane('http://127.0.0.1:9', { USAGE_FLUSH_MS: '600000' });
+    const res = await chat(dp.url);
+    expect(res.status).toBe(200);
+    const requestId = res.headers.get('x-request-id')!;
+    await res.arrayBuffer();
+    const t0 = performance.now();
+    await until(async () => (await spooled()).includes(requestId), 2000);
+    expect(performance.now() - t0).toBeLessThan(400);
+    dp.child.kill('SIGKILL');
+    await dp.exited;
+
+    const again = await startDataPlane(cp.httpUrl);
+    await until(() =>
+      cp.posts.some((p) => p.query.includes('ingestUsage') && JSON.stringify(p.variables).includes(requestId)),
+    );
+    await until(async () => !(await spooled()).includes(requestId));
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+    expect(await spooled()).toBe(''); // everything acknowledged: no segment left
   });
 });

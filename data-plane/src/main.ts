@@ -55,23 +55,28 @@ async function main(): Promise<void> {
   });
   stores.onSwap((store) => upstream.retainOnly([...store.credentials.values()].map((c) => c.baseUrl)));
 
-  const cp = new ControlPlaneClient({ url: config.controlPlaneUrl, token: config.dataPlaneToken });
-  const spool = await UsageSpool.open(config.stateDir, logger);
-  const usage = new UsageBatcher({
-    spool,
-    send: ingestUsage(cp),
-    isPermanent: isPermanentIngestError,
-    batchSize: config.usageBatchSize,
-    flushMs: config.usageFlushMs,
-    logger,
-  });
-  usage.start();
-
   const metrics = new GatewayMetrics({
     userLabels: config.metricsUserLabels,
     keyLabels: config.metricsKeyLabels,
     defaultMetrics: true,
   });
+
+  const cp = new ControlPlaneClient({ url: config.controlPlaneUrl, token: config.dataPlaneToken });
+  const spool = await UsageSpool.open(config.stateDir, {
+    logger,
+    maxBytes: config.usageSpoolMaxBytes,
+    onDropped: (count, reason) => metrics.usageDropped.inc({ reason }, count),
+  });
+  const usage = new UsageBatcher({
+    spool,
+    send: ingestUsage(cp),
+    isPermanent: isPermanentIngestError,
+    onRejected: (count) => metrics.usageRejected.inc(count),
+    batchSize: config.usageBatchSize,
+    flushMs: config.usageFlushMs,
+    logger,
+  });
+  usage.start();
   const lifecycle: Lifecycle = { shuttingDown: false };
   const app = createApp({
     nodeId: config.nodeId,

@@ -58,6 +58,10 @@ function bucketIndex(bounds: number[], value: number): number {
 
 export class GatewayMetrics {
   readonly registry = new client.Registry();
+  /** Usage records the control plane refused as invalid (they are logged with their reason, not stored). */
+  readonly usageRejected: client.Counter;
+  /** Usage records dropped before reaching the spool, by reason (`spool_full`, `spool_unwritable`). */
+  readonly usageDropped: client.Counter<'reason'>;
   readonly #userLabels: boolean;
   readonly #keyLabels: boolean;
   readonly #series = new Map<string, Series>();
@@ -91,6 +95,18 @@ export class GatewayMetrics {
       overheadBuckets,
       (s) => [s.overhead, s.overheadSum],
     );
+    // Incremented off the request path (per answered batch, per spool write tick): plain prom-client is fine.
+    this.usageRejected = new client.Counter({
+      name: 'gateway_usage_rejected_total',
+      help: 'Usage records the control plane rejected as invalid; they are not stored.',
+      registers: [this.registry],
+    });
+    this.usageDropped = new client.Counter({
+      name: 'gateway_usage_dropped_total',
+      help: 'Usage records dropped because the spool was full (USAGE_SPOOL_MAX_BYTES) or could not be written.',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
     if (options.defaultMetrics) client.collectDefaultMetrics({ register: this.registry, prefix: 'gateway_process_' });
   }
 

@@ -1,12 +1,12 @@
 // Sends spooled usage records to the control plane in order, in batches (by size or by timer), retrying
-// with backoff; acknowledged records leave the spool.
-import type { UsageRecord } from '@gw/schema';
+// with backoff. Every record of an answered batch leaves the spool: accepted, duplicate or rejected.
+import type { IngestResult, UsageRecord } from '@gw/schema';
 import { type BackoffOptions, backoffDelay } from '../backoff.ts';
 import type { Logger } from '../logger.ts';
 import type { UsageSink } from '../routes/deps.ts';
 import type { UsageSpool } from './spool.ts';
 
-export type SendBatch = (records: UsageRecord[]) => Promise<void>;
+export type SendBatch = (records: UsageRecord[]) => Promise<IngestResult>;
 
 export interface UsageBatcherOptions {
   spool: UsageSpool;
@@ -15,9 +15,17 @@ export interface UsageBatcherOptions {
   flushMs: number;
   logger: Logger;
   backoff?: BackoffOptions;
-  /** True for an error that retrying the same batch can never fix (it is then dropped, loudly). */
+  /**
+   * True for a refusal of the whole batch that retrying the same batch can never fix. The batch is then
+   * sent again in halves, down to single records, so that only the records at fault are rejected.
+   */
   isPermanent?: (err: unknown) => boolean;
+  /** Called with the number of records the control plane rejected (metrics). */
+  onRejected?: (count: number) => void;
 }
+
+/** Rejected records logged one by one per batch; the rest are summed up in one line. */
+const logRejectedMax = 20;
 
 export class UsageBatcher implements UsageSink {
   readonly #o: UsageBatcherOptions;
@@ -27,10 +35,13 @@ export class UsageBatcher implements UsageSink {
   #failures = 0;
   #retryAt = 0;
   #kicked = false;
+  /** Batch size: halved after a refused batch, doubled back after each answered one. */
+  #limit: number;
 
   constructor(options: UsageBatcherOptions) {
     this.#o = options;
     this.#backoff = options.backoff ?? { minMs: 1000, maxMs: 30_000 };
+    this.#limit = options.batchSize;
   }
 
   /** Hot path: memory only. A full batch wakes the sender early. */
@@ -45,8 +56,10 @@ export class UsageBatcher implements UsageSink {
     }
   }
 
+  /** Starts the spool's write timer and the send timer. */
   start(): void {
     if (this.#timer) return;
+    this.#o.spool.start();
     this.#timer = setInterval(() => void this.flush(), this.#o.flushMs);
     this.#timer.unref();
     void this.flush();
@@ -60,7 +73,10 @@ export class UsageBatcher implements UsageSink {
     return this.#running;
   }
 
-  /** Stops the timer, then sends until the spool is empty, a send fails, or the deadline passes. */
+  /**
+   * Stops the timers, then sends until the spool is empty, a send fails, or the deadline passes; whatever is
+   * left is on disk and replayed at the next start.
+   */
   async stop(deadlineMs: number): Promise<{ sent: boolean; left: number }> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
@@ -75,34 +91,31 @@ export class UsageBatcher implements UsageSink {
       // Stop on success, on a failed send, or when a round made no progress (e.g. disk errors).
       if (after === 0 || this.#failures > failuresBefore || after >= before) break;
     }
-    // Whatever is left is on disk (flush wrote it) and is replayed at the next start.
-    await spool.flush().catch((err: unknown) => this.#o.logger.error({ err }, 'usage spool write failed'));
+    await spool.close().catch((err: unknown) => this.#o.logger.error({ err }, 'usage spool write failed at stop'));
     const left = spool.openCount + spool.pendingCount;
     return { sent: left === 0, left };
   }
 
   async #run(): Promise<void> {
     const { spool, send, batchSize, logger } = this.#o;
-    try {
-      await spool.flush();
-    } catch (err) {
-      logger.error({ err }, 'usage spool write failed; records stay in memory');
-      return;
-    }
+    // A failing disk is logged by the spool; what is already on disk can still be sent.
+    await spool.flush().catch(() => {});
     while (Date.now() >= this.#retryAt) {
-      const batch = spool.peek(batchSize);
-      if (!batch.length) return;
+      let batch: UsageRecord[];
       try {
-        await send(batch);
+        batch = await spool.read(this.#limit);
+      } catch (err) {
+        logger.error({ err }, 'usage spool read failed; will retry');
+        return;
+      }
+      if (!batch.length) return;
+      let answer: IngestResult;
+      try {
+        answer = await send(batch);
         if (this.#failures) logger.info({ after: this.#failures }, 'usage batches reach the control plane again');
         this.#failures = 0;
       } catch (err) {
-        if (this.#o.isPermanent?.(err)) {
-          logger.error(
-            { err: (err as Error).message, records: batch.length },
-            'control plane refused a usage batch; dropped',
-          );
-        } else {
+        if (!this.#o.isPermanent?.(err)) {
           const delay = backoffDelay(this.#failures++, this.#backoff);
           this.#retryAt = Date.now() + delay;
           if (this.#failures === 1) {
@@ -110,10 +123,57 @@ export class UsageBatcher implements UsageSink {
           }
           return;
         }
+        if (batch.length > 1) {
+          // Isolate the fault: halves until the records at fault are alone, then back up to full batches.
+          logger.warn(
+            { err: (err as Error).message, records: batch.length },
+            'control plane refused a whole usage batch; resending it in halves',
+          );
+          this.#limit = Math.ceil(batch.length / 2);
+          continue;
+        }
+        answer = {
+          accepted: 0,
+          duplicates: 0,
+          rejected: [{ index: 0, requestId: null, field: null, reason: (err as Error).message }],
+        };
       }
+      this.#settle(batch, answer);
       await spool.ack(batch.length);
-      if (spool.openCount === 0 && spool.pendingCount < batchSize) return;
-      await spool.flush();
+      this.#limit = Math.min(batchSize, this.#limit * 2);
+      if (spool.pendingCount >= batchSize) await spool.flush().catch(() => {});
+    }
+  }
+
+  /** Logs and counts the records the control plane rejected; they leave the spool with the rest. */
+  #settle(batch: UsageRecord[], answer: IngestResult): void {
+    const { logger } = this.#o;
+    const { rejected } = answer;
+    if (rejected.length) {
+      this.#o.onRejected?.(rejected.length);
+      for (const r of rejected.slice(0, logRejectedMax)) {
+        logger.error(
+          {
+            requestId: r.requestId ?? batch[r.index]?.requestId ?? null,
+            index: r.index,
+            field: r.field,
+            reason: r.reason,
+          },
+          'control plane rejected a usage record; it is not stored',
+        );
+      }
+      if (rejected.length > logRejectedMax) {
+        logger.error(
+          { more: rejected.length - logRejectedMax, rejected: rejected.length, records: batch.length },
+          'control plane rejected more usage records of the same batch',
+        );
+      }
+    }
+    if (answer.accepted + answer.duplicates + rejected.length !== batch.length) {
+      logger.warn(
+        { records: batch.length, accepted: answer.accepted, duplicates: answer.duplicates, rejected: rejected.length },
+        'usage answer does not account for every record of the batch',
+      );
     }
   }
 }

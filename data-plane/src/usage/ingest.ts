@@ -1,16 +1,23 @@
-// The control-plane call that takes a usage batch (idempotent on requestId).
+// The control-plane call that takes a usage batch (idempotent on requestId) and answers for every record.
 import type { IngestResult, UsageRecord } from '@gw/schema';
 import { type ControlPlaneClient, ControlPlaneError } from '../control-plane-client.ts';
 
-const mutation = 'mutation ($b: JSON!) { ingestUsage(batch: $b) { accepted duplicates } }';
+const mutation =
+  'mutation ($b: JSON!) { ingestUsage(batch: $b) { accepted duplicates rejected { index requestId field reason } } }';
 
 export function ingestUsage(client: ControlPlaneClient) {
-  return async (records: UsageRecord[]): Promise<void> => {
-    await client.request<{ ingestUsage: IngestResult }>(mutation, { b: { records } });
+  return async (records: UsageRecord[]): Promise<IngestResult> => {
+    const { ingestUsage: r } = await client.request<{ ingestUsage: Partial<IngestResult> }>(mutation, {
+      b: { records },
+    });
+    return { accepted: r.accepted ?? 0, duplicates: r.duplicates ?? 0, rejected: r.rejected ?? [] };
   };
 }
 
-/** The control plane validated the batch and said no: sending it again cannot help. */
+/**
+ * The control plane refused the batch as a whole (its envelope): sending the same batch again cannot help.
+ * Invalid records alone are never refused like this; they come back in `rejected`.
+ */
 export function isPermanentIngestError(err: unknown): boolean {
   return err instanceof ControlPlaneError && err.codes.includes('BAD_USER_INPUT');
 }

@@ -1,132 +1,392 @@
-// Append-only JSONL spool of usage records in DP_STATE_DIR: records are written here before they are
-// batched, acknowledged by an ack line once the control plane took them, and replayed after a restart.
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+// Segmented on-disk spool of usage records in DP_STATE_DIR/usage-spool. Records wait in memory for at most
+// one write interval (100 ms), then go to the current segment with one append + fdatasync; batches are read
+// back from the oldest segment, the only one held in memory; a durable cursor records acknowledgements and a
+// fully acknowledged segment is deleted. Memory is independent of how much is spooled; disk is capped.
+import { type FileHandle, mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UsageRecord } from '@gw/schema';
 import type { Logger } from '../logger.ts';
+import { readLegacySpool } from './legacy-spool.ts';
+import { type DropReason, SpoolAlarms } from './spool-alarms.ts';
+import {
+  countLines,
+  legacySpoolName,
+  listSegments,
+  readCursor,
+  readSegment,
+  segmentName,
+  spoolDirName,
+  syncDir,
+  writeCursor,
+} from './spool-files.ts';
 
-const fileName = 'usage-spool.jsonl';
-/** Rewrite the file once this many acknowledged records (and more than are still open) sit in it. */
-const compactAfterAcks = 1000;
+export type { DropReason };
+
+export interface UsageSpoolOptions {
+  logger?: Logger;
+  /** Bytes all segment files may take together; records beyond are dropped (counted, logged). Default 1 GiB. */
+  maxBytes?: number;
+  /** A segment is closed and a new one started past this many records (default 10,000)... */
+  segmentRecords?: number;
+  /** ...or bytes (default 8 MiB, at most a quarter of maxBytes). */
+  segmentBytes?: number;
+  /** Pending records reach disk at least this often once start() ran, ms (default 100). */
+  writeIntervalMs?: number;
+  /** Records waiting for a failing disk beyond which new ones are dropped (default 50,000). */
+  maxPendingRecords?: number;
+  /** Called with the records dropped since the last call, from the write timer and close() (metrics). */
+  onDropped?: (count: number, reason: DropReason) => void;
+}
+
+interface Segment {
+  readonly first: number;
+  readonly path: string;
+  /** Lines that count: record `first + i` is line i, for i < lines. */
+  lines: number;
+  bytes: number;
+}
+
+/** The oldest segment, in memory: its unacknowledged records from `next` on. */
+interface Head {
+  readonly seg: Segment;
+  records: UsageRecord[];
+  seqs: number[];
+  next: number;
+}
+
+interface Writer {
+  readonly seg: Segment;
+  readonly fh: FileHandle;
+  /** A write failed midway: a partial line may end the file, so nothing may be appended after it. */
+  broken: boolean;
+}
 
 export class UsageSpool {
-  readonly path: string;
-  readonly #logger: Logger | undefined;
-  /** Appended in memory, written by the next flush(). */
+  readonly dir: string;
+  readonly #log: Logger | undefined;
+  readonly #maxBytes: number;
+  readonly #segRecords: number;
+  readonly #segBytes: number;
+  readonly #intervalMs: number;
+  readonly #maxPending: number;
+  readonly #alarms: SpoolAlarms;
+
+  /** Appended by the request path, written by the next write. */
   #pending: UsageRecord[] = [];
-  /** On disk, not yet acknowledged, oldest first; [#head] is the oldest. */
-  #open: UsageRecord[] = [];
-  #head = 0;
-  #ackedInFile = 0;
-  /** Every file operation runs in this chain, so appends, acks and rewrites never interleave. */
+  /** Oldest first; the last one is the writer's when there is a writer. */
+  #segments: Segment[] = [];
+  #head: Head | null = null;
+  #writer: Writer | null = null;
+  #nextSeq = 0;
+  #ackedSeq = 0;
+  #diskBytes = 0;
+  /** Set when a write had to drop records for the cap; cleared when a segment is deleted. */
+  #full = false;
+  #writes = 0;
+  #timer: NodeJS.Timeout | null = null;
+  /** Every file operation runs in this chain, so writes, reads, acks and deletions never interleave. */
   #io: Promise<unknown> = Promise.resolve();
 
-  private constructor(dir: string, logger?: Logger) {
-    this.path = join(dir, fileName);
-    this.#logger = logger;
+  private constructor(dir: string, o: UsageSpoolOptions) {
+    this.dir = dir;
+    this.#log = o.logger;
+    this.#maxBytes = o.maxBytes ?? 1024 ** 3;
+    this.#segRecords = o.segmentRecords ?? 10_000;
+    this.#segBytes = o.segmentBytes ?? Math.min(8 * 1024 ** 2, Math.floor(this.#maxBytes / 4));
+    this.#intervalMs = o.writeIntervalMs ?? 100;
+    this.#maxPending = o.maxPendingRecords ?? 50_000;
+    this.#alarms = new SpoolAlarms(o.logger, o.onDropped);
   }
 
-  /** Opens the spool, replaying records a previous run wrote but never got acknowledged. */
-  static async open(dir: string, logger?: Logger): Promise<UsageSpool> {
+  /**
+   * Opens the spool in `stateDir`: finds the segments a previous run left (reading none but the oldest),
+   * migrates an old single-file spool, and loads the oldest segment. Appends always go to a new segment.
+   */
+  static async open(stateDir: string, options: UsageSpoolOptions = {}): Promise<UsageSpool> {
+    const dir = join(stateDir, spoolDirName);
     await mkdir(dir, { recursive: true });
-    const spool = new UsageSpool(dir, logger);
-    let text = '';
-    try {
-      text = await readFile(spool.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    const records: UsageRecord[] = [];
-    const seen = new Set<string>();
-    const acked = new Set<string>();
-    let skipped = 0;
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        const entry = JSON.parse(line) as UsageRecord | { ack: string[] };
-        if ('ack' in entry && Array.isArray(entry.ack)) for (const id of entry.ack) acked.add(id);
-        else if ('requestId' in entry && !seen.has(entry.requestId)) {
-          seen.add(entry.requestId);
-          records.push(entry);
-        }
-      } catch {
-        // A crash mid-write leaves at most a torn last line.
-        skipped++;
-      }
-    }
-    if (skipped) logger?.warn({ skipped }, 'skipped unreadable usage spool lines');
-    spool.#open = records.filter((r) => !acked.has(r.requestId));
-    await spool.#rewrite();
-    if (spool.#open.length) logger?.info({ records: spool.#open.length }, 'replaying unacknowledged usage records');
+    const spool = new UsageSpool(dir, options);
+    await spool.#init(join(stateDir, legacySpoolName));
     return spool;
   }
 
-  /** Cheap: memory only. The record reaches disk with the next flush (the batch timer). */
+  /** Hot path: memory only, never awaits. */
   append(record: UsageRecord): void {
-    this.#pending.push(record);
+    if (this.#full) this.#alarms.drop(1, 'spool_full');
+    else if (this.#pending.length >= this.#maxPending) this.#alarms.drop(1, 'spool_unwritable');
+    else this.#pending.push(record);
   }
 
-  /** Records not yet written to disk. */
+  /** Starts the write timer: pending records reach disk within one interval. */
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      this.flush().catch(() => {});
+      this.#reportDrops(false);
+    }, this.#intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Writes the pending records now (one append + fdatasync per segment touched). Rejects if the disk fails. */
+  flush(): Promise<void> {
+    return this.#run(() => this.#write());
+  }
+
+  /** Stops the timer, writes what is pending, and closes the segment (deleting it if fully acknowledged). */
+  async close(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    try {
+      await this.flush();
+    } finally {
+      await this.#run(async () => {
+        const w = this.#writer;
+        if (!w) return;
+        this.#writer = null;
+        await w.fh.close();
+        await this.#reclaim();
+      });
+      this.#reportDrops(true);
+    }
+  }
+
+  /** Up to `max` of the oldest unacknowledged records on disk, in order, all from the oldest segment. */
+  read(max: number): Promise<UsageRecord[]> {
+    return this.#run(async () => {
+      if (!this.#head) await this.#loadHead();
+      const h = this.#head;
+      return h ? h.records.slice(h.next, h.next + max) : [];
+    });
+  }
+
+  /**
+   * Acknowledges the first `count` records of the last read. Never rejects: if the cursor cannot be written,
+   * the records count as acknowledged for this run and are sent again after a restart (ingestion is idempotent).
+   */
+  ack(count: number): Promise<void> {
+    return this.#run(async () => {
+      const h = this.#head;
+      const n = h ? Math.min(count, h.records.length - h.next) : 0;
+      if (!h || n <= 0) return;
+      h.next += n;
+      this.#ackedSeq = h.seqs[h.next - 1] + 1;
+      if (h.next === h.records.length) {
+        h.records = [];
+        h.seqs = [];
+        h.next = 0;
+      }
+      try {
+        await writeCursor(this.dir, this.#ackedSeq);
+      } catch (err) {
+        this.#log?.error({ err }, 'usage spool could not record an acknowledgement');
+      }
+      await this.#reclaim().catch((err: unknown) => this.#log?.error({ err }, 'usage spool could not load a segment'));
+    });
+  }
+
+  /** Records in memory waiting for the next write. */
   get pendingCount(): number {
     return this.#pending.length;
   }
 
-  /** Records on disk waiting for acknowledgement. */
+  /** Records on disk not yet acknowledged, in every segment. */
   get openCount(): number {
-    return this.#open.length - this.#head;
+    const h = this.#head;
+    let n = h ? h.records.length - h.next : 0;
+    for (const s of this.#segments) if (s !== h?.seg) n += s.lines - Math.max(0, this.#ackedSeq - s.first);
+    return n;
   }
 
-  flush(): Promise<void> {
-    return this.#run(async () => {
-      if (!this.#pending.length) return;
-      const batch = this.#pending;
-      this.#pending = [];
-      let text = '';
-      for (const r of batch) text += `${JSON.stringify(r)}\n`;
+  /** Records held in memory: pending plus the oldest segment's. Bounded by one segment + maxPendingRecords. */
+  get memoryCount(): number {
+    return this.#pending.length + (this.#head?.records.length ?? 0);
+  }
+
+  get stats(): { writes: number; segments: number; bytes: number; dropped: Record<DropReason, number> } {
+    return {
+      writes: this.#writes,
+      segments: this.#segments.length,
+      bytes: this.#diskBytes,
+      dropped: { ...this.#alarms.dropped },
+    };
+  }
+
+  async #init(legacyPath: string): Promise<void> {
+    const cursor = await readCursor(this.dir);
+    if (cursor === null) this.#log?.warn('unreadable usage ack cursor; unsent records may be sent twice');
+    this.#ackedSeq = cursor ?? 0;
+    const files = await listSegments(this.dir);
+    for (let i = 0; i < files.length; i++) {
+      const f = files[i];
+      // A segment's length follows from the next one's name; only the newest must be counted (streamed).
+      const lines = i + 1 < files.length ? files[i + 1].first - f.first : await countLines(f.path);
+      this.#nextSeq = Math.max(this.#nextSeq, f.first + lines);
+      if (!lines || f.first + lines <= this.#ackedSeq) {
+        await unlink(f.path);
+        continue;
+      }
+      this.#segments.push({ first: f.first, path: f.path, lines, bytes: f.bytes });
+      this.#diskBytes += f.bytes;
+    }
+    this.#nextSeq = Math.max(this.#nextSeq, this.#ackedSeq);
+    await this.#migrate(legacyPath);
+    await this.#loadHead();
+    if (this.openCount) this.#log?.info({ records: this.openCount }, 'replaying unacknowledged usage records');
+  }
+
+  /** Moves an old single-file spool into segments, then deletes it (a crash in between only repeats records). */
+  async #migrate(path: string): Promise<void> {
+    const skipped = { lines: 0 };
+    let records = 0;
+    try {
+      for await (const r of readLegacySpool(path, skipped)) {
+        this.#pending.push(r);
+        records++;
+        if (this.#pending.length >= this.#segRecords) await this.#write();
+      }
+      await this.#write();
+      await unlink(path);
+      await unlink(`${path}.tmp`).catch(() => {});
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !records) return;
+      this.#log?.error({ err, path }, 'could not migrate the old usage spool; will retry at the next start');
+      return;
+    }
+    if (skipped.lines) this.#log?.warn({ skipped: skipped.lines, path }, 'skipped unreadable usage spool lines');
+    this.#log?.info({ records, path }, 'migrated the old usage spool into segments');
+  }
+
+  async #write(): Promise<void> {
+    this.#reportDrops(false);
+    while (this.#pending.length) {
+      let w: Writer;
       try {
-        await appendFile(this.path, text);
+        w = await this.#writable();
       } catch (err) {
-        // Keep them in memory (in order) and try again next flush.
-        this.#pending = batch.concat(this.#pending);
+        this.#alarms.writeFailed(err, this.#pending.length);
         throw err;
       }
-      for (const r of batch) this.#open.push(r);
+      const room = this.#segRecords - w.seg.lines;
+      const batch = this.#pending.length > room ? this.#pending.splice(0, room) : this.#pending.splice(0);
+      let data = Buffer.from(batch.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      let kept = batch.length;
+      if (this.#diskBytes + data.length > this.#maxBytes) {
+        // Over the cap: keep the records that fit, in order, and drop the rest (and new ones until space frees).
+        let bytes = 0;
+        kept = 0;
+        for (const r of batch) {
+          const n = Buffer.byteLength(`${JSON.stringify(r)}\n`);
+          if (this.#diskBytes + bytes + n > this.#maxBytes) break;
+          bytes += n;
+          kept++;
+        }
+        this.#full = true;
+        this.#alarms.drop(batch.length - kept + this.#pending.length, 'spool_full');
+        this.#pending = [];
+        this.#reportDrops(false);
+        if (!kept) return;
+        data = data.subarray(0, bytes);
+      }
+      try {
+        await w.fh.writeFile(data);
+        await w.fh.datasync();
+      } catch (err) {
+        w.broken = true;
+        this.#pending = batch.slice(0, kept).concat(this.#pending);
+        this.#alarms.writeFailed(err, this.#pending.length);
+        throw err;
+      }
+      this.#alarms.writeWorked();
+      const first = w.seg.first + w.seg.lines;
+      w.seg.lines += kept;
+      w.seg.bytes += data.length;
+      this.#diskBytes += data.length;
+      this.#nextSeq = w.seg.first + w.seg.lines;
+      this.#writes++;
+      const h = this.#head;
+      if (h?.seg === w.seg) {
+        for (let i = 0; i < kept; i++) {
+          h.records.push(batch[i]);
+          h.seqs.push(first + i);
+        }
+      }
+    }
+  }
+
+  /** The writer, rolling over to a new segment when the current one is full or broken. */
+  async #writable(): Promise<Writer> {
+    const current = this.#writer;
+    if (current && !current.broken && current.seg.lines < this.#segRecords && current.seg.bytes < this.#segBytes) {
+      return current;
+    }
+    if (current) {
+      this.#writer = null;
+      await current.fh.close().catch(() => {});
+      await this.#reclaim();
+    }
+    const seg: Segment = { first: this.#nextSeq, path: join(this.dir, segmentName(this.#nextSeq)), lines: 0, bytes: 0 };
+    const fh = await open(seg.path, 'a');
+    try {
+      await syncDir(this.dir);
+    } catch (err) {
+      await fh.close().catch(() => {});
+      throw err;
+    }
+    this.#segments.push(seg);
+    this.#writer = { seg, fh, broken: false };
+    if (!this.#head && this.#segments.length === 1) this.#head = { seg, records: [], seqs: [], next: 0 };
+    return this.#writer;
+  }
+
+  /** Loads the oldest segment that still holds unacknowledged records, deleting acknowledged ones on the way. */
+  async #loadHead(): Promise<void> {
+    while (!this.#head && this.#segments.length) {
+      const seg = this.#segments[0];
+      const from = Math.max(0, this.#ackedSeq - seg.first);
+      const loaded = await readSegment(seg.path, seg.first, from, seg.lines);
+      if (loaded.skipped) {
+        this.#log?.warn({ skipped: loaded.skipped, segment: seg.path }, 'skipped unreadable usage spool lines');
+      }
+      this.#head = { seg, records: loaded.records, seqs: loaded.seqs, next: 0 };
+      if (this.#headDone()) await this.#deleteHead();
+    }
+  }
+
+  /** Deletes the oldest segment once it is fully acknowledged, and loads the next one. */
+  async #reclaim(): Promise<void> {
+    if (!this.#headDone()) return;
+    await this.#deleteHead();
+    await this.#loadHead();
+  }
+
+  /**
+   * True when the oldest segment holds nothing unacknowledged and may go. The writer's own segment stays
+   * for more appends unless the spool is full (then its space is needed now).
+   */
+  #headDone(): boolean {
+    const h = this.#head;
+    if (!h || h.next < h.records.length) return false;
+    return this.#writer?.seg !== h.seg || this.#full;
+  }
+
+  async #deleteHead(): Promise<void> {
+    const seg = this.#head!.seg;
+    const w = this.#writer;
+    if (w?.seg === seg) {
+      this.#writer = null;
+      await w.fh.close().catch(() => {});
+    }
+    this.#head = null;
+    this.#segments.shift();
+    this.#diskBytes -= seg.bytes;
+    this.#full = false;
+    await unlink(seg.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') this.#log?.error({ err, segment: seg.path }, 'could not delete a usage segment');
     });
   }
 
-  /** The oldest records that are on disk and not acknowledged, in order. */
-  peek(max: number): UsageRecord[] {
-    return this.#open.slice(this.#head, this.#head + max);
-  }
-
-  /** Marks the oldest `count` open records acknowledged (they were the last peek). */
-  ack(count: number): Promise<void> {
-    return this.#run(async () => {
-      const done = this.#open.slice(this.#head, this.#head + count);
-      if (!done.length) return;
-      this.#head += done.length;
-      if (this.#head > 4096 && this.#head * 2 > this.#open.length) {
-        this.#open = this.#open.slice(this.#head);
-        this.#head = 0;
-      }
-      this.#ackedInFile += done.length;
-      if (this.openCount === 0 || (this.#ackedInFile >= compactAfterAcks && this.#ackedInFile > this.openCount)) {
-        await this.#rewrite();
-      } else {
-        await appendFile(this.path, `${JSON.stringify({ ack: done.map((r) => r.requestId) })}\n`);
-      }
-    });
-  }
-
-  /** Replaces the file with just the open records (temp file + rename, so a crash keeps one or the other). */
-  async #rewrite(): Promise<void> {
-    let text = '';
-    for (let i = this.#head; i < this.#open.length; i++) text += `${JSON.stringify(this.#open[i])}\n`;
-    const tmp = `${this.path}.tmp`;
-    await writeFile(tmp, text);
-    await rename(tmp, this.path);
-    this.#ackedInFile = 0;
-    this.#logger?.debug({ open: this.openCount }, 'usage spool compacted');
+  #reportDrops(force: boolean): void {
+    this.#alarms.report(force, { bytes: this.#diskBytes, maxBytes: this.#maxBytes });
   }
 
   #run<T>(op: () => Promise<T>): Promise<T> {

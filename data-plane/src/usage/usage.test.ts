@@ -1,14 +1,20 @@
-// Usage: cost arithmetic, the JSONL spool (replay, ack, compaction) and the in-order batcher.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+// Usage: cost arithmetic, and the in-order batcher over the spool (partial rejection, isolating a refused batch,
+// graceful stop). The spool itself is tested in spool.test.ts.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type UsageRecord, usageRecord } from '@gw/schema';
+import { type IngestResult, type UsageRecord, usageRecord } from '@gw/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ControlPlaneClient, ControlPlaneError } from '../control-plane-client.ts';
 import { silentLogger } from '../logger.ts';
+import { GatewayMetrics } from '../metrics.ts';
+import { startFakeControlPlane } from '../test-support/fake-control-plane.ts';
 import { sampleSnapshot, storeOf } from '../test-support/snapshots.ts';
 import { UsageBatcher } from './batcher.ts';
+import { ingestUsage, isPermanentIngestError } from './ingest.ts';
 import { beginExchange, costUsd, finishExchange } from './meter.ts';
 import { UsageSpool } from './spool.ts';
+import { captureLogger, sampleRecord as rec } from './test-records.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -18,34 +24,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-let seq = 0;
-function rec(extra: Partial<UsageRecord> = {}): UsageRecord {
-  seq++;
-  return {
-    requestId: `req-${String(seq).padStart(8, '0')}`,
-    ts: new Date().toISOString(),
-    nodeId: 'n',
-    orgId: 'o',
-    teamId: null,
-    userId: null,
-    keyId: 'k',
-    model: 'm',
-    provider: 'openai',
-    upstreamModel: 'u',
-    inputTokens: 1,
-    outputTokens: 1,
-    cachedInputTokens: 0,
-    costUsd: 0,
-    latencyMs: 1,
-    overheadMs: 0.1,
-    status: 200,
-    errorCode: null,
-    stream: false,
-    ...extra,
-  };
-}
-
-const fileLines = async (spool: UsageSpool) => (await readFile(spool.path, 'utf8')).split('\n').filter(Boolean);
+const segments = async () => (await readdir(join(dir, 'usage-spool'))).filter((n) => n.startsWith('seg-'));
+const acceptAll = (records: UsageRecord[]): IngestResult => ({ accepted: records.length, duplicates: 0, rejected: [] });
 
 describe('meter', () => {
   it('prices uncached input, cached input and output separately', () => {
@@ -75,60 +55,16 @@ describe('meter', () => {
   });
 });
 
-describe('UsageSpool', () => {
-  it('writes on flush, acknowledges with ack lines, and truncates once everything is acknowledged', async () => {
-    const spool = await UsageSpool.open(dir);
-    const a = rec();
-    const b = rec();
-    spool.append(a);
-    spool.append(b);
-    expect(spool.pendingCount).toBe(2);
-    expect(spool.peek(10)).toEqual([]); // not on disk yet: not sent yet
-    await spool.flush();
-    expect(await fileLines(spool)).toHaveLength(2);
-    expect(spool.peek(10)).toEqual([a, b]);
-    await spool.ack(1);
-    expect(await fileLines(spool)).toEqual([
-      JSON.stringify(a),
-      JSON.stringify(b),
-      JSON.stringify({ ack: [a.requestId] }),
-    ]);
-    await spool.ack(1);
-    expect(await readFile(spool.path, 'utf8')).toBe('');
-  });
-
-  it('replays unacknowledged records after a restart, in order, skipping a torn last line', async () => {
-    const first = await UsageSpool.open(dir);
-    const records = [rec(), rec(), rec()];
-    for (const r of records) first.append(r);
-    await first.flush();
-    await first.ack(1);
-    await writeFile(first.path, `${await readFile(first.path, 'utf8')}{"requestId":"torn`);
-
-    const second = await UsageSpool.open(dir, silentLogger());
-    expect(second.peek(10)).toEqual(records.slice(1));
-    // Opening compacts: only the open records remain in the file.
-    expect(await fileLines(second)).toEqual(records.slice(1).map((r) => JSON.stringify(r)));
-  });
-
-  it('compacts once acknowledged records outnumber the open ones', async () => {
-    const spool = await UsageSpool.open(dir);
-    for (let i = 0; i < 1500; i++) spool.append(rec());
-    await spool.flush();
-    await spool.ack(1200);
-    const lines = await fileLines(spool);
-    expect(lines).toHaveLength(300);
-    expect(spool.openCount).toBe(300);
-  });
-});
-
 describe('UsageBatcher', () => {
   it('sends in order, in batches of batchSize, and empties the spool on success', async () => {
     const spool = await UsageSpool.open(dir);
     const sent: string[][] = [];
     const batcher = new UsageBatcher({
       spool,
-      send: async (records) => void sent.push(records.map((r) => r.requestId)),
+      send: async (records) => {
+        sent.push(records.map((r) => r.requestId));
+        return acceptAll(records);
+      },
       batchSize: 3,
       flushMs: 60_000,
       logger: silentLogger(),
@@ -139,7 +75,8 @@ describe('UsageBatcher', () => {
     expect(sent.flat()).toEqual(records.map((r) => r.requestId));
     expect(sent.map((b) => b.length)).toEqual([3, 3, 1]);
     expect(spool.openCount).toBe(0);
-    expect(await readFile(spool.path, 'utf8')).toBe('');
+    await batcher.stop(1000);
+    expect(await segments()).toEqual([]);
   });
 
   it('keeps order across failures and retries after a backoff', async () => {
@@ -151,6 +88,7 @@ describe('UsageBatcher', () => {
       send: async (records) => {
         if (fail) throw new Error('control plane down');
         sent.push(...records.map((r) => r.requestId));
+        return acceptAll(records);
       },
       batchSize: 2,
       flushMs: 60_000,
@@ -190,7 +128,10 @@ describe('UsageBatcher', () => {
     const got: UsageRecord[] = [];
     const up = new UsageBatcher({
       spool: replayed,
-      send: async (rs) => void got.push(...rs),
+      send: async (rs) => {
+        got.push(...rs);
+        return acceptAll(rs);
+      },
       batchSize: 10,
       flushMs: 60_000,
       logger: silentLogger(),
@@ -199,24 +140,125 @@ describe('UsageBatcher', () => {
     expect(got).toEqual(records);
   });
 
-  it('drops a batch the control plane refuses as invalid instead of blocking the queue forever', async () => {
+  it('acknowledges every record of an answered batch; rejected ones are logged with requestId and reason, and counted', async () => {
+    const spool = await UsageSpool.open(dir);
+    const { logger, lines } = captureLogger();
+    const metrics = new GatewayMetrics({ userLabels: false, keyLabels: false });
+    const calls: string[][] = [];
+    const batcher = new UsageBatcher({
+      spool,
+      send: async (rs) => {
+        calls.push(rs.map((r) => r.requestId));
+        return {
+          accepted: rs.length - 2,
+          duplicates: 0,
+          rejected: [
+            { index: 1, requestId: rs[1].requestId, field: 'inputTokens', reason: 'inputTokens: Too small' },
+            { index: 3, requestId: null, field: 'requestId', reason: 'requestId: Too small' },
+          ],
+        };
+      },
+      onRejected: (n) => metrics.usageRejected.inc(n),
+      batchSize: 10,
+      flushMs: 60_000,
+      logger,
+    });
+    const records = Array.from({ length: 5 }, () => rec());
+    for (const r of records) batcher.record(r);
+    await batcher.flush();
+    expect(calls).toEqual([records.map((r) => r.requestId)]); // sent once, not retried
+    expect(spool.openCount).toBe(0);
+    expect(await metrics.metrics()).toContain('gateway_usage_rejected_total 2');
+    const errors = lines.filter((l) => l.level === 50);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        msg: 'control plane rejected a usage record; it is not stored',
+        requestId: records[1].requestId,
+        index: 1,
+        field: 'inputTokens',
+        reason: 'inputTokens: Too small',
+      }),
+      // The control plane could not read this one's requestId; the data plane still knows it.
+      expect.objectContaining({ requestId: records[3].requestId, index: 3, reason: 'requestId: Too small' }),
+    ]);
+  });
+
+  it('isolates the records at fault when the control plane refuses a whole batch, rejecting only them', async () => {
+    const spool = await UsageSpool.open(dir);
+    const records = Array.from({ length: 1000 }, () => rec());
+    const bad = new Set([records[137].requestId, records[400].requestId]);
+    const stored: string[] = [];
+    const sizes: number[] = [];
+    let rejectedCount = 0;
+    const { logger, lines } = captureLogger();
+    const batcher = new UsageBatcher({
+      spool,
+      // As an older control plane would: one bad record fails the whole batch.
+      send: async (rs) => {
+        sizes.push(rs.length);
+        if (rs.some((r) => bad.has(r.requestId))) throw new ControlPlaneError('invalid batch', ['BAD_USER_INPUT']);
+        stored.push(...rs.map((r) => r.requestId));
+        return acceptAll(rs);
+      },
+      isPermanent: isPermanentIngestError,
+      onRejected: (n) => void (rejectedCount += n),
+      batchSize: 500,
+      flushMs: 60_000,
+      logger,
+    });
+    for (const r of records) batcher.record(r);
+    await batcher.flush();
+    expect(stored).toEqual(records.filter((r) => !bad.has(r.requestId)).map((r) => r.requestId));
+    expect(rejectedCount).toBe(2);
+    expect(spool.openCount).toBe(0);
+    const rejectedIds = lines.filter((l) => l.level === 50).map((l) => l.requestId);
+    expect(rejectedIds).toEqual([records[137].requestId, records[400].requestId]);
+    // Halving finds each bad record in about log2(500) calls, then batches grow back to full size.
+    expect(sizes.length).toBeLessThan(60);
+    expect(Math.max(...sizes.slice(-3))).toBeGreaterThanOrEqual(256);
+  });
+
+  it('keeps retrying, with backoff, errors that are not a refusal of the batch', async () => {
     const spool = await UsageSpool.open(dir);
     let calls = 0;
     const batcher = new UsageBatcher({
       spool,
       send: async () => {
         calls++;
-        throw new Error('BAD_USER_INPUT');
+        throw new ControlPlaneError('control plane answered HTTP 503');
       },
-      isPermanent: () => true,
+      isPermanent: isPermanentIngestError,
       batchSize: 10,
       flushMs: 60_000,
       logger: silentLogger(),
+      backoff: { minMs: 60_000, maxMs: 60_000 },
     });
     batcher.record(rec());
     await batcher.flush();
+    await batcher.flush();
     expect(calls).toBe(1);
-    expect(spool.openCount).toBe(0);
+    expect(spool.openCount).toBe(1);
+  });
+
+  it('writes what is pending at stop and sends it before returning', async () => {
+    const spool = await UsageSpool.open(dir);
+    const got: string[] = [];
+    const batcher = new UsageBatcher({
+      spool,
+      send: async (rs) => {
+        got.push(...rs.map((r) => r.requestId));
+        return acceptAll(rs);
+      },
+      batchSize: 2,
+      flushMs: 60_000,
+      logger: silentLogger(),
+    });
+    batcher.start();
+    const records = Array.from({ length: 5 }, () => rec());
+    for (const r of records) batcher.record(r);
+    expect(await batcher.stop(1000)).toEqual({ sent: true, left: 0 });
+    expect(got).toEqual(records.map((r) => r.requestId));
+    expect(await segments()).toEqual([]);
   });
 
   it('sends early when a full batch is waiting, without waiting for the timer', async () => {
@@ -224,7 +266,10 @@ describe('UsageBatcher', () => {
     let sent = 0;
     const batcher = new UsageBatcher({
       spool,
-      send: async (rs) => void (sent += rs.length),
+      send: async (rs) => {
+        sent += rs.length;
+        return acceptAll(rs);
+      },
       batchSize: 2,
       flushMs: 60_000,
       logger: silentLogger(),
@@ -233,5 +278,28 @@ describe('UsageBatcher', () => {
     batcher.record(rec());
     await new Promise((r) => setTimeout(r, 50));
     expect(sent).toBe(2);
+  });
+});
+
+describe('ingestUsage', () => {
+  it('asks for the rejected records and treats an answer without them as none rejected', async () => {
+    const cp = await startFakeControlPlane({ token: 't' });
+    const client = new ControlPlaneClient({ url: cp.httpUrl, token: 't' });
+    try {
+      const records = [rec(), rec()];
+      expect(await ingestUsage(client)(records)).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+      expect(cp.posts[0].query).toContain('rejected { index requestId field reason }');
+      expect(cp.posts[0].variables).toEqual({ b: { records } });
+    } finally {
+      await client.close();
+      await cp.close();
+    }
+  });
+
+  it('counts only a BAD_USER_INPUT refusal as permanent', () => {
+    expect(isPermanentIngestError(new ControlPlaneError('x', ['BAD_USER_INPUT']))).toBe(true);
+    expect(isPermanentIngestError(new ControlPlaneError('x', ['INTERNAL_SERVER_ERROR']))).toBe(false);
+    expect(isPermanentIngestError(new ControlPlaneError('control plane answered HTTP 502'))).toBe(false);
+    expect(isPermanentIngestError(new Error('BAD_USER_INPUT'))).toBe(false);
   });
 });
