@@ -23,7 +23,7 @@ describe('loadConfig', () => {
       metricsUserLabels: false,
       metricsKeyLabels: false,
       metricsToken: null,
-      shutdownGraceMs: 30_000,
+      shutdownGraceMs: 20_000,
       logLevel: 'info',
     });
   });

@@ -95,7 +95,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     metricsUserLabels: bool('METRICS_USER_LABELS'),
     metricsKeyLabels: bool('METRICS_KEY_LABELS'),
     metricsToken: env.METRICS_TOKEN?.trim() || null,
-    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 30_000, 0),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 20_000, 0),
     logLevel,
   };
   return problems.length ? { ok: false, problems } : { ok: true, config };

@@ -17,8 +17,11 @@ import { UsageBatcher } from './usage/batcher.ts';
 import { ingestUsage, isPermanentIngestError } from './usage/ingest.ts';
 import { UsageSpool } from './usage/spool.ts';
 
-/** How long shutdown spends sending the last usage batches before leaving them in the spool. */
-const usageFlushOnStopMs = 10_000;
+/**
+ * How long shutdown spends sending the last usage batches before leaving them in the spool (on disk, sent at the
+ * next start). With the default SHUTDOWN_GRACE_MS the whole stop stays under Kubernetes' 30 s default grace.
+ */
+const usageFlushOnStopMs = 5_000;
 
 async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
