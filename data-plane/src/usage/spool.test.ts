@@ -157,6 +157,34 @@ describe('UsageSpool', () => {
     expect(await segments()).toEqual([]);
   });
 
+  it('writes acknowledgements to the cursor at most once per sync interval, and at close', async () => {
+    const spool = await openSpool(stateDir, { syncIntervalMs: 60_000 });
+    for (let i = 0; i < 4; i++) spool.append(rec());
+    await spool.flush();
+    await spool.read(1);
+    await spool.ack(1); // the first acknowledgement is written at once
+    expect(await readFile(join(spoolDir, 'ack-cursor'), 'utf8')).toBe('1\n');
+    await spool.read(2);
+    await spool.ack(2); // within the interval: only in memory
+    expect(await readFile(join(spoolDir, 'ack-cursor'), 'utf8')).toBe('1\n');
+    await spool.close();
+    expect(await readFile(join(spoolDir, 'ack-cursor'), 'utf8')).toBe('3\n');
+  });
+
+  it('after a crash within the sync interval sends the unwritten acknowledgements again, never loses a record', async () => {
+    const spool = await openSpool(stateDir, { syncIntervalMs: 60_000 });
+    const records = Array.from({ length: 4 }, () => rec());
+    for (const r of records) spool.append(r);
+    await spool.flush();
+    await spool.read(1);
+    await spool.ack(1);
+    await spool.read(2);
+    await spool.ack(2);
+    // The process dies here (no close): a new spool on the same dir stands for the restart.
+    const restarted = await openSpool(stateDir);
+    expect(await drain(restarted)).toEqual(records.slice(1));
+  });
+
   it('migrates the old single-file spool once, dropping acknowledged records and a torn line', async () => {
     const old = Array.from({ length: 2500 }, () => rec());
     const text =
@@ -164,7 +192,8 @@ describe('UsageSpool', () => {
       `\n${JSON.stringify({ ack: old.slice(0, 3).map((r) => r.requestId) })}\n{"requestId":"to`;
     await writeFile(join(stateDir, 'usage-spool.jsonl'), text);
     const { logger, lines: logs } = captureLogger();
-    const spool = await openSpool(stateDir, { logger, segmentRecords: 1000 });
+    // Every acknowledgement straight to the cursor, so that the second open (a crash) finds nothing left.
+    const spool = await openSpool(stateDir, { logger, segmentRecords: 1000, syncIntervalMs: 0 });
     expect(await readdir(stateDir)).toEqual(['usage-spool']); // the old file is gone
     expect(logs).toContainEqual(expect.objectContaining({ msg: 'migrated the old usage spool into segments' }));
     expect(logs).toContainEqual(expect.objectContaining({ msg: 'skipped unreadable usage spool lines', skipped: 1 }));

@@ -1,5 +1,5 @@
 // Segmented on-disk spool of usage records in DP_STATE_DIR/usage-spool. Records wait in memory for at most
-// one write interval (100 ms), then go to the current segment with one append + fdatasync; batches are read
+// one write interval (100 ms), then go to the current segment with one append (fdatasync at most every second); batches are read
 // back from the oldest segment, the only one held in memory; a durable cursor records acknowledgements and a
 // fully acknowledged segment is deleted. Memory is independent of how much is spooled; disk is capped.
 import { type FileHandle, mkdir, open, unlink } from 'node:fs/promises';
@@ -32,6 +32,12 @@ export interface UsageSpoolOptions {
   segmentBytes?: number;
   /** Pending records reach disk at least this often once start() ran, ms (default 100). */
   writeIntervalMs?: number;
+  /**
+   * At most this often (ms, default 1000) a write also fdatasyncs its segment, and an acknowledgement reaches the
+   * cursor file. A process crash loses nothing written (the page cache outlives the process); an OS crash or power
+   * loss may lose the records of the last interval, or repeat acknowledged ones (ingestion is idempotent).
+   */
+  syncIntervalMs?: number;
   /** Records waiting for a failing disk beyond which new ones are dropped (default 50,000). */
   maxPendingRecords?: number;
   /** Called with the records dropped since the last call, from the write timer and close() (metrics). */
@@ -69,7 +75,12 @@ export class UsageSpool {
   readonly #segBytes: number;
   readonly #intervalMs: number;
   readonly #maxPending: number;
+  readonly #syncMs: number;
   readonly #alarms: SpoolAlarms;
+  #syncedAt = Number.NEGATIVE_INFINITY;
+  /** The acknowledged position last written to the cursor file. */
+  #cursorSeq = 0;
+  #cursorAt = Number.NEGATIVE_INFINITY;
 
   /** Appended by the request path, written by the next write. */
   #pending: UsageRecord[] = [];
@@ -95,6 +106,7 @@ export class UsageSpool {
     this.#segBytes = o.segmentBytes ?? Math.min(8 * 1024 ** 2, Math.floor(this.#maxBytes / 4));
     this.#intervalMs = o.writeIntervalMs ?? 100;
     this.#maxPending = o.maxPendingRecords ?? 50_000;
+    this.#syncMs = o.syncIntervalMs ?? 1000;
     this.#alarms = new SpoolAlarms(o.logger, o.onDropped);
   }
 
@@ -122,6 +134,7 @@ export class UsageSpool {
     if (this.#timer) return;
     this.#timer = setInterval(() => {
       this.flush().catch(() => {});
+      void this.#run(() => this.#saveCursor(false));
       this.#reportDrops(false);
     }, this.#intervalMs);
     this.#timer.unref();
@@ -140,9 +153,11 @@ export class UsageSpool {
       await this.flush();
     } finally {
       await this.#run(async () => {
+        await this.#saveCursor(true);
         const w = this.#writer;
         if (!w) return;
         this.#writer = null;
+        await w.fh.datasync().catch((err: unknown) => this.#log?.error({ err }, 'usage spool could not sync'));
         await w.fh.close();
         await this.#reclaim();
       });
@@ -175,11 +190,7 @@ export class UsageSpool {
         h.seqs = [];
         h.next = 0;
       }
-      try {
-        await writeCursor(this.dir, this.#ackedSeq);
-      } catch (err) {
-        this.#log?.error({ err }, 'usage spool could not record an acknowledgement');
-      }
+      await this.#saveCursor(false);
       await this.#reclaim().catch((err: unknown) => this.#log?.error({ err }, 'usage spool could not load a segment'));
     });
   }
@@ -215,6 +226,7 @@ export class UsageSpool {
     const cursor = await readCursor(this.dir);
     if (cursor === null) this.#log?.warn('unreadable usage ack cursor; unsent records may be sent twice');
     this.#ackedSeq = cursor ?? 0;
+    this.#cursorSeq = this.#ackedSeq;
     const files = await listSegments(this.dir);
     for (let i = 0; i < files.length; i++) {
       const f = files[i];
@@ -289,7 +301,10 @@ export class UsageSpool {
       }
       try {
         await w.fh.writeFile(data);
-        await w.fh.datasync();
+        if (performance.now() - this.#syncedAt >= this.#syncMs) {
+          await w.fh.datasync();
+          this.#syncedAt = performance.now();
+        }
       } catch (err) {
         w.broken = true;
         this.#pending = batch.slice(0, kept).concat(this.#pending);
@@ -383,6 +398,20 @@ export class UsageSpool {
     await unlink(seg.path).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') this.#log?.error({ err, segment: seg.path }, 'could not delete a usage segment');
     });
+  }
+
+  /** Writes the acknowledged position when it moved and the interval passed (or `force`). Never rejects. */
+  async #saveCursor(force: boolean): Promise<void> {
+    if (this.#cursorSeq === this.#ackedSeq) return;
+    if (!force && performance.now() - this.#cursorAt < this.#syncMs) return;
+    const seq = this.#ackedSeq;
+    try {
+      await writeCursor(this.dir, seq);
+      this.#cursorSeq = seq;
+      this.#cursorAt = performance.now();
+    } catch (err) {
+      this.#log?.error({ err }, 'usage spool could not record an acknowledgement');
+    }
   }
 
   #reportDrops(force: boolean): void {
