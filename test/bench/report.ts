@@ -23,6 +23,8 @@ export interface Report {
   fixedRate: Partial<Record<Target, Measured>>;
   max: Partial<Record<Target, Measured>>;
   stream: Partial<Record<Target, Measured>>;
+  /** Every round of every scenario, in the order run (the tables above are merged from these). */
+  rounds: Record<'fixedRate' | 'max' | 'stream', Partial<Record<Target, Measured[]>>>;
   /** Requests the data plane counted, and usage records that reached PostgreSQL for them. */
   usage: { expected: number; recorded: number };
 }
@@ -91,35 +93,55 @@ function table(title: string, rows: Partial<Record<Target, Measured>>, stream = 
   }
 }
 
+/** A figure over the rounds: the median, and the lowest and highest round. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+function spread(values: number[]): Spread | null {
+  const ok = values.filter((v) => Number.isFinite(v));
+  return ok.length ? { median: median(ok), min: Math.min(...ok), max: Math.max(...ok) } : null;
+}
+
+/** Data plane against bare proxy round by round: each pair ran back to back, so drift cancels out. */
+function paired(
+  rounds: Partial<Record<Target, Measured[]>>,
+  f: (dp: Measured, bare: Measured) => number,
+): Spread | null {
+  const dp = rounds['data-plane'] ?? [];
+  const bare = rounds['bare-proxy'] ?? [];
+  return spread(dp.slice(0, bare.length).map((d, i) => f(d, bare[i])));
+}
+
 export interface Verdict {
-  p50OverheadMs: number;
-  p99OverheadMs: number;
-  throughputShare: number;
-  perCoreShare: number | null;
+  p50OverheadMs: Spread | null;
+  p99OverheadMs: Spread | null;
+  throughputShare: Spread | null;
+  perCoreShare: Spread | null;
   passed: boolean;
 }
 
-export function verdict(r: Report): Verdict | null {
-  const [fb, fd, mb, md] = [
-    r.fixedRate['bare-proxy'],
-    r.fixedRate['data-plane'],
-    r.max['bare-proxy'],
-    r.max['data-plane'],
-  ];
-  if (!fb || !fd || !mb || !md) return null;
-  const cb = perCore(mb);
-  const cd = perCore(md);
+export function verdict(r: Report): Verdict {
   const v = {
-    p50OverheadMs: fd.latencyMs.p50 - fb.latencyMs.p50,
-    p99OverheadMs: fd.latencyMs.p99 - fb.latencyMs.p99,
-    throughputShare: md.rps / mb.rps,
-    perCoreShare: cb && cd ? cd / cb : null,
+    p50OverheadMs: paired(r.rounds.fixedRate, (d, b) => d.latencyMs.p50 - b.latencyMs.p50),
+    p99OverheadMs: paired(r.rounds.fixedRate, (d, b) => d.latencyMs.p99 - b.latencyMs.p99),
+    throughputShare: paired(r.rounds.max, (d, b) => d.rps / b.rps),
+    perCoreShare: paired(r.rounds.max, (d, b) => (perCore(d) ?? NaN) / (perCore(b) ?? NaN)),
   };
   // Under a quota both saturate the same share of a core, so the rates compare directly. Pinned without a quota,
   // the side that saturates is the load generator's core: judge by requests per CPU second instead.
-  const share = r.quotaShare === null && r.pinned && v.perCoreShare !== null ? v.perCoreShare : v.throughputShare;
-  const clean = [fb, fd, mb, md].every((m) => m.errors === 0) && r.usage.recorded === r.usage.expected;
-  return { ...v, passed: clean && v.p50OverheadMs < targets.p50OverheadMs && share >= targets.throughputShare };
+  const share = r.quotaShare === null && r.pinned ? v.perCoreShare : v.throughputShare;
+  const all = Object.values(r.rounds).flatMap((byTarget) => Object.values(byTarget).flat());
+  const clean = all.every((m) => m.errors === 0) && r.usage.recorded === r.usage.expected;
+  const passed =
+    clean &&
+    v.p50OverheadMs !== null &&
+    v.p50OverheadMs.median < targets.p50OverheadMs &&
+    share !== null &&
+    share.median >= targets.throughputShare;
+  return { ...v, passed };
 }
 
 export function printReport(r: Report): void {
@@ -132,31 +154,29 @@ export function printReport(r: Report): void {
   table(`Streams of 16 chunks (open loop), ${r.seconds} s per target`, r.stream, true);
 
   const v = verdict(r);
-  if (!v) return;
-  const mb = r.max['bare-proxy']!;
-  const md = r.max['data-plane']!;
-  console.log('\nData plane relative to the bare proxy (same run):');
-  console.log(`  p50 overhead at the fixed rate   ${ms(v.p50OverheadMs)}   (target < ${targets.p50OverheadMs} ms)`);
-  console.log(`  p99 overhead at the fixed rate   ${ms(v.p99OverheadMs)}`);
+  const mb = r.max['bare-proxy'];
+  const md = r.max['data-plane'];
+  const show = (s: Spread | null, f: (n: number) => string) =>
+    s ? `${f(s.median)}  (rounds ${f(s.min)} … ${f(s.max)})` : 'not measured';
+  const target = (t: string) => `   target ${t}`;
+  console.log('\nData plane relative to the bare proxy (medians of back-to-back rounds):');
+  console.log(
+    `  p50 overhead at the fixed rate   ${show(v.p50OverheadMs, ms)}${target(`< ${targets.p50OverheadMs} ms`)}`,
+  );
+  console.log(`  p99 overhead at the fixed rate   ${show(v.p99OverheadMs, ms)}`);
   const judged = r.quotaShare !== null || !r.pinned ? 'throughput' : 'perCore';
-  const target = `   (target ≥ ${pct(targets.throughputShare)})`;
-  if (r.quotaShare !== null) {
+  const goal = target(`≥ ${pct(targets.throughputShare)}`);
+  console.log(
+    `  maximum throughput               ${show(v.throughputShare, pct)}${judged === 'throughput' ? goal : ''}`,
+  );
+  if (r.quotaShare !== null && mb && md) {
     const oneCore = (m: Measured) => (m.rps / r.quotaShare!).toFixed(0);
     console.log(
-      `  maximum throughput               ${pct(v.throughputShare)} of the bare proxy's${target}` +
-        `\n    (one core, from the rates under the ${pct(r.quotaShare)} quota: ${oneCore(md)} vs ${oneCore(mb)} requests/s)`,
-    );
-  } else {
-    console.log(
-      `  maximum throughput               ${pct(v.throughputShare)} of the bare proxy's${judged === 'throughput' ? target : ''}`,
+      `    one core, from the rates under the ${pct(r.quotaShare)} quota: ${oneCore(md)} vs ${oneCore(mb)} requests/s`,
     );
   }
-  if (v.perCoreShare !== null) {
-    console.log(
-      `  requests per CPU second          ${pct(v.perCoreShare)} of the bare proxy's${judged === 'perCore' ? target : ''}`,
-    );
-  }
-  if (mb.peakRssMiB !== null && md.peakRssMiB !== null) {
+  console.log(`  requests per CPU second          ${show(v.perCoreShare, pct)}${judged === 'perCore' ? goal : ''}`);
+  if (mb?.peakRssMiB && md?.peakRssMiB) {
     console.log(`  peak memory                      ${(md.peakRssMiB / mb.peakRssMiB).toFixed(2)}× the bare proxy's`);
   }
   const usageOk = r.usage.recorded === r.usage.expected;

@@ -23,8 +23,8 @@ import { cpuSeconds, memoryMiB } from './stats.ts';
 const run = promisify(execFile);
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** Seconds of load per target and scenario, split into rounds. */
-const seconds = Number(process.env.BENCH_SECONDS ?? 12);
-const rounds = 3;
+const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const quotaShare = Number(process.env.BENCH_CPU_QUOTA ?? 0.4);
 const roundSeconds = seconds / rounds;
 const fixedRate = Number(process.env.BENCH_RATE ?? 1000);
@@ -217,12 +217,13 @@ async function main(): Promise<void> {
       fixedRate: {},
       max: {},
       stream: {},
+      rounds: { fixedRate: {}, max: {}, stream: {} },
       usage: { expected: 0, recorded: 0 },
     };
     /** Each scenario runs in interleaved rounds, so drift on a shared machine hits every target alike. */
     const scenario = async (
       title: string,
-      into: Report['fixedRate'],
+      into: 'fixedRate' | 'max' | 'stream',
       opts: { rate?: number; concurrency?: number; stream?: boolean },
       limited = false,
     ) => {
@@ -241,16 +242,19 @@ async function main(): Promise<void> {
           }
         }
       }
-      for (const [name, list] of runs) into[name] = combine(list);
+      for (const [name, list] of runs) {
+        report[into][name] = combine(list);
+        report.rounds[into][name] = list;
+      }
     };
     if (scenarios.has('rate')) {
-      await scenario(`Fixed rate ${fixedRate} rps (open loop)`, report.fixedRate, { rate: fixedRate });
+      await scenario(`Fixed rate ${fixedRate} rps (open loop)`, 'fixedRate', { rate: fixedRate });
     }
     if (scenarios.has('max')) {
-      await scenario(`Maximum throughput, ${concurrency} in flight (closed loop)`, report.max, { concurrency }, true);
+      await scenario(`Maximum throughput, ${concurrency} in flight (closed loop)`, 'max', { concurrency }, true);
     }
     if (scenarios.has('stream')) {
-      await scenario(`Streams of 16 chunks at ${streamRate} rps`, report.stream, { rate: streamRate, stream: true });
+      await scenario(`Streams of 16 chunks at ${streamRate} rps`, 'stream', { rate: streamRate, stream: true });
     }
 
     // "Usage on" is checked, not assumed: every request the data plane counted must reach PostgreSQL exactly once.
