@@ -30,7 +30,12 @@ export class ControlPlaneClient {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
   }
 
-  async request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    return this.send<T>(JSON.stringify({ query, variables }));
+  }
+
+  /** Posts a GraphQL request body that is already JSON (`{"query":…,"variables":…}`). */
+  async send<T>(body: string): Promise<T> {
     let status: number;
     let text: string;
     try {
@@ -38,7 +43,7 @@ export class ControlPlaneClient {
         method: 'POST',
         path: this.#path,
         headers: { 'content-type': 'application/json', authorization: this.#authorization },
-        body: JSON.stringify({ query, variables }),
+        body,
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
       });

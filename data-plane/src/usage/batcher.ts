@@ -5,8 +5,10 @@ import { type BackoffOptions, backoffDelay } from '../backoff.ts';
 import type { Logger } from '../logger.ts';
 import type { UsageSink } from '../routes/deps.ts';
 import type { UsageSpool } from './spool.ts';
+import type { RecordLine } from './spool-files.ts';
 
-export type SendBatch = (records: UsageRecord[]) => Promise<IngestResult>;
+/** Sends record lines (JSON texts of UsageRecords) as one batch. */
+export type SendBatch = (records: RecordLine[]) => Promise<IngestResult>;
 
 export interface UsageBatcherOptions {
   spool: UsageSpool;
@@ -22,6 +24,16 @@ export interface UsageBatcherOptions {
   isPermanent?: (err: unknown) => boolean;
   /** Called with the number of records the control plane rejected (metrics). */
   onRejected?: (count: number) => void;
+}
+
+/** The requestId of a record line, for logs (only read on the rare path of a rejected record). */
+function requestIdOf(line: RecordLine | undefined): string | null {
+  try {
+    const id = line === undefined ? undefined : (JSON.parse(line) as Partial<UsageRecord>).requestId;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Rejected records logged one by one per batch; the rest are summed up in one line. */
@@ -101,7 +113,7 @@ export class UsageBatcher implements UsageSink {
     // A failing disk is logged by the spool; what is already on disk can still be sent.
     await spool.flush().catch(() => {});
     while (Date.now() >= this.#retryAt) {
-      let batch: UsageRecord[];
+      let batch: RecordLine[];
       try {
         batch = await spool.read(this.#limit);
       } catch (err) {
@@ -146,7 +158,7 @@ export class UsageBatcher implements UsageSink {
   }
 
   /** Logs and counts the records the control plane rejected; they leave the spool with the rest. */
-  #settle(batch: UsageRecord[], answer: IngestResult): void {
+  #settle(batch: RecordLine[], answer: IngestResult): void {
     const { logger } = this.#o;
     const { rejected } = answer;
     if (rejected.length) {
@@ -154,7 +166,7 @@ export class UsageBatcher implements UsageSink {
       for (const r of rejected.slice(0, logRejectedMax)) {
         logger.error(
           {
-            requestId: r.requestId ?? batch[r.index]?.requestId ?? null,
+            requestId: r.requestId ?? requestIdOf(batch[r.index]),
             index: r.index,
             field: r.field,
             reason: r.reason,

@@ -5,6 +5,12 @@ import { open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UsageRecord } from '@gw/schema';
 
+/**
+ * One usage record as its JSON text (no newline): serialised once when it is recorded, then written to disk and
+ * sent to the control plane as is, so that records waiting for acknowledgement are flat strings, not objects.
+ */
+export type RecordLine = string;
+
 /** Directory of the spool inside DP_STATE_DIR. */
 export const spoolDirName = 'usage-spool';
 /** The single-file spool of earlier versions, migrated once at start. */
@@ -49,7 +55,7 @@ export async function countLines(path: string): Promise<number> {
 }
 
 export interface LoadedSegment {
-  records: UsageRecord[];
+  records: RecordLine[];
   /** Sequence number of each record (parallel to `records`). */
   seqs: number[];
   /** Lines that could not be read (a torn last line after a crash, or damage). */
@@ -71,9 +77,8 @@ export async function readSegment(path: string, first: number, from: number, lim
       if (line) out.skipped++;
       break;
     }
-    const record = parseRecord(line);
-    if (record) {
-      out.records.push(record);
+    if (parseRecord(line)) {
+      out.records.push(line);
       out.seqs.push(first + i);
     } else out.skipped++;
   }

@@ -9,7 +9,7 @@ import { silentLogger } from '../logger.ts';
 import { GatewayMetrics } from '../metrics.ts';
 import { UsageBatcher } from './batcher.ts';
 import { UsageSpool, type UsageSpoolOptions } from './spool.ts';
-import { captureLogger, sampleRecord as rec } from './test-records.ts';
+import { captureLogger, parsed, readRecords, sampleRecord as rec } from './test-records.ts';
 
 let stateDir: string;
 let spoolDir: string;
@@ -38,7 +38,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Reads and acknowledges everything, batch by batch, as the batcher does. */
 async function drain(spool: UsageSpool, max = 1000): Promise<UsageRecord[]> {
   const out: UsageRecord[] = [];
-  for (let batch = await spool.read(max); batch.length; batch = await spool.read(max)) {
+  for (let batch = await readRecords(spool, max); batch.length; batch = await readRecords(spool, max)) {
     out.push(...batch);
     await spool.ack(batch.length);
   }
@@ -51,13 +51,13 @@ describe('UsageSpool', () => {
     const records = [rec(), rec(), rec()];
     for (const r of records) spool.append(r);
     expect(spool.pendingCount).toBe(3);
-    expect(await spool.read(10)).toEqual([]); // not on disk yet: not sent yet
+    expect(await readRecords(spool, 10)).toEqual([]); // not on disk yet: not sent yet
     await spool.flush();
     expect(spool.stats.writes).toBe(1); // one append + fdatasync for all three
     expect(await segments()).toEqual(['seg-0000000000000000.jsonl']);
     expect(await lines('seg-0000000000000000.jsonl')).toEqual(records.map((r) => JSON.stringify(r)));
-    expect(await spool.read(10)).toEqual(records);
-    expect(await spool.read(2)).toEqual(records.slice(0, 2));
+    expect(await readRecords(spool, 10)).toEqual(records);
+    expect(await readRecords(spool, 2)).toEqual(records.slice(0, 2));
     await spool.ack(2);
     expect(await readFile(join(spoolDir, 'ack-cursor'), 'utf8')).toBe('2\n');
     expect(spool.openCount).toBe(1);
@@ -65,7 +65,7 @@ describe('UsageSpool', () => {
     // A restart (no close: as after a crash) replays only the unacknowledged record.
     const again = await openSpool(stateDir);
     expect(again.openCount).toBe(1);
-    expect(await again.read(10)).toEqual([records[2]]);
+    expect(await readRecords(again, 10)).toEqual([records[2]]);
   });
 
   it('writes pending records every 100 ms on its own, once per interval and only when there is something', async () => {
@@ -102,7 +102,7 @@ describe('UsageSpool', () => {
     expect(spool.stats.writes).toBe(3);
     expect(spool.openCount).toBe(25);
     expect(spool.memoryCount).toBe(10); // only the oldest segment is in memory
-    expect(await spool.read(100)).toEqual(records.slice(0, 10)); // a batch never spans segments
+    expect(await readRecords(spool, 100)).toEqual(records.slice(0, 10)); // a batch never spans segments
 
     const bySize = await openSpool(join(stateDir, 'by-size'), { segmentBytes: 1000 });
     for (let i = 0; i < 10; i++) {
@@ -278,10 +278,10 @@ describe('UsageSpool', () => {
     let sendCalls = 0;
     const down = new UsageBatcher({
       spool,
-      send: async () => {
+      send: parsed(async () => {
         sendCalls++;
         throw new Error('control plane unreachable');
-      },
+      }),
       batchSize: 500,
       flushMs: 60_000,
       logger: silentLogger(),
@@ -313,11 +313,11 @@ describe('UsageSpool', () => {
     let peak = 0;
     const up = new UsageBatcher({
       spool: replay,
-      send: async (rs) => {
+      send: parsed(async (rs) => {
         peak = Math.max(peak, replay.memoryCount);
         for (const r of rs) got.push(r.requestId);
         return { accepted: rs.length, duplicates: 0, rejected: [] };
-      },
+      }),
       batchSize: 500,
       flushMs: 60_000,
       logger: silentLogger(),

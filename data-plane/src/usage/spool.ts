@@ -12,6 +12,7 @@ import {
   countLines,
   legacySpoolName,
   listSegments,
+  type RecordLine,
   readCursor,
   readSegment,
   segmentName,
@@ -55,7 +56,7 @@ interface Segment {
 /** The oldest segment, in memory: its unacknowledged records from `next` on. */
 interface Head {
   readonly seg: Segment;
-  records: UsageRecord[];
+  records: RecordLine[];
   seqs: number[];
   next: number;
 }
@@ -83,7 +84,7 @@ export class UsageSpool {
   #cursorAt = Number.NEGATIVE_INFINITY;
 
   /** Appended by the request path, written by the next write. */
-  #pending: UsageRecord[] = [];
+  #pending: RecordLine[] = [];
   /** Oldest first; the last one is the writer's when there is a writer. */
   #segments: Segment[] = [];
   #head: Head | null = null;
@@ -122,11 +123,14 @@ export class UsageSpool {
     return spool;
   }
 
-  /** Hot path: memory only, never awaits. */
+  /**
+   * Hot path: memory only, never awaits. The record is serialised here, once: the object dies young, and what
+   * waits for the disk and the control plane is one flat string (cheap for the garbage collector).
+   */
   append(record: UsageRecord): void {
     if (this.#full) this.#alarms.drop(1, 'spool_full');
     else if (this.#pending.length >= this.#maxPending) this.#alarms.drop(1, 'spool_unwritable');
-    else this.#pending.push(record);
+    else this.#pending.push(JSON.stringify(record));
   }
 
   /** Starts the write timer: pending records reach disk within one interval. */
@@ -166,7 +170,7 @@ export class UsageSpool {
   }
 
   /** Up to `max` of the oldest unacknowledged records on disk, in order, all from the oldest segment. */
-  read(max: number): Promise<UsageRecord[]> {
+  read(max: number): Promise<RecordLine[]> {
     return this.#run(async () => {
       if (!this.#head) await this.#loadHead();
       const h = this.#head;
@@ -280,14 +284,14 @@ export class UsageSpool {
       }
       const room = this.#segRecords - w.seg.lines;
       const batch = this.#pending.length > room ? this.#pending.splice(0, room) : this.#pending.splice(0);
-      let data = Buffer.from(batch.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      let data = Buffer.from(`${batch.join('\n')}\n`);
       let kept = batch.length;
       if (this.#diskBytes + data.length > this.#maxBytes) {
         // Over the cap: keep the records that fit, in order, and drop the rest (and new ones until space frees).
         let bytes = 0;
         kept = 0;
         for (const r of batch) {
-          const n = Buffer.byteLength(`${JSON.stringify(r)}\n`);
+          const n = Buffer.byteLength(r) + 1;
           if (this.#diskBytes + bytes + n > this.#maxBytes) break;
           bytes += n;
           kept++;

@@ -1,9 +1,12 @@
-// Test helpers for the usage tests: contract-shaped records with increasing requestIds, and a logger that keeps
-// what it logged.
+// Test helpers for the usage tests: contract-shaped records with increasing requestIds, record lines read back as
+// records, and a logger that keeps what it logged.
 import { Writable } from 'node:stream';
-import type { UsageRecord } from '@gw/schema';
+import type { IngestResult, UsageRecord } from '@gw/schema';
 import pino from 'pino';
 import type { Logger } from '../logger.ts';
+import type { SendBatch } from './batcher.ts';
+import type { UsageSpool } from './spool.ts';
+import type { RecordLine } from './spool-files.ts';
 
 let seq = 0;
 
@@ -49,4 +52,16 @@ export function captureLogger(): { logger: Logger; lines: LogLine[] } {
     },
   });
   return { logger: pino({ level: 'debug' }, sink), lines };
+}
+
+export const fromLines = (lines: RecordLine[]): UsageRecord[] => lines.map((l) => JSON.parse(l) as UsageRecord);
+
+/** A batch sender written against records: the spool hands the batcher JSON lines. */
+export function parsed(send: (records: UsageRecord[]) => Promise<IngestResult>): SendBatch {
+  return (lines) => send(fromLines(lines));
+}
+
+/** The spool's next batch, as records. */
+export async function readRecords(spool: UsageSpool, max: number): Promise<UsageRecord[]> {
+  return fromLines(await spool.read(max));
 }

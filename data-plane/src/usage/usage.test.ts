@@ -14,7 +14,7 @@ import { UsageBatcher } from './batcher.ts';
 import { ingestUsage, isPermanentIngestError } from './ingest.ts';
 import { beginExchange, costUsd, finishExchange } from './meter.ts';
 import { UsageSpool } from './spool.ts';
-import { captureLogger, sampleRecord as rec } from './test-records.ts';
+import { captureLogger, parsed, sampleRecord as rec } from './test-records.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -61,10 +61,10 @@ describe('UsageBatcher', () => {
     const sent: string[][] = [];
     const batcher = new UsageBatcher({
       spool,
-      send: async (records) => {
+      send: parsed(async (records) => {
         sent.push(records.map((r) => r.requestId));
         return acceptAll(records);
-      },
+      }),
       batchSize: 3,
       flushMs: 60_000,
       logger: silentLogger(),
@@ -85,11 +85,11 @@ describe('UsageBatcher', () => {
     let fail = true;
     const batcher = new UsageBatcher({
       spool,
-      send: async (records) => {
+      send: parsed(async (records) => {
         if (fail) throw new Error('control plane down');
         sent.push(...records.map((r) => r.requestId));
         return acceptAll(records);
-      },
+      }),
       batchSize: 2,
       flushMs: 60_000,
       logger: silentLogger(),
@@ -113,9 +113,9 @@ describe('UsageBatcher', () => {
     const spool = await UsageSpool.open(dir);
     const down = new UsageBatcher({
       spool,
-      send: async () => {
+      send: parsed(async () => {
         throw new Error('down');
-      },
+      }),
       batchSize: 10,
       flushMs: 60_000,
       logger: silentLogger(),
@@ -128,10 +128,10 @@ describe('UsageBatcher', () => {
     const got: UsageRecord[] = [];
     const up = new UsageBatcher({
       spool: replayed,
-      send: async (rs) => {
+      send: parsed(async (rs) => {
         got.push(...rs);
         return acceptAll(rs);
-      },
+      }),
       batchSize: 10,
       flushMs: 60_000,
       logger: silentLogger(),
@@ -147,7 +147,7 @@ describe('UsageBatcher', () => {
     const calls: string[][] = [];
     const batcher = new UsageBatcher({
       spool,
-      send: async (rs) => {
+      send: parsed(async (rs) => {
         calls.push(rs.map((r) => r.requestId));
         return {
           accepted: rs.length - 2,
@@ -157,7 +157,7 @@ describe('UsageBatcher', () => {
             { index: 3, requestId: null, field: 'requestId', reason: 'requestId: Too small' },
           ],
         };
-      },
+      }),
       onRejected: (n) => metrics.usageRejected.inc(n),
       batchSize: 10,
       flushMs: 60_000,
@@ -194,12 +194,12 @@ describe('UsageBatcher', () => {
     const batcher = new UsageBatcher({
       spool,
       // As an older control plane would: one bad record fails the whole batch.
-      send: async (rs) => {
+      send: parsed(async (rs) => {
         sizes.push(rs.length);
         if (rs.some((r) => bad.has(r.requestId))) throw new ControlPlaneError('invalid batch', ['BAD_USER_INPUT']);
         stored.push(...rs.map((r) => r.requestId));
         return acceptAll(rs);
-      },
+      }),
       isPermanent: isPermanentIngestError,
       onRejected: (n) => void (rejectedCount += n),
       batchSize: 500,
@@ -223,10 +223,10 @@ describe('UsageBatcher', () => {
     let calls = 0;
     const batcher = new UsageBatcher({
       spool,
-      send: async () => {
+      send: parsed(async () => {
         calls++;
         throw new ControlPlaneError('control plane answered HTTP 503');
-      },
+      }),
       isPermanent: isPermanentIngestError,
       batchSize: 10,
       flushMs: 60_000,
@@ -245,10 +245,10 @@ describe('UsageBatcher', () => {
     const got: string[] = [];
     const batcher = new UsageBatcher({
       spool,
-      send: async (rs) => {
+      send: parsed(async (rs) => {
         got.push(...rs.map((r) => r.requestId));
         return acceptAll(rs);
-      },
+      }),
       batchSize: 2,
       flushMs: 60_000,
       logger: silentLogger(),
@@ -266,10 +266,10 @@ describe('UsageBatcher', () => {
     let sent = 0;
     const batcher = new UsageBatcher({
       spool,
-      send: async (rs) => {
+      send: parsed(async (rs) => {
         sent += rs.length;
         return acceptAll(rs);
-      },
+      }),
       batchSize: 2,
       flushMs: 60_000,
       logger: silentLogger(),
@@ -282,12 +282,13 @@ describe('UsageBatcher', () => {
 });
 
 describe('ingestUsage', () => {
-  it('asks for the rejected records and treats an answer without them as none rejected', async () => {
+  it('sends the record lines as they are inside one valid GraphQL body, asks for the rejected records, and treats an answer without them as none rejected', async () => {
     const cp = await startFakeControlPlane({ token: 't' });
     const client = new ControlPlaneClient({ url: cp.httpUrl, token: 't' });
     try {
       const records = [rec(), rec()];
-      expect(await ingestUsage(client)(records)).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+      const lines = records.map((r) => JSON.stringify(r));
+      expect(await ingestUsage(client)(lines)).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
       expect(cp.posts[0].query).toContain('rejected { index requestId field reason }');
       expect(cp.posts[0].variables).toEqual({ b: { records } });
     } finally {
