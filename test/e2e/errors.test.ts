@@ -189,28 +189,28 @@ describe('400/413/415 bad requests', () => {
 
 describe('502/504 provider failures', () => {
   it('502 when the provider answers 5xx', async () => {
-    const before = stack.fixture.stats().byModel['fixture-model@status=500'] ?? 0;
+    const before = (await stack.fixture.stats()).byModel['fixture-model@status=500'] ?? 0;
     await expectOpenAIError(await post(chatBody('broken')), 'provider_error');
     await expectSdkError(
       client.chat.completions.create({ model: 'broken', messages }),
       OpenAI.InternalServerError,
       'provider_error',
     );
-    expect(stack.fixture.stats().byModel['fixture-model@status=500']).toBeGreaterThan(before);
+    expect((await stack.fixture.stats()).byModel['fixture-model@status=500']).toBeGreaterThan(before);
   });
 
   it('502 without retry when the provider refuses the gateway credential or does not know the model', async () => {
     await expectOpenAIError(await post(chatBody('refused')), 'provider_auth_failed');
     await expectOpenAIError(await post(chatBody('missing-upstream')), 'provider_model_not_found');
     // The SDK honours x-should-retry: false, so even with retries on it asks the provider only once.
-    const before = stack.fixture.stats().byModel['fixture-model@status=401'] ?? 0;
+    const before = (await stack.fixture.stats()).byModel['fixture-model@status=401'] ?? 0;
     const retrying = new OpenAI({ apiKey: stack.seeded.key.secret, baseURL: stack.dps[0].baseURL, maxRetries: 2 });
     await expectSdkError(
       retrying.chat.completions.create({ model: 'refused', messages }),
       OpenAI.InternalServerError,
       'provider_auth_failed',
     );
-    expect(stack.fixture.stats().byModel['fixture-model@status=401']).toBe(before + 1);
+    expect((await stack.fixture.stats()).byModel['fixture-model@status=401']).toBe(before + 1);
   });
 
   it('429 when the provider rate-limits', async () => {

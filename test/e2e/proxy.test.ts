@@ -80,8 +80,8 @@ describe('proxying through two data planes', () => {
     expected.output += 5;
   });
 
-  it('forwarded the upstream model and the provider key, never the virtual key', () => {
-    const received = stack.fixture.received();
+  it('forwarded the upstream model and the provider key, never the virtual key', async () => {
+    const received = await stack.fixture.received();
     expect(received).toHaveLength(6);
     for (const r of received) {
       expect(r.model).toBe('fixture-model');

@@ -1,9 +1,9 @@
 // Two control-plane replicas on one database: a change made through either reaches data planes on both (LISTEN/NOTIFY).
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FixtureServer, startFixtureServer } from '../fixture/server.ts';
 import { type ControlPlane, startControlPlane } from '../harness/control-plane.ts';
 import { type DataPlane, startDataPlane } from '../harness/data-plane.ts';
+import { type FixtureProcess, startFixtureProcess } from '../harness/fixture-process.ts';
 import { type Gql, gqlClient } from '../harness/gql.ts';
 import { startPostgres, type TestDatabase } from '../harness/postgres.ts';
 import { type CreatedKey, createKey, revokeKey, type Seeded, seed } from '../harness/seed.ts';
@@ -30,7 +30,7 @@ const nodesQuery = `{
 
 const td = new Teardown();
 let db: TestDatabase;
-let fixture: FixtureServer;
+let fixture: FixtureProcess;
 let cpA: ControlPlane;
 let cpB: ControlPlane;
 let adminA: Gql;
@@ -43,7 +43,11 @@ let dp2: DataPlane;
 beforeAll(async () => {
   try {
     db = td.add(await startPostgres(), (d) => d.stop(), 'postgres');
-    fixture = td.add(await startFixtureServer({ apiKey: fixtureApiKey }), (f) => f.close(), 'fixture');
+    fixture = td.add(
+      await startFixtureProcess({ apiKey: fixtureApiKey, name: 'replicas-fixture' }),
+      (f) => f.dispose(),
+      'fixture',
+    );
     cpA = td.add(
       await startControlPlane({ databaseUrl: db.url, name: 'replicas-control-plane-a' }),
       (c) => c.dispose(),

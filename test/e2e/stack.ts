@@ -1,8 +1,9 @@
-// The stack one e2e file runs against: PostgreSQL, the fixture, the control plane, seeded tenant, two data planes.
+// The stack one e2e file runs against, every part a process of its own: PostgreSQL, the provider fixture, the
+// control plane (tenant seeded over GraphQL) and two data planes.
 import OpenAI from 'openai';
-import { type FixtureServer, startFixtureServer } from '../fixture/server.ts';
 import { type ControlPlane, startControlPlane } from '../harness/control-plane.ts';
 import { type DataPlane, type DataPlaneOptions, startDataPlane } from '../harness/data-plane.ts';
+import { type FixtureProcess, startFixtureProcess } from '../harness/fixture-process.ts';
 import { type Gql, gqlClient } from '../harness/gql.ts';
 import { startPostgres, type TestDatabase } from '../harness/postgres.ts';
 import { type ModelSpec, type Seeded, seed } from '../harness/seed.ts';
@@ -12,7 +13,7 @@ export const fixtureApiKey = 'sk-fixture-upstream';
 
 export interface Stack {
   db: TestDatabase;
-  fixture: FixtureServer;
+  fixture: FixtureProcess;
   cp: ControlPlane;
   admin: Gql;
   seeded: Seeded;
@@ -36,7 +37,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const teardown = new Teardown();
   try {
     const db = teardown.add(await startPostgres(), (d) => d.stop(), 'postgres');
-    const fixture = teardown.add(await startFixtureServer({ apiKey: fixtureApiKey }), (f) => f.close(), 'fixture');
+    const fixture = teardown.add(
+      await startFixtureProcess({ apiKey: fixtureApiKey, name: `${opts.name}-fixture` }),
+      (f) => f.dispose(),
+      'fixture',
+    );
     const cp = teardown.add(
       await startControlPlane({ databaseUrl: db.url, name: `${opts.name}-control-plane` }),
       (c) => c.dispose(),

@@ -6,6 +6,7 @@ export {
   startControlPlane,
 } from './control-plane.ts';
 export { type DataPlane, type DataPlaneOptions, isUp, type ReadyBody, startDataPlane } from './data-plane.ts';
+export { type FixtureProcess, startFixtureProcess } from './fixture-process.ts';
 export { type Gql, GraphQLRequestError, gql, gqlClient } from './gql.ts';
 export { freePort } from './ports.ts';
 export { startPostgres, type TestDatabase } from './postgres.ts';

@@ -234,3 +234,24 @@ describe('fixture: errors', () => {
     expect(performance.now() - t0).toBeLessThan(1_000);
   });
 });
+
+describe('fixture: inspection routes (for tests that run it as a process)', () => {
+  it('serves stats, received requests and reset only when asked to, without counting them', async () => {
+    const inspected = await startFixtureServer({ apiKey, inspect: true });
+    const origin = inspected.url.replace(/\/v1$/, '');
+    try {
+      const sdk = new OpenAI({ apiKey, baseURL: inspected.url, maxRetries: 0 });
+      await sdk.chat.completions.create({ model: 'fixture-model', messages: hello });
+      const stats = (await (await fetch(`${origin}/_fixture/stats`)).json()) as Record<string, unknown>;
+      expect(stats).toMatchObject({ requests: 1, chatCompletions: 1, byModel: { 'fixture-model': 1 } });
+      const received = (await (await fetch(`${origin}/_fixture/received`)).json()) as { model: string }[];
+      expect(received.map((r) => r.model)).toEqual(['fixture-model']);
+      expect((await fetch(`${origin}/_fixture/reset`, { method: 'POST' })).status).toBe(200);
+      expect(inspected.stats()).toMatchObject({ requests: 0, chatCompletions: 0 });
+    } finally {
+      await inspected.close();
+    }
+    // Without `inspect` the routes do not exist (and the key is demanded like anywhere else).
+    expect((await fetch(`${fixture.url.replace(/\/v1$/, '')}/_fixture/stats`)).status).toBe(401);
+  });
+});
