@@ -75,7 +75,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       }
       if (path === '/graphql') {
         if (req.method !== 'GET' && req.method !== 'POST') return json(res, 405, { error: 'method not allowed' });
-        return handleGraphQL(req, res, apollo, () => createContext(req.headers.authorization, deps));
+        return handleGraphQL(req, res, apollo, () =>
+          createContext(req.headers.authorization, deps, req.socket.remoteAddress ?? null),
+        );
       }
       json(res, 404, { error: 'not found' });
     };

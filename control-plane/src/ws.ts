@@ -4,7 +4,8 @@ import { closeCodes } from '@gw/schema';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { createContext, type Deps, resolveCaller } from './context.ts';
+import { resolveCaller } from './access/caller.ts';
+import { createContext, type Deps } from './context.ts';
 
 type Formatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 

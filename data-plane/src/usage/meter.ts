@@ -89,6 +89,7 @@ export function finishExchange(ex: Exchange, nodeId: string, status: number, err
         teamId: key.team?.id ?? null,
         userId: key.user?.id ?? null,
         keyId: key.key.id,
+        moduleId: null,
         model: ex.model.length > 256 ? ex.model.slice(0, 256) : ex.model,
         provider: ex.provider,
         upstreamModel: ex.upstreamModel,

@@ -20,6 +20,7 @@ export function sampleRecord(extra: Partial<UsageRecord> = {}): UsageRecord {
     teamId: null,
     userId: null,
     keyId: 'k',
+    moduleId: null,
     model: 'm',
     provider: 'openai',
     upstreamModel: 'u',

@@ -11,6 +11,7 @@ function record(patch: Record<string, unknown> = {}): UsageRecord {
     teamId: null,
     userId: null,
     keyId: 'k',
+    moduleId: null,
     model: 'm',
     provider: 'openai',
     upstreamModel: 'u',

@@ -12,6 +12,11 @@ export const usageRecord = z
     teamId: z.string().min(1).nullable(),
     userId: z.string().min(1).nullable(),
     keyId: z.string().min(1),
+    /**
+     * The product module the request is attributed to (the key's module, or the x-gateway-module header); null for
+     * none. Optional on the wire so that data planes older than modules stay valid; it reads as null then.
+     */
+    moduleId: z.string().min(1).nullable().default(null),
     /** Public model name the caller asked for (as in the snapshot), or the raw name when unknown. */
     model: z.string().max(256),
     provider: z.string().max(64).nullable(),
@@ -45,7 +50,8 @@ export const usageBatch = z.object({ records: z.array(usageRecord).min(1).max(ma
  */
 export const usageBatchEnvelope = z.object({ records: z.array(z.unknown()).min(1).max(maxUsageBatchRecords) }).strict();
 
-export type UsageRecord = z.infer<typeof usageRecord>;
+/** A record as stored and sent (moduleId always present). */
+export type UsageRecord = z.output<typeof usageRecord>;
 export type UsageBatch = z.infer<typeof usageBatch>;
 
 /** One record the control plane refused; it is not stored, and sending it again cannot help. */

@@ -1,7 +1,11 @@
 // The ordered list of migrations, compiled in: the build has no migration files to discover at run time.
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20251124000000_init } from './Migration20251124000000_init.ts';
+import { Migration20261201000000_access } from './Migration20261201000000_access.ts';
+import { Migration20261201000001_usage_module } from './Migration20261201000001_usage_module.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20251124000000_init', class: Migration20251124000000_init },
+  { name: 'Migration20261201000000_access', class: Migration20261201000000_access },
+  { name: 'Migration20261201000001_usage_module', class: Migration20261201000001_usage_module },
 ];

@@ -31,8 +31,8 @@ export class AdminAuthResolver {
     description: 'The logged-in admin; null when not logged in or when using the static ADMIN_TOKEN.',
   })
   async me(@Ctx() ctx: Context): Promise<AdminUser | null> {
-    if (ctx.caller.kind !== 'admin' || !ctx.caller.adminId) return null;
-    const admin = await new AdminAuthService(ctx.em).findAdmin(ctx.caller.adminId);
+    if (ctx.caller.kind !== 'admin' || ctx.caller.principal.kind !== 'admin_user') return null;
+    const admin = await new AdminAuthService(ctx.em).findAdmin(ctx.caller.principal.id!);
     return admin ? AdminUser.from(admin) : null;
   }
 }

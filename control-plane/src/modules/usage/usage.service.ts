@@ -52,6 +52,7 @@ const fields: [column: string, field: keyof UsageRecord, type: string][] = [
   ['team_id', 'teamId', 'text'],
   ['user_id', 'userId', 'text'],
   ['key_id', 'keyId', 'text'],
+  ['module_id', 'moduleId', 'text'],
   ['model', 'model', 'text'],
   ['provider', 'provider', 'text'],
   ['upstream_model', 'upstreamModel', 'text'],

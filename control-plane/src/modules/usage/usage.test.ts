@@ -21,6 +21,7 @@ function record(orgId: string, keyId: string, patch: Partial<UsageRecord> = {}):
     teamId: null,
     userId: null,
     keyId,
+    moduleId: null,
     model: 'gpt-4o-mini',
     provider: 'openai',
     upstreamModel: 'gpt-4o-mini',

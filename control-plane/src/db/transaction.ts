@@ -1,0 +1,15 @@
+// A write that is not a config change (admin users, API tokens, billing settings) in one transaction with its audit.
+import type { Em } from './orm.ts';
+import { asConflict } from './unique-violation.ts';
+
+export async function inTransaction<T>(em: Em, write: (tem: Em) => Promise<T>): Promise<T> {
+  try {
+    return await em.transactional(async (tem) => {
+      const result = await write(tem);
+      await tem.flush();
+      return result;
+    });
+  } catch (error) {
+    throw asConflict(error);
+  }
+}
