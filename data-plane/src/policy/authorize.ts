@@ -1,4 +1,5 @@
-// May this key act now, and may it use this model: expiry, org/team/user status, model existence and allow-list.
+// May this key act now, and may it use this model: expiry, org/team/user status, model existence, the org's
+// model availability and the key's allow-list.
 import type { KeyEntry, ModelEntry, SnapshotStore } from '../snapshot/store.ts';
 import { type Decision, deny } from './decision.ts';
 
@@ -23,6 +24,11 @@ export function keyMayUseModel(entry: KeyEntry, modelName: string): boolean {
   return entry.allowedModels === null || entry.allowedModels.has(modelName);
 }
 
+/** Per-org model availability, chosen by platform admins. */
+export function orgMayUseModel(entry: KeyEntry, modelName: string): boolean {
+  return entry.orgAllowedModels === null || entry.orgAllowedModels.has(modelName);
+}
+
 export function authorize(
   store: SnapshotStore,
   entry: KeyEntry,
@@ -33,6 +39,9 @@ export function authorize(
   if (!keyDecision.ok) return keyDecision;
   const model = store.modelsByName.get(modelName);
   if (!model) return deny('caller_model_not_found', `The model "${modelName}" does not exist.`, 'model');
+  if (!orgMayUseModel(entry, modelName)) {
+    return deny('policy_model_not_allowed', `Your organization may not use the model "${modelName}".`, 'model');
+  }
   if (!keyMayUseModel(entry, modelName)) {
     return deny('policy_model_not_allowed', `This API key may not use the model "${modelName}".`, 'model');
   }

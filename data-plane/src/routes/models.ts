@@ -1,10 +1,10 @@
-// GET /v1/models: the models this key may use, in OpenAI's list shape.
+// GET /v1/models: the models this key may use (its org's availability and its own allow-list), in OpenAI's shape.
 import type { H3Event } from 'h3';
 import { errorResponse, GatewayError } from '../errors.ts';
 import { presentedApiKey } from '../http/api-key.ts';
 import { jsonResponse } from '../http/responses.ts';
 import { authenticate } from '../policy/authenticate.ts';
-import { authorizeKey, keyMayUseModel } from '../policy/authorize.ts';
+import { authorizeKey, keyMayUseModel, orgMayUseModel } from '../policy/authorize.ts';
 import type { AppDeps } from './deps.ts';
 
 export function listModels(deps: AppDeps) {
@@ -18,7 +18,7 @@ export function listModels(deps: AppDeps) {
 
     const data = [];
     for (const [name, entry] of store.modelsByName) {
-      if (!keyMayUseModel(auth.entry, name)) continue;
+      if (!orgMayUseModel(auth.entry, name) || !keyMayUseModel(auth.entry, name)) continue;
       // The snapshot has no creation time; 0 keeps the field's type for SDKs that parse it.
       data.push({ id: name, object: 'model', created: 0, owned_by: entry.deployments[0]?.provider ?? 'gateway' });
     }

@@ -22,6 +22,8 @@ export interface KeyEntry {
   /** expiresAt as epoch ms (parsed once per snapshot, not per request). */
   readonly expiresAtMs: number | null;
   readonly allowedModels: ReadonlySet<string> | null;
+  /** The models the key's org may use; null = every model. */
+  readonly orgAllowedModels: ReadonlySet<string> | null;
 }
 
 export interface DeploymentEntry {
@@ -77,6 +79,11 @@ export class SnapshotStore {
     this.users = new Map(Object.entries(snapshot.users));
     this.credentials = new Map(Object.entries(snapshot.credentials));
 
+    // One set per restricted org, shared by all its keys.
+    const orgModels = new Map<string, ReadonlySet<string>>();
+    for (const org of Object.values(snapshot.orgs)) {
+      if (org.allowedModels) orgModels.set(org.id, new Set(org.allowedModels));
+    }
     const keys = new Map<string, KeyEntry>();
     for (const key of Object.values(snapshot.keys)) {
       const expires = key.expiresAt ? Date.parse(key.expiresAt) : null;
@@ -87,6 +94,7 @@ export class SnapshotStore {
         user: key.userId ? snapshot.users[key.userId] : null,
         expiresAtMs: expires,
         allowedModels: key.allowedModels ? new Set(key.allowedModels) : null,
+        orgAllowedModels: orgModels.get(key.orgId) ?? null,
       });
     }
     this.keysByHash = keys;

@@ -6,7 +6,18 @@ const id = z.string().min(1);
 const isoTime = z.string().datetime({ offset: true });
 export const entityStatus = z.enum(['active', 'suspended']);
 
-export const snapshotOrg = z.object({ id, name: z.string(), status: entityStatus }).strict();
+export const snapshotOrg = z
+  .object({
+    id,
+    name: z.string(),
+    status: entityStatus,
+    /**
+     * Names of the models the org may use. Absent = every model (the default, and how snapshots
+     * written before per-org availability existed read); present = only these, possibly none.
+     */
+    allowedModels: z.array(z.string()).optional(),
+  })
+  .strict();
 export const snapshotTeam = z.object({ id, orgId: id, name: z.string(), status: entityStatus }).strict();
 export const snapshotUser = z
   .object({ id, orgId: id, teamIds: z.array(id), email: z.string(), status: entityStatus })
