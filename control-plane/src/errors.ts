@@ -3,7 +3,13 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 
-export type AppErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+export type AppErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'TOO_MANY_REQUESTS';
 
 /** An expected failure: its message and code are safe to show to the caller. */
 export class AppError extends GraphQLError {
@@ -11,8 +17,8 @@ export class AppError extends GraphQLError {
   /** Input path the caller should fix, e.g. `input.baseUrl`. */
   readonly field: string | undefined;
 
-  constructor(code: AppErrorCode, message: string, field?: string) {
-    super(message, { extensions: field ? { code, field } : { code } });
+  constructor(code: AppErrorCode, message: string, field?: string, extra?: Record<string, unknown>) {
+    super(message, { extensions: { code, ...(field ? { field } : {}), ...extra } });
     this.name = 'AppError';
     this.code = code;
     this.field = field;
@@ -24,6 +30,8 @@ export const forbidden = (message = 'Not allowed for this token') => new AppErro
 export const badInput = (field: string, message: string) => new AppError('BAD_USER_INPUT', message, field);
 export const notFound = (field: string | undefined, message: string) => new AppError('NOT_FOUND', message, field);
 export const conflict = (field: string | undefined, message: string) => new AppError('CONFLICT', message, field);
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new AppError('TOO_MANY_REQUESTS', message, undefined, { retryAfterSeconds });
 
 /** Codes GraphQL itself produces for malformed requests; their messages describe the request, not the server. */
 const requestErrorCodes = new Set([

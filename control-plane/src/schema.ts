@@ -5,6 +5,9 @@ import { buildSchema, type PubSub } from 'type-graphql';
 import { authChecker } from './auth-checker.ts';
 import { DateTimeScalar } from './graphql/scalars.ts';
 import { AdminAuthResolver } from './modules/admin-auth/admin-auth.resolver.ts';
+import { AdminUserResolver } from './modules/admin-users/admin-user.resolver.ts';
+import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.ts';
+import { AuditResolver } from './modules/audit/audit.resolver.ts';
 import { ModelResolver } from './modules/models/model.resolver.ts';
 import { NodeResolver } from './modules/nodes/node.resolver.ts';
 import { OrganizationResolver } from './modules/organizations/organization.resolver.ts';
@@ -35,6 +38,9 @@ export function gatewaySchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [
       AdminAuthResolver,
+      AdminUserResolver,
+      ApiTokenResolver,
+      AuditResolver,
       OrganizationResolver,
       TeamResolver,
       UserResolver,

@@ -27,3 +27,9 @@ export function newSessionToken(): { token: string; hash: string } {
   const token = `gws_${randomBase62(43)}`;
   return { token, hash: sha256Hex(token) };
 }
+
+/** A new integrator API token: `gwt_` + 43 base62 chars; only its hash and a display prefix are stored. */
+export function newApiToken(): { token: string; hash: string; prefix: string } {
+  const token = `gwt_${randomBase62(43)}`;
+  return { token, hash: sha256Hex(token), prefix: token.slice(0, 12) };
+}

@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { AdminSessionEntity, AdminUserEntity } from '../modules/admin-auth/admin-user.entity.ts';
+import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.ts';
 import { ModelEntity } from '../modules/models/model.entity.ts';
 import { OrganizationEntity } from '../modules/organizations/organization.entity.ts';
 import { ProviderCredentialEntity } from '../modules/provider-credentials/provider-credential.entity.ts';
@@ -22,6 +23,7 @@ export const entities = [
   ModelEntity,
   AdminUserEntity,
   AdminSessionEntity,
+  ApiTokenEntity,
 ];
 
 export type Orm = MikroORM;

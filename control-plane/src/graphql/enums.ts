@@ -16,8 +16,11 @@ export enum KeyStatus {
   EXPIRED = 'expired',
 }
 
+/** Admin roles: the whole platform, one org's admin, or one org read-only (see access/guards.ts). */
 export enum AdminRole {
   PLATFORM_ADMIN = 'platform_admin',
+  ORG_ADMIN = 'org_admin',
+  ORG_VIEWER = 'org_viewer',
 }
 
 registerEnumType(EntityStatus, { name: 'EntityStatus' });

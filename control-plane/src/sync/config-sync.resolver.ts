@@ -1,6 +1,7 @@
 // GraphQL entry points of config sync: the configSync subscription (data planes) and configState (admins).
 import type { SyncMessage } from '@gw/schema';
-import { Arg, Authorized, Ctx, Field, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { requirePlatform } from '../access/guards.ts';
 import { assertRole } from '../auth-checker.ts';
 import type { Context } from '../context.ts';
 import { currentConfigVersion } from '../db/config-change.ts';
@@ -40,9 +41,9 @@ export class ConfigSyncResolver {
     return message;
   }
 
-  @Authorized('admin')
-  @Query(() => ConfigState)
+  @Query(() => ConfigState, { description: 'The config version data planes should have applied (platform admins).' })
   async configState(@Ctx() ctx: Context): Promise<ConfigState> {
+    requirePlatform(ctx, 'read');
     const publisher = ctx.deps.publisher;
     const version = await currentConfigVersion(ctx.em);
     // The publisher may lag a notification behind the database; catch up before answering.

@@ -1,6 +1,6 @@
 // GraphQL entry points for admin login, logout and the current admin.
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { assertRole } from '../../auth-checker.ts';
+import { requireAdmin } from '../../access/guards.ts';
 import type { Context } from '../../context.ts';
 import { AdminAuthService } from './admin-auth.service.ts';
 import { AdminUser, LoginPayload } from './admin-user.type.ts';
@@ -13,16 +13,17 @@ export class AdminAuthResolver {
     @Arg('password', () => String) password: string,
     @Ctx() ctx: Context,
   ): Promise<LoginPayload> {
-    const { token, admin } = await new AdminAuthService(ctx.em).login(email, password);
+    const { token, admin } = await new AdminAuthService(ctx.em).login(email, password, ctx.remote);
     return Object.assign(new LoginPayload(), { token, admin: AdminUser.from(admin) });
   }
 
-  @Mutation(() => Boolean, { description: 'Ends the session of the calling token (a no-op for ADMIN_TOKEN).' })
+  @Mutation(() => Boolean, {
+    description: 'Ends the session of the calling token (a no-op for API tokens and ADMIN_TOKEN).',
+  })
   async logout(@Ctx() ctx: Context): Promise<boolean> {
-    assertRole(ctx, ['admin']);
-    if (ctx.caller.kind === 'admin' && ctx.caller.sessionHash) {
-      await new AdminAuthService(ctx.em).logout(ctx.caller.sessionHash);
-    }
+    const caller = requireAdmin(ctx);
+    if (caller.sessionHash)
+      await new AdminAuthService(ctx.em).logout(caller.sessionHash, caller.principal, caller.orgId);
     return true;
   }
 

@@ -1,10 +1,15 @@
 // Admin authentication: password login into expiring sessions (stored hashed), logout, and first-admin seeding.
+
+import type { Principal } from '../../access/caller.ts';
 import { hashPassword, verifyPassword } from '../../crypto/password.ts';
 import { newSessionToken } from '../../crypto/tokens.ts';
 import type { Em } from '../../db/orm.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { unauthenticated } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { recordAudit } from '../audit/audit-record.ts';
 import { AdminSessionEntity, AdminUserEntity, type AdminUserRecord } from './admin-user.entity.ts';
+import { LoginThrottle } from './login-throttle.ts';
 
 export const sessionTtlMs = 12 * 60 * 60 * 1000;
 
@@ -18,28 +23,58 @@ export class AdminAuthService {
     this.#em = em;
   }
 
-  async login(email: string, password: string): Promise<{ token: string; admin: AdminUserRecord }> {
-    const rows = await this.#em.execute<{ id: string }[]>('select id from admin_users where lower(email) = lower(?)', [
-      email.trim(),
-    ]);
+  /**
+   * A session for an enabled admin with the right password. Throttled per email and client address; wrong
+   * email, wrong password and disabled admin all give the same answer, in the same time.
+   */
+  async login(
+    email: string,
+    password: string,
+    remote: string | null,
+  ): Promise<{ token: string; admin: AdminUserRecord }> {
+    const throttle = new LoginThrottle(this.#em);
+    await throttle.check(email, remote);
+    const rows = await this.#em.execute<{ id: string }[]>(
+      `select a.id from admin_users a left join organizations o on o.id = a.org_id
+        where lower(a.email) = lower(?) and a.disabled_at is null and o.deleted_at is null`,
+      [email.trim()],
+    );
     const admin = rows[0] ? await this.#em.findOne(AdminUserEntity, { id: rows[0].id }) : null;
     decoyHash ??= hashPassword('decoy password');
     const ok = await verifyPassword(password, admin?.passwordHash ?? (await decoyHash));
-    if (!admin || !ok) throw unauthenticated('Invalid email or password');
+    if (!admin || !ok) {
+      await throttle.failed(email, remote);
+      throw unauthenticated('Invalid email or password');
+    }
+    await throttle.succeeded(email);
     const { token, hash } = newSessionToken();
-    this.#em.create(AdminSessionEntity, {
-      adminId: admin.id,
-      tokenHash: hash,
-      expiresAt: new Date(Date.now() + sessionTtlMs),
+    await inTransaction(this.#em, async (em) => {
+      em.create(AdminSessionEntity, {
+        adminId: admin.id,
+        tokenHash: hash,
+        expiresAt: new Date(Date.now() + sessionTtlMs),
+      });
+      await recordAudit(
+        em,
+        { kind: 'admin_user', id: admin.id, label: admin.email },
+        {
+          action: 'session.login',
+          targetType: 'adminUser',
+          targetId: admin.id,
+          orgId: admin.orgId ?? null,
+        },
+      );
     });
     // Expired sessions are pruned here: logins are rare enough, and no extra timer is needed.
-    await this.#em.flush();
     await this.#em.execute('delete from admin_sessions where expires_at < now()');
     return { token, admin };
   }
 
-  async logout(sessionHash: string): Promise<void> {
-    await this.#em.execute('delete from admin_sessions where token_hash = ?', [sessionHash]);
+  async logout(sessionHash: string, actor: Principal, orgId: string | null): Promise<void> {
+    await inTransaction(this.#em, async (em) => {
+      await em.execute('delete from admin_sessions where token_hash = ?', [sessionHash]);
+      await recordAudit(em, actor, { action: 'session.logout', targetType: 'adminUser', targetId: actor.id, orgId });
+    });
   }
 
   findAdmin(id: string): Promise<AdminUserRecord | null> {

@@ -44,11 +44,31 @@ describe('admin login', () => {
     }
   });
 
+  it('throttles failed logins per email, also for the right password, without touching other emails', async () => {
+    await t.app.gql('mutation($i: CreateAdminUserInput!) { createAdminUser(input: $i) { id } }', {
+      i: { email: 'target@example.com', password: 'the real password', role: 'PLATFORM_ADMIN' },
+    });
+    for (let i = 0; i < 5; i++) {
+      const r = await t.app.gql(login, { e: 'target@example.com', p: `guess ${i}` }, null);
+      expect(r.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    const blocked = await t.app.gql(login, { e: 'Target@Example.com', p: 'the real password' }, null);
+    expect(blocked.errors?.[0].extensions).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    expect(blocked.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(0);
+    const other = await t.app.gql(login, { e: seedAdmin.email, p: seedAdmin.password }, null);
+    expect(other.errors).toBeUndefined();
+    // The window passes (rows age out): the right password works again and clears the count.
+    await t.db.query("update login_failures set at = now() - interval '16 minutes'");
+    expect((await t.app.gql(login, { e: 'target@example.com', p: 'the real password' }, null)).errors).toBeUndefined();
+    expect(await t.db.query("select 1 from login_failures where email_key = 'target@example.com'")).toHaveLength(0);
+  });
+
   it('seeds the first admin only once', async () => {
     const service = new AdminAuthService(t.app.deps.orm.em.fork());
     await service.seedFirstAdmin({ email: 'second@example.com', password: 'another password' }, t.app.deps.logger);
-    const admins = await t.db.query('select email, password_hash from admin_users');
-    expect(admins).toHaveLength(1);
+    const admins = await t.db.query('select email, password_hash from admin_users order by created_at');
+    // The seed admin, plus the one the throttling test created; never the second seed.
+    expect(admins.map((a) => a.email)).not.toContain('second@example.com');
     expect(admins[0].email).toBe(seedAdmin.email);
     expect(admins[0].password_hash).not.toContain(seedAdmin.password);
   });

@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
-export type AdminRoleValue = 'platform_admin';
+import type { Role } from '../../access/caller.ts';
+
+export type AdminRoleValue = Role;
 
 export const AdminUserEntity = defineEntity({
   name: 'AdminUser',
@@ -16,6 +18,11 @@ export const AdminUserEntity = defineEntity({
     /** scrypt, see crypto/password.ts. */
     passwordHash: p.text(),
     role: p.text().$type<AdminRoleValue>().default('platform_admin'),
+    /** null for platform admins; the org of an org admin or viewer. */
+    orgId: p.uuid().nullable(),
+    name: p.text().nullable(),
+    /** A disabled admin cannot log in, and their sessions are gone. */
+    disabledAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

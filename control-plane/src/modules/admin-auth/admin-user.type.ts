@@ -12,8 +12,17 @@ export class AdminUser {
   @Field(() => String)
   email!: string;
 
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
   @Field(() => AdminRole)
   role!: AdminRole;
+
+  @Field(() => ID, { nullable: true, description: 'null for platform admins.' })
+  orgId!: string | null;
+
+  @Field(() => Boolean, { description: 'A disabled admin cannot log in.' })
+  disabled!: boolean;
 
   @Field(() => DateTimeScalar)
   createdAt!: Date;
@@ -22,7 +31,10 @@ export class AdminUser {
     return Object.assign(new AdminUser(), {
       id: r.id,
       email: r.email,
+      name: r.name ?? null,
       role: r.role as AdminRole,
+      orgId: r.orgId ?? null,
+      disabled: Boolean(r.disabledAt),
       createdAt: r.createdAt,
     });
   }

@@ -1,5 +1,6 @@
 // GraphQL entry points for data-plane node status.
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { requirePlatform } from '../../access/guards.ts';
 import type { Context } from '../../context.ts';
 import { JSONScalar } from '../../graphql/scalars.ts';
 import { NodeService } from './node.service.ts';
@@ -14,9 +15,11 @@ export class NodeResolver {
     return true;
   }
 
-  @Authorized('admin')
-  @Query(() => [DataPlaneNode])
+  @Query(() => [DataPlaneNode], {
+    description: 'The data-plane fleet (platform admins): bounded by the number of nodes.',
+  })
   dataPlaneNodes(@Ctx() ctx: Context): Promise<DataPlaneNode[]> {
+    requirePlatform(ctx, 'read');
     return new NodeService(ctx.em).list();
   }
 }

@@ -1,0 +1,175 @@
+// Admin users: who may run the gateway. Platform admins manage everyone; an org admin manages the admins and
+// viewers of their own org. Nobody can lock themselves out, and the last platform admin cannot go.
+import type { FilterQuery } from '@mikro-orm/core';
+import type { Principal, Role } from '../../access/caller.ts';
+import { hashPassword } from '../../crypto/password.ts';
+import type { Em } from '../../db/orm.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { badInput, conflict, forbidden } from '../../errors.ts';
+import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
+import { isUuid, optionalText, requireEmail } from '../../graphql/validate.ts';
+import { AdminUserEntity, type AdminUserRecord } from '../admin-auth/admin-user.entity.ts';
+import { AdminUser } from '../admin-auth/admin-user.type.ts';
+import { recordAudit } from '../audit/audit-record.ts';
+import { OrganizationService } from '../organizations/organization.service.ts';
+import type { AdminUserFilter } from './admin-user.input.ts';
+
+export const minPasswordLength = 12;
+
+function requirePassword(field: string, password: string): string {
+  if (password.length < minPasswordLength)
+    throw badInput(field, `password must be at least ${minPasswordLength} characters`);
+  if (password.length > 256) throw badInput(field, 'password must be at most 256 characters');
+  return password;
+}
+
+/** What the audit log keeps of an admin user (never the password hash). */
+function snapshotOf(a: AdminUserRecord) {
+  return {
+    email: a.email,
+    name: a.name ?? null,
+    role: a.role,
+    orgId: a.orgId ?? null,
+    disabled: Boolean(a.disabledAt),
+  };
+}
+
+export class AdminUserService {
+  readonly #em: Em;
+  readonly #actor: Principal;
+
+  constructor(em: Em, actor: Principal) {
+    this.#em = em;
+    this.#actor = actor;
+  }
+
+  /** `orgId` undefined = every admin (platform); else that org's admins. */
+  list(orgId: string | undefined, filter: AdminUserFilter | null, page: PageArgs): Promise<ConnectionShape<AdminUser>> {
+    const where: FilterQuery<AdminUserRecord> = {};
+    if (orgId !== undefined) where.orgId = orgId;
+    if (filter?.role) where.role = filter.role as Role;
+    if (!filter?.includeDisabled) where.disabledAt = null;
+    if (filter?.search?.trim()) {
+      const like = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.$or = [{ email: { $ilike: like } }, { name: { $ilike: like } }];
+    }
+    return paginate(this.#em, AdminUserEntity, where, page, { createdAt: 'asc', id: 'asc' }, AdminUser.from);
+  }
+
+  async find(id: string): Promise<AdminUserRecord | null> {
+    return isUuid(id) ? this.#em.findOne(AdminUserEntity, { id }) : null;
+  }
+
+  async create(input: {
+    email: string;
+    name?: string | null;
+    password: string;
+    role: Role;
+    orgId?: string | null;
+  }): Promise<AdminUserRecord> {
+    const email = requireEmail('input.email', input.email);
+    const name = optionalText('input.name', input.name);
+    const password = requirePassword('input.password', input.password);
+    const orgId = input.orgId || null;
+    if (input.role === 'platform_admin' && orgId)
+      throw badInput('input.orgId', 'A platform admin belongs to no organization');
+    if (input.role !== 'platform_admin' && !orgId) throw badInput('input.orgId', 'An org role needs an organization');
+    if (orgId) await new OrganizationService(this.#em).require(orgId, 'input.orgId');
+    const passwordHash = await hashPassword(password);
+    return inTransaction(this.#em, async (em) => {
+      const taken = await em.execute('select 1 from admin_users where lower(email) = lower(?)', [email]);
+      if (taken.length) throw conflict('input.email', `An admin with email ${email} already exists`);
+      const admin = em.create(AdminUserEntity, { email, name, passwordHash, role: input.role, orgId });
+      await em.flush();
+      await recordAudit(em, this.#actor, {
+        action: 'adminUser.create',
+        targetType: 'adminUser',
+        targetId: admin.id,
+        orgId,
+        after: snapshotOf(admin),
+      });
+      return admin;
+    });
+  }
+
+  async update(
+    admin: AdminUserRecord,
+    input: { name?: string | null; role?: Role | null; disabled?: boolean | null; password?: string | null },
+  ): Promise<AdminUserRecord> {
+    const self = this.#actor.kind === 'admin_user' && this.#actor.id === admin.id;
+    if (input.role && input.role !== admin.role) {
+      if (self) throw forbidden('You cannot change your own role');
+      if ((input.role === 'platform_admin') !== (admin.role === 'platform_admin')) {
+        throw badInput('input.role', 'A platform admin stays a platform admin, an org role stays an org role');
+      }
+    }
+    if (input.disabled && self) throw forbidden('You cannot disable yourself');
+    const password = input.password ? requirePassword('input.password', input.password) : null;
+    const passwordHash = password ? await hashPassword(password) : null;
+    return inTransaction(this.#em, async (em) => {
+      const before = snapshotOf(admin);
+      if (input.name !== undefined) admin.name = optionalText('input.name', input.name);
+      if (input.role) admin.role = input.role;
+      if (input.disabled !== undefined && input.disabled !== null) {
+        if (input.disabled && !admin.disabledAt) await this.#keepOnePlatformAdmin(em, admin);
+        admin.disabledAt = input.disabled ? (admin.disabledAt ?? new Date()) : null;
+      }
+      if (passwordHash) admin.passwordHash = passwordHash;
+      em.persist(admin);
+      await em.flush();
+      // A disabled admin, a new role or a new password: existing sessions must not outlive the change.
+      if (admin.disabledAt || input.role || passwordHash) {
+        await em.execute('delete from admin_sessions where admin_id = ?', [admin.id]);
+      }
+      await recordAudit(em, this.#actor, {
+        action: 'adminUser.update',
+        targetType: 'adminUser',
+        targetId: admin.id,
+        orgId: admin.orgId ?? null,
+        before,
+        after: { ...snapshotOf(admin), passwordChanged: Boolean(passwordHash) },
+      });
+      return admin;
+    });
+  }
+
+  async delete(admin: AdminUserRecord): Promise<void> {
+    if (this.#actor.kind === 'admin_user' && this.#actor.id === admin.id) throw forbidden('You cannot delete yourself');
+    await inTransaction(this.#em, async (em) => {
+      await this.#keepOnePlatformAdmin(em, admin);
+      await em.execute('delete from admin_users where id = ?', [admin.id]);
+      await recordAudit(em, this.#actor, {
+        action: 'adminUser.delete',
+        targetType: 'adminUser',
+        targetId: admin.id,
+        orgId: admin.orgId ?? null,
+        before: snapshotOf(admin),
+      });
+    });
+  }
+
+  /** Sets the calling admin's own password after checking the current one. */
+  async changeOwnPassword(admin: AdminUserRecord, newPassword: string): Promise<void> {
+    const passwordHash = await hashPassword(requirePassword('newPassword', newPassword));
+    await inTransaction(this.#em, async (em) => {
+      admin.passwordHash = passwordHash;
+      em.persist(admin);
+      await em.flush();
+      await recordAudit(em, this.#actor, {
+        action: 'adminUser.changePassword',
+        targetType: 'adminUser',
+        targetId: admin.id,
+        orgId: admin.orgId ?? null,
+      });
+    });
+  }
+
+  /** Refuses to disable or delete the last enabled platform admin (locked rows, so two admins cannot race). */
+  async #keepOnePlatformAdmin(em: Em, admin: AdminUserRecord): Promise<void> {
+    if (admin.role !== 'platform_admin' || admin.disabledAt) return;
+    const rows = await em.execute<{ id: string }[]>(
+      "select id from admin_users where role = 'platform_admin' and disabled_at is null for update",
+    );
+    if (rows.length <= 1) throw conflict(undefined, 'The last platform admin cannot be disabled or deleted');
+  }
+}

@@ -1,0 +1,50 @@
+// GraphQL entry points for integrator API tokens, within the caller's scope and never above the caller's role.
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { mayGrant, requireAdmin, requireOrg, requirePlatform } from '../../access/guards.ts';
+import type { Context } from '../../context.ts';
+import { forbidden, notFound } from '../../errors.ts';
+import { type ConnectionShape, connectionType, PageArgs } from '../../graphql/connection.ts';
+import { ApiTokenService } from './api-token.service.ts';
+import { ApiToken, ApiTokenFilter, CreateApiTokenInput, CreateApiTokenPayload } from './api-token.type.ts';
+
+const ApiTokenConnection = connectionType(ApiToken, 'ApiToken');
+
+@Resolver()
+export class ApiTokenResolver {
+  @Query(() => ApiTokenConnection, {
+    description: 'With orgId: that org’s tokens. Without: platform-scoped tokens (platform admins only).',
+  })
+  apiTokens(
+    @Arg('orgId', () => ID, { nullable: true }) orgId: string | null,
+    @Arg('filter', () => ApiTokenFilter, { nullable: true }) filter: ApiTokenFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<ApiToken>> {
+    const caller = orgId ? requireOrg(ctx, orgId, 'read') : requirePlatform(ctx, 'read');
+    return new ApiTokenService(ctx.em, caller.principal).list(orgId ?? null, filter, page);
+  }
+
+  @Mutation(() => CreateApiTokenPayload)
+  async createApiToken(
+    @Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput,
+    @Ctx() ctx: Context,
+  ): Promise<CreateApiTokenPayload> {
+    const caller = input.orgId ? requireOrg(ctx, input.orgId, 'write') : requirePlatform(ctx, 'write');
+    if (!mayGrant(caller, input.role, input.orgId ?? null)) throw forbidden('You may not grant this role');
+    const { record, token } = await new ApiTokenService(ctx.em, caller.principal).create(input);
+    return Object.assign(new CreateApiTokenPayload(), { apiToken: ApiToken.from(record), token });
+  }
+
+  @Mutation(() => ApiToken, { description: 'Takes effect on the next request; idempotent.' })
+  async revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiToken> {
+    const caller = requireAdmin(ctx);
+    const service = new ApiTokenService(ctx.em, caller.principal);
+    const token = await service.find(id);
+    if (!token || (caller.role !== 'platform_admin' && token.orgId !== caller.orgId)) {
+      throw notFound('id', `API token ${id} does not exist`);
+    }
+    if (token.orgId) requireOrg(ctx, token.orgId, 'write');
+    else requirePlatform(ctx, 'write');
+    return ApiToken.from(await service.revoke(token));
+  }
+}

@@ -1,0 +1,112 @@
+// Integrator API tokens: created with a role and a scope (one org, or the platform), shown once, revocable.
+import type { FilterQuery } from '@mikro-orm/core';
+import type { Principal, Role } from '../../access/caller.ts';
+import { newApiToken } from '../../crypto/tokens.ts';
+import type { Em } from '../../db/orm.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { badInput } from '../../errors.ts';
+import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
+import { isUuid, requireText } from '../../graphql/validate.ts';
+import { recordAudit } from '../audit/audit-record.ts';
+import { OrganizationService } from '../organizations/organization.service.ts';
+import { ApiTokenEntity, type ApiTokenRecord } from './api-token.entity.ts';
+import { ApiToken, type ApiTokenFilter } from './api-token.type.ts';
+
+function snapshotOf(t: ApiTokenRecord) {
+  return {
+    name: t.name,
+    prefix: t.prefix,
+    role: t.role,
+    orgId: t.orgId ?? null,
+    expiresAt: t.expiresAt ?? null,
+    revokedAt: t.revokedAt ?? null,
+  };
+}
+
+export class ApiTokenService {
+  readonly #em: Em;
+  readonly #actor: Principal;
+
+  constructor(em: Em, actor: Principal) {
+    this.#em = em;
+    this.#actor = actor;
+  }
+
+  /** `orgId` undefined = every token (platform); null = platform-scoped tokens; a string = that org's. */
+  list(
+    orgId: string | null | undefined,
+    filter: ApiTokenFilter | null,
+    page: PageArgs,
+  ): Promise<ConnectionShape<ApiToken>> {
+    const where: FilterQuery<ApiTokenRecord> = {};
+    if (orgId !== undefined) where.orgId = orgId;
+    if (!filter?.includeInactive) {
+      where.revokedAt = null;
+      where.$or = [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }];
+    }
+    return paginate(this.#em, ApiTokenEntity, where, page, { createdAt: 'asc', id: 'asc' }, (t) => ApiToken.from(t));
+  }
+
+  find(id: string): Promise<ApiTokenRecord | null> {
+    return isUuid(id) ? this.#em.findOne(ApiTokenEntity, { id }) : Promise.resolve(null);
+  }
+
+  async create(input: {
+    name: string;
+    role: Role;
+    orgId?: string | null;
+    expiresAt?: Date | null;
+  }): Promise<{ record: ApiTokenRecord; token: string }> {
+    const name = requireText('input.name', input.name);
+    const orgId = input.orgId || null;
+    if (input.role === 'platform_admin' && orgId)
+      throw badInput('input.orgId', 'A platform token belongs to no organization');
+    if (input.role !== 'platform_admin' && !orgId) throw badInput('input.orgId', 'An org role needs an organization');
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      throw badInput('input.expiresAt', 'expiresAt must be in the future');
+    }
+    if (orgId) await new OrganizationService(this.#em).require(orgId, 'input.orgId');
+    const { token, hash, prefix } = newApiToken();
+    const record = await inTransaction(this.#em, async (em) => {
+      const t = em.create(ApiTokenEntity, {
+        name,
+        prefix,
+        tokenHash: hash,
+        role: input.role,
+        orgId,
+        createdBy: this.#actor.label,
+        expiresAt: input.expiresAt ?? null,
+      });
+      await em.flush();
+      await recordAudit(em, this.#actor, {
+        action: 'apiToken.create',
+        targetType: 'apiToken',
+        targetId: t.id,
+        orgId,
+        after: snapshotOf(t),
+      });
+      return t;
+    });
+    return { record, token };
+  }
+
+  /** Idempotent: revoking a revoked token returns it unchanged (and writes no audit event). */
+  async revoke(t: ApiTokenRecord): Promise<ApiTokenRecord> {
+    if (t.revokedAt) return t;
+    return inTransaction(this.#em, async (em) => {
+      const before = snapshotOf(t);
+      t.revokedAt = new Date();
+      em.persist(t);
+      await em.flush();
+      await recordAudit(em, this.#actor, {
+        action: 'apiToken.revoke',
+        targetType: 'apiToken',
+        targetId: t.id,
+        orgId: t.orgId ?? null,
+        before,
+        after: snapshotOf(t),
+      });
+      return t;
+    });
+  }
+}
