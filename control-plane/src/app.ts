@@ -1,4 +1,5 @@
 // The control plane process minus signal handling: database, migrations, publisher, and one HTTP+WS server.
+import 'reflect-metadata';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -7,6 +8,7 @@ import { type Context, createContext, type Deps } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import { createOrm, migrate } from './db/orm.ts';
 import { createErrorFormatter } from './errors.ts';
+import { queryLimitsPlugin } from './graphql/limits.ts';
 import { applyCors } from './http/cors.ts';
 import { handleGraphQL } from './http/graphql-http.ts';
 import type { Logger } from './logger.ts';
@@ -51,6 +53,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       introspection: config.introspection,
       includeStacktraceInErrorResponses: false,
       formatError,
+      plugins: [queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost })],
     });
     await apollo.start();
     closers.push(() => apollo.stop());

@@ -21,6 +21,8 @@ const envSchema = z.object({
   SEED_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   CORS_ORIGINS: z.string().optional(),
   GRAPHQL_INTROSPECTION: bool.default(true),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -48,6 +50,10 @@ export interface Config {
   /** Allowed browser origins; `['*']` allows any. Empty = no CORS headers. */
   corsOrigins: string[];
   introspection: boolean;
+  /** Deepest selection nesting a request may have. */
+  maxQueryDepth: number;
+  /** Highest estimated cost a request may have (fields times the page sizes of the lists above them). */
+  maxQueryCost: number;
   logLevel: string;
 }
 
@@ -87,6 +93,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((o) => o.trim().replace(/\/+$/, ''))
       .filter(Boolean),
     introspection: e.GRAPHQL_INTROSPECTION,
+    maxQueryDepth: e.GRAPHQL_MAX_DEPTH,
+    maxQueryCost: e.GRAPHQL_MAX_COST,
     logLevel: e.LOG_LEVEL,
   };
 }

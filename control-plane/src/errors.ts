@@ -44,6 +44,9 @@ const requestErrorCodes = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/** Query limit refusals (graphql/limits.ts): they keep their measured value and the limit. */
+const limitCodes = new Set(['QUERY_TOO_DEEP', 'QUERY_TOO_COSTLY']);
+
 const internalMessage = 'Internal server error';
 
 /**
@@ -62,6 +65,11 @@ export function createErrorFormatter(logger: Logger) {
     // Errors without a path come from parsing, validation or variable coercion: they describe the request.
     // (Apollo's "Context creation failed" has no path either, but is coded INTERNAL_SERVER_ERROR.)
     if (formatted.path === undefined && original instanceof GraphQLError) {
+      if (typeof code === 'string' && limitCodes.has(code)) {
+        // The limit and the measured value help the caller shrink the request.
+        const { http: _http, ...extensions } = formatted.extensions ?? {};
+        return { ...base, extensions };
+      }
       if (typeof code === 'string' && requestErrorCodes.has(code)) return { ...base, extensions: { code } };
       if (code === undefined) return { ...base, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
     }
