@@ -13,6 +13,15 @@ const constraints: Record<string, { field: string; message: string }> = {
     field: 'input.name',
     message: 'A provider credential with this name already exists',
   },
+  product_modules_key_unique: { field: 'input.key', message: 'A module with this key already exists' },
+  org_modules_org_module_unique: {
+    field: 'input.moduleId',
+    message: 'This module is already enabled for the organization',
+  },
+  virtual_keys_org_alias_unique: {
+    field: 'input.alias',
+    message: 'Another key of this organization has this alias',
+  },
   models_name_key: { field: 'input.name', message: 'A model with this name already exists' },
   admin_users_email_unique: { field: 'email', message: 'An admin with this email already exists' },
 };

@@ -1,7 +1,7 @@
 // Publisher resilience: it survives a dropped LISTEN connection, and never publishes a snapshot it cannot build.
 import { type SyncMessage, syncMessage } from '@gw/schema';
 import { describe, expect, it } from 'vitest';
-import { createCredentialAndModel, createKey, createOrg } from '../test-support/fixtures.ts';
+import { createCredentialAndModel, createKey, createOrg, createTeam } from '../test-support/fixtures.ts';
 import { useApiSuite } from '../test-support/suite.ts';
 import { dataPlaneToken, waitFor } from '../test-support/test-app.ts';
 
@@ -43,6 +43,7 @@ describe('publisher', () => {
     const first = await waitFor(() => feed.messages[0]);
     const [saved] = await t.db.query('select secret_tag from provider_credentials where id = $1', [credentialId]);
     let orgId: string;
+    let teamId: string;
     try {
       // A tampered auth tag makes the credential undecryptable: the snapshot cannot be built.
       await t.db.query(
@@ -50,6 +51,7 @@ describe('publisher', () => {
         [credentialId],
       );
       orgId = await createOrg(t.app, 'Blocked By Corruption');
+      teamId = await createTeam(t.app, orgId);
       await waitFor(() => t.app.errorLogs().find((l) => l.msg === 'snapshot build failed'));
       expect(feed.messages).toEqual([first]);
       expect(t.app.deps.publisher.current()?.version).toBe(first.version);
@@ -59,7 +61,7 @@ describe('publisher', () => {
         credentialId,
       ]);
     }
-    const key = await createKey(t.app, { orgId });
+    const key = await createKey(t.app, { orgId, teamId });
     const next = await waitFor(() => feed.messages.find((m) => m.type === 'delta' && m.upsert.keys?.[key.id]), 10_000);
     expect(next.type === 'delta' && next.upsert.orgs?.[orgId]).toBeTruthy();
     t.expectErrorLogs(t.app.errorLogs().length);

@@ -23,11 +23,11 @@ describe('admin login', () => {
 
     const me = await t.app.gql<{ me: { email: string } }>('{ me { email } }', {}, token);
     expect(me.data?.me.email).toBe(seedAdmin.email);
-    const orgs = await t.app.gql('{ organizations { id } }', {}, token);
+    const orgs = await t.app.gql('{ organizations { nodes { id } } }', {}, token);
     expect(orgs.errors).toBeUndefined();
 
     expect((await t.app.gql('mutation { logout }', {}, token)).data).toEqual({ logout: true });
-    const after = await t.app.gql('{ organizations { id } }', {}, token);
+    const after = await t.app.gql('{ organizations { nodes { id } } }', {}, token);
     expect(after.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect((await t.app.gql('{ me { email } }', {}, token)).data).toEqual({ me: null });
   });
@@ -77,7 +77,7 @@ describe('admin login', () => {
 describe('authorization', () => {
   it('answers UNAUTHENTICATED without a token or with an unknown one', async () => {
     for (const token of [null, 'not-a-real-token']) {
-      const r = await t.app.gql('{ organizations { id } }', {}, token);
+      const r = await t.app.gql('{ organizations { nodes { id } } }', {}, token);
       expect(r.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     }
     expect((await t.app.gql('{ me { id } }', {}, null)).data).toEqual({ me: null });
@@ -90,7 +90,11 @@ describe('authorization', () => {
       dataPlaneToken,
     );
     expect(admin.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    for (const query of ['{ organizations { id } }', '{ configState { version } }', '{ dataPlaneNodes { nodeId } }']) {
+    for (const query of [
+      '{ organizations { nodes { id } } }',
+      '{ configState { version } }',
+      '{ dataPlaneNodes { nodeId } }',
+    ]) {
       const read = await t.app.gql(query, {}, dataPlaneToken);
       expect(read.errors?.[0].extensions?.code, query).toBe('FORBIDDEN');
     }

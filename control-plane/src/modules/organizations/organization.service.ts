@@ -1,11 +1,19 @@
-// Organization rules: unique slugs, lookups that hide soft-deleted rows.
-import { inConfigChange } from '../../db/config-change.ts';
+// Organization rules: unique slugs, lookups that hide soft-deleted rows, lifecycle (suspend, reactivate, delete).
+import { LockMode } from '@mikro-orm/core';
+import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
+import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
-import { OrganizationEntity, type OrganizationRecord } from './organization.entity.ts';
+import { recordAudit } from '../audit/audit-record.ts';
+import { type EntityStatusValue, OrganizationEntity, type OrganizationRecord } from './organization.entity.ts';
+import type { OrganizationFilter } from './organization.input.ts';
+import { Organization } from './organization.type.ts';
+import { filterId, inChange } from './tenant-scope.ts';
 
-const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const slugRule = '1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit';
 
 export function slugify(name: string): string {
   return name
@@ -18,6 +26,14 @@ export function slugify(name: string): string {
     .replace(/-+$/, '');
 }
 
+function requireSlug(field: string, value: string): string {
+  const slug = value.trim();
+  if (!slugPattern.test(slug)) throw badInput(field, `slug must be ${slugRule}`);
+  return slug;
+}
+
+const statusVerb = { active: 'reactivate', suspended: 'suspend' } as const;
+
 export class OrganizationService {
   readonly #em: Em;
 
@@ -25,8 +41,31 @@ export class OrganizationService {
     this.#em = em;
   }
 
-  list(): Promise<OrganizationRecord[]> {
-    return this.#em.find(OrganizationEntity, { deletedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  /** `scope` null = every org (platform admins); an org id = only that org. */
+  list(
+    scope: string | null,
+    filter: OrganizationFilter | null,
+    page: PageArgs,
+  ): Promise<ConnectionShape<Organization>> {
+    const where: Sql[] = [sql('o.deleted_at is null')];
+    if (scope) where.push(sql('o.id = ?', scope));
+    if (filter?.status) where.push(sql('o.status = ?', filter.status));
+    if (filter?.search?.trim()) {
+      const pattern = containsPattern(filter.search.trim());
+      where.push(sql('o.name ilike ? or o.slug ilike ?', pattern, pattern));
+    }
+    const moduleId = filterId('filter.moduleId', filter?.moduleId);
+    if (moduleId) {
+      where.push(
+        sql(
+          `exists (select 1 from org_modules om join product_modules m on m.id = om.module_id
+                    where om.org_id = o.id and om.module_id = ? and m.deleted_at is null)`,
+          moduleId,
+        ),
+      );
+    }
+    const src: ListSource = { from: 'organizations o', columns: 'o.*', createdAt: 'o.created_at', id: 'o.id', where };
+    return listPage(this.#em, src, page, (row) => Organization.from(this.#em.map(OrganizationEntity, row as never)));
   }
 
   async find(id: string): Promise<OrganizationRecord | null> {
@@ -41,22 +80,117 @@ export class OrganizationService {
     return org;
   }
 
-  async create(input: { name: string; slug?: string | null }): Promise<OrganizationRecord> {
+  async create(actor: Principal, input: { name: string; slug?: string | null }): Promise<OrganizationRecord> {
     const name = requireText('input.name', input.name);
-    const slug = input.slug?.trim() ? input.slug.trim() : slugify(name);
-    if (!slugPattern.test(slug)) {
-      throw badInput(
-        'input.slug',
-        input.slug?.trim()
-          ? 'slug must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit'
-          : 'Cannot derive a slug from this name; please provide one',
-      );
-    }
-    return inConfigChange(this.#em, async (em) => {
-      if (await em.count(OrganizationEntity, { slug })) {
-        throw conflict('input.slug', `An organization with slug "${slug}" already exists`);
-      }
-      return em.create(OrganizationEntity, { name, slug });
+    const slug = input.slug?.trim() ? requireSlug('input.slug', input.slug) : slugify(name);
+    if (!slugPattern.test(slug))
+      throw badInput('input.slug', 'Cannot derive a slug from this name; please provide one');
+    return inChange(this.#em, true, async (em) => {
+      await this.#requireFreeSlug(em, slug, null);
+      const org = em.create(OrganizationEntity, { name, slug });
+      await em.flush();
+      await recordAudit(em, actor, {
+        action: 'organization.create',
+        targetType: 'organization',
+        targetId: org.id,
+        orgId: org.id,
+        after: Organization.from(org),
+      });
+      return org;
     });
+  }
+
+  async update(
+    actor: Principal,
+    id: string,
+    input: { name?: string | null; slug?: string | null },
+  ): Promise<OrganizationRecord> {
+    const name = input.name === undefined || input.name === null ? undefined : requireText('input.name', input.name);
+    const slug = input.slug === undefined || input.slug === null ? undefined : requireSlug('input.slug', input.slug);
+    const current = await this.require(id, 'id');
+    // The name is in the snapshot (the slug is not): only a rename is pushed to the data planes.
+    return inChange(this.#em, name !== undefined && name !== current.name, async (em) => {
+      const org = await this.#lock(em, id);
+      const before = Organization.from(org);
+      if (slug !== undefined && slug !== org.slug) {
+        await this.#requireFreeSlug(em, slug, org.id);
+        org.slug = slug;
+      }
+      if (name !== undefined) org.name = name;
+      await recordAudit(em, actor, {
+        action: 'organization.update',
+        targetType: 'organization',
+        targetId: org.id,
+        orgId: org.id,
+        before,
+        after: Organization.from(org),
+      });
+      return org;
+    });
+  }
+
+  /** Suspending stops every key of the org on every data plane; reactivating lets them work again. */
+  async setStatus(actor: Principal, id: string, status: EntityStatusValue): Promise<OrganizationRecord> {
+    const current = await this.require(id, 'id');
+    return inChange(this.#em, current.status !== status, async (em) => {
+      const org = await this.#lock(em, id);
+      const before = Organization.from(org);
+      org.status = status;
+      await recordAudit(em, actor, {
+        action: `organization.${statusVerb[status]}`,
+        targetType: 'organization',
+        targetId: org.id,
+        orgId: org.id,
+        before,
+        after: Organization.from(org),
+      });
+      return org;
+    });
+  }
+
+  /**
+   * Soft delete: the org, its teams and users are marked deleted and its keys revoked, in one change; usage
+   * history keeps naming them. Deleted orgs vanish from every list and from the snapshot.
+   */
+  async delete(actor: Principal, id: string): Promise<string> {
+    await this.require(id, 'id');
+    return inChange(this.#em, true, async (em) => {
+      const org = await this.#lock(em, id);
+      const before = Organization.from(org);
+      const now = new Date();
+      org.deletedAt = now;
+      const count = async (q: string) => (await em.execute<{ n: number }[]>(q, [now, id]))[0]?.n ?? 0;
+      const cascade = {
+        teams: await count(
+          'with d as (update teams set deleted_at = ? where org_id = ? and deleted_at is null returning 1) select count(*)::int as n from d',
+        ),
+        users: await count(
+          'with d as (update users set deleted_at = ? where org_id = ? and deleted_at is null returning 1) select count(*)::int as n from d',
+        ),
+        revokedKeys: await count(
+          'with d as (update virtual_keys set revoked_at = ? where org_id = ? and revoked_at is null returning 1) select count(*)::int as n from d',
+        ),
+      };
+      await recordAudit(em, actor, {
+        action: 'organization.delete',
+        targetType: 'organization',
+        targetId: org.id,
+        orgId: org.id,
+        before,
+        after: { deletedAt: now, ...cascade },
+      });
+      return org.id;
+    });
+  }
+
+  async #lock(em: Em, id: string): Promise<OrganizationRecord> {
+    const org = await em.findOne(OrganizationEntity, { id, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!org) throw notFound('id', `Organization ${id} does not exist`);
+    return org;
+  }
+
+  async #requireFreeSlug(em: Em, slug: string, except: string | null): Promise<void> {
+    const taken = await em.count(OrganizationEntity, except ? { slug, id: { $ne: except } } : { slug });
+    if (taken) throw conflict('input.slug', `An organization with slug "${slug}" already exists`);
   }
 }

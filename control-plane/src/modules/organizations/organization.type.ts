@@ -1,5 +1,6 @@
-// GraphQL shape of an organization (separate from the ORM entity so storage details never leak).
+// GraphQL shape of an organization (separate from the ORM entity so storage details never leak), and its connection.
 import { Field, ID, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graphql/connection.ts';
 import { EntityStatus } from '../../graphql/enums.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
 import type { OrganizationRecord } from './organization.entity.ts';
@@ -31,3 +32,5 @@ export class Organization {
     });
   }
 }
+
+export const OrganizationConnection = connectionType(Organization, 'Organization');

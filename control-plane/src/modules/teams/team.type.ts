@@ -1,7 +1,9 @@
-// GraphQL shape of a team.
+// GraphQL shape of a team, its connection, and the answer of the membership mutations.
 import { Field, ID, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graphql/connection.ts';
 import { EntityStatus } from '../../graphql/enums.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
+import { User } from '../users/user.type.ts';
 import type { TeamRecord } from './team.entity.ts';
 
 @ObjectType('Team')
@@ -30,4 +32,15 @@ export class Team {
       createdAt: r.createdAt,
     });
   }
+}
+
+export const TeamConnection = connectionType(Team, 'Team');
+
+@ObjectType('TeamMembershipPayload')
+export class TeamMembershipPayload {
+  @Field(() => Team)
+  team!: Team;
+
+  @Field(() => User)
+  user!: User;
 }

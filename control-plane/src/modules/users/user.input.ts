@@ -1,5 +1,6 @@
-// Input of createUser.
+// Inputs of the user mutations and the user list filter.
 import { Field, ID, InputType } from 'type-graphql';
+import { EntityStatus } from '../../graphql/enums.ts';
 
 @InputType('CreateUserInput')
 export class CreateUserInput {
@@ -14,4 +15,25 @@ export class CreateUserInput {
 
   @Field(() => [ID], { nullable: true, description: 'Teams of the same organization.' })
   teamIds?: string[] | null;
+}
+
+@InputType('UpdateUserInput', { description: 'Omitted fields stay as they are; a null name clears it.' })
+export class UpdateUserInput {
+  @Field(() => String, { nullable: true })
+  email?: string | null;
+
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+}
+
+@InputType('UserFilter')
+export class UserFilter {
+  @Field(() => EntityStatus, { nullable: true })
+  status?: EntityStatus | null;
+
+  @Field(() => String, { nullable: true, description: 'Part of the email or name, case-insensitive.' })
+  search?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only members of this team.' })
+  teamId?: string | null;
 }

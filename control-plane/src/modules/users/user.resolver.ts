@@ -1,20 +1,112 @@
-// GraphQL entry points for users, and the teamIds field.
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+// GraphQL entry points for users (end users of the gateway inside an org): org admins manage them, viewers read.
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { actorOf, orgScope, requireAdmin, requireOrg } from '../../access/guards.ts';
 import type { Context } from '../../context.ts';
-import { CreateUserInput } from './user.input.ts';
+import { notFound } from '../../errors.ts';
+import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { Organization } from '../organizations/organization.type.ts';
+import { canSee, requireWritable } from '../organizations/tenant-scope.ts';
+import { TeamFilter } from '../teams/team.input.ts';
+import { type Team, TeamConnection } from '../teams/team.type.ts';
+import { VirtualKeyFilter } from '../virtual-keys/virtual-key.input.ts';
+import { type VirtualKey, VirtualKeyConnection } from '../virtual-keys/virtual-key.type.ts';
+import type { UserRecord } from './user.entity.ts';
+import { CreateUserInput, UpdateUserInput, UserFilter } from './user.input.ts';
 import { UserService } from './user.service.ts';
-import { User } from './user.type.ts';
+import { User, UserConnection } from './user.type.ts';
+
+async function writableUser(ctx: Context, id: string): Promise<UserRecord> {
+  requireAdmin(ctx);
+  const user = await new UserService(ctx.em).find(id);
+  const message = `User ${id} does not exist`;
+  if (!user) throw notFound('id', message);
+  requireWritable(ctx, user.orgId, 'id', message);
+  return user;
+}
 
 @Resolver(() => User)
 export class UserResolver {
-  @Authorized('admin')
-  @Mutation(() => User)
-  async createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
-    return User.from(await new UserService(ctx.em).create(input));
+  @Query(() => UserConnection, { description: "One org's users, or (platform admins, no orgId) every org's." })
+  users(
+    @Arg('orgId', () => ID, { nullable: true }) orgId: string | null,
+    @Arg('filter', () => UserFilter, { nullable: true }) filter: UserFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<User>> {
+    if (orgId) requireOrg(ctx, orgId, 'read');
+    return new UserService(ctx.em).list(orgId ?? orgScope(ctx), filter, page);
   }
 
-  @FieldResolver(() => [ID])
+  @Query(() => User, { nullable: true, description: 'null when it does not exist or is out of scope.' })
+  async user(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<User | null> {
+    requireAdmin(ctx);
+    const user = await new UserService(ctx.em).find(id);
+    return user && canSee(ctx, user.orgId) ? User.from(user) : null;
+  }
+
+  @Mutation(() => User)
+  async createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
+    requireOrg(ctx, input.orgId, 'write');
+    return User.from(await new UserService(ctx.em).create(actorOf(ctx), input));
+  }
+
+  @Mutation(() => User)
+  async updateUser(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateUserInput) input: UpdateUserInput,
+    @Ctx() ctx: Context,
+  ): Promise<User> {
+    const user = await writableUser(ctx, id);
+    return User.from(await new UserService(ctx.em).update(actorOf(ctx), user, input));
+  }
+
+  @Mutation(() => User, { description: "The user's keys stop working on every data plane within a second." })
+  async suspendUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<User> {
+    const user = await writableUser(ctx, id);
+    return User.from(await new UserService(ctx.em).setStatus(actorOf(ctx), user, 'suspended'));
+  }
+
+  @Mutation(() => User)
+  async reactivateUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<User> {
+    const user = await writableUser(ctx, id);
+    return User.from(await new UserService(ctx.em).setStatus(actorOf(ctx), user, 'active'));
+  }
+
+  @Mutation(() => ID, { description: "Soft delete: the user's keys are revoked; usage history stays. Answers the id." })
+  async deleteUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+    const user = await writableUser(ctx, id);
+    return new UserService(ctx.em).delete(actorOf(ctx), user);
+  }
+
+  @FieldResolver(() => [ID], { description: "The user's teams' ids (see teams for the teams themselves)." })
   teamIds(@Root() user: User, @Ctx() ctx: Context): Promise<string[]> {
     return ctx.loaders.teamIdsByUser.load(user.id);
+  }
+
+  @FieldResolver(() => TeamConnection)
+  teams(
+    @Root() user: User,
+    @Arg('filter', () => TeamFilter, { nullable: true }) filter: TeamFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<Team>> {
+    return ctx.loaders.teamsOfUser.load({ parentId: user.id, filter, page });
+  }
+
+  @FieldResolver(() => VirtualKeyConnection, { description: 'Keys owned by the user.' })
+  virtualKeys(
+    @Root() user: User,
+    @Arg('filter', () => VirtualKeyFilter, { nullable: true }) filter: VirtualKeyFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<VirtualKey>> {
+    return ctx.loaders.keysOfUser.load({ parentId: user.id, filter, page });
+  }
+
+  @FieldResolver(() => Organization)
+  async organization(@Root() user: User, @Ctx() ctx: Context): Promise<Organization> {
+    const org = await ctx.loaders.orgById.load(user.orgId);
+    if (!org) throw notFound(undefined, `Organization ${user.orgId} does not exist`);
+    return Organization.from(org);
   }
 }

@@ -1,5 +1,6 @@
-// GraphQL shape of a user (an end user of the gateway inside an org, not an admin).
+// GraphQL shape of a user (an end user of the gateway inside an org, not an admin), and its connection.
 import { Field, ID, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graphql/connection.ts';
 import { EntityStatus } from '../../graphql/enums.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
 import type { UserRecord } from './user.entity.ts';
@@ -35,3 +36,5 @@ export class User {
     });
   }
 }
+
+export const UserConnection = connectionType(User, 'User');

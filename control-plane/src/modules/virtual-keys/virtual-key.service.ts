@@ -1,22 +1,100 @@
-// Virtual key rules: keys belong to an org (optionally a team/user of it); secrets are generated here and only hashed.
+// Virtual key rules: exactly one owner (a user or a team) inside one org, optional module binding, alias, metadata,
+// allow-list and expiry; revocation and rotation with a grace period. Secrets are generated here and only hashed.
 import { LockMode } from '@mikro-orm/core';
+import type { Principal } from '../../access/caller.ts';
 import { newVirtualKeySecret } from '../../crypto/tokens.ts';
-import { inConfigChange } from '../../db/config-change.ts';
 import type { Em } from '../../db/orm.ts';
-import { badInput, notFound } from '../../errors.ts';
+import { badInput, conflict, notFound } from '../../errors.ts';
+import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { KeyStatus } from '../../graphql/enums.ts';
+import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
-import { OrganizationService } from '../organizations/organization.service.ts';
+import { recordAudit } from '../audit/audit-record.ts';
+import { OrganizationService, slugPattern, slugRule } from '../organizations/organization.service.ts';
+import { filterId, inChange } from '../organizations/tenant-scope.ts';
+import { OrgModuleService } from '../product-modules/org-module.service.ts';
 import { TeamEntity } from '../teams/team.entity.ts';
-import { UserEntity } from '../users/user.entity.ts';
+import { UserEntity, UserTeamEntity } from '../users/user.entity.ts';
+import { requireModelNames } from './model-names.ts';
 import { VirtualKeyEntity, type VirtualKeyRecord } from './virtual-key.entity.ts';
+import type { VirtualKeyFilter } from './virtual-key.input.ts';
+import { KeyOwnerKind, VirtualKey } from './virtual-key.type.ts';
 
 export interface CreateVirtualKey {
   orgId: string;
-  teamId?: string | null;
   userId?: string | null;
+  teamId?: string | null;
+  moduleId?: string | null;
   name: string;
+  alias?: string | null;
+  metadata?: unknown;
   allowedModels?: string[] | null;
   expiresAt?: Date | null;
+}
+
+/** Fields of UpdateVirtualKeyInput: undefined = unchanged, null = cleared. */
+export interface UpdateVirtualKey {
+  name?: string | null;
+  alias?: string | null;
+  metadata?: unknown;
+  allowedModels?: string[] | null;
+  expiresAt?: Date | null;
+  moduleId?: string | null;
+  teamId?: string | null;
+}
+
+export const maxMetadataBytes = 4096;
+/** Longest grace period a rotation may give the replaced secret. */
+export const maxGraceMs = 30 * 24 * 3600 * 1000;
+
+/** Conditions on `virtual_keys k` for a filter; keys of deleted orgs never match. */
+export function keyConditions(filter: VirtualKeyFilter | null): Sql[] {
+  const where: Sql[] = [sql('exists (select 1 from organizations o where o.id = k.org_id and o.deleted_at is null)')];
+  if (filter?.status === KeyStatus.ACTIVE) {
+    where.push(sql('k.revoked_at is null and (k.expires_at is null or k.expires_at > now())'));
+  } else if (filter?.status === KeyStatus.REVOKED) {
+    where.push(sql('k.revoked_at is not null'));
+  } else if (filter?.status === KeyStatus.EXPIRED) {
+    where.push(sql('k.revoked_at is null and k.expires_at <= now()'));
+  }
+  if (filter?.search?.trim()) {
+    const p = containsPattern(filter.search.trim());
+    where.push(sql('k.name ilike ? or k.alias ilike ? or k.prefix ilike ?', p, p, p));
+  }
+  if (filter?.ownerKind === KeyOwnerKind.USER) where.push(sql('k.user_id is not null'));
+  if (filter?.ownerKind === KeyOwnerKind.TEAM) where.push(sql('k.user_id is null'));
+  const userId = filterId('filter.userId', filter?.userId);
+  if (userId) where.push(sql('k.user_id = ?', userId));
+  const teamId = filterId('filter.teamId', filter?.teamId);
+  if (teamId) where.push(sql('k.team_id = ?', teamId));
+  const moduleId = filterId('filter.moduleId', filter?.moduleId);
+  if (moduleId) where.push(sql('k.module_id = ?', moduleId));
+  return where;
+}
+
+export const keyColumns = { columns: 'k.*', createdAt: 'k.created_at', id: 'k.id' } as const;
+
+export const keyNode = (em: Em) => (row: object) => VirtualKey.from(em.map(VirtualKeyEntity, row as never));
+
+function requireAlias(field: string, value: string): string {
+  const alias = value.trim();
+  if (!slugPattern.test(alias)) throw badInput(field, `alias must be ${slugRule}`);
+  return alias;
+}
+
+function requireMetadata(field: string, value: unknown): Record<string, unknown> {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw badInput(field, 'metadata must be a JSON object');
+  const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+  if (bytes > maxMetadataBytes) {
+    throw badInput(field, `metadata must be at most ${maxMetadataBytes} bytes of JSON (this is ${bytes})`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function requireFuture(field: string, value: Date): Date {
+  if (value.getTime() <= Date.now()) throw badInput(field, `${field.split('.').pop()} must be in the future`);
+  return value;
 }
 
 export class VirtualKeyService {
@@ -26,61 +104,222 @@ export class VirtualKeyService {
     this.#em = em;
   }
 
+  /** `orgId` null = every org (platform admins). */
+  list(orgId: string | null, filter: VirtualKeyFilter | null, page: PageArgs): Promise<ConnectionShape<VirtualKey>> {
+    const where = keyConditions(filter);
+    if (orgId) where.unshift(sql('k.org_id = ?', orgId));
+    const src: ListSource = { from: 'virtual_keys k', ...keyColumns, where };
+    return listPage(this.#em, src, page, keyNode(this.#em));
+  }
+
+  /** A key of an org that is not deleted (revoked keys included). */
+  async find(id: string): Promise<VirtualKeyRecord | null> {
+    if (!isUuid(id)) return null;
+    const key = await this.#em.findOne(VirtualKeyEntity, { id });
+    if (!key) return null;
+    const live = await this.#em.execute('select 1 from organizations where id = ? and deleted_at is null', [key.orgId]);
+    return live.length ? key : null;
+  }
+
   /** Returns the stored key and the secret; the secret exists nowhere else afterwards. */
-  async create(input: CreateVirtualKey): Promise<{ key: VirtualKeyRecord; secret: string }> {
+  async create(actor: Principal, input: CreateVirtualKey): Promise<{ key: VirtualKeyRecord; secret: string }> {
     const name = requireText('input.name', input.name);
-    const allowedModels = this.#allowedModels(input.allowedModels);
-    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
-      throw badInput('input.expiresAt', 'expiresAt must be in the future');
-    }
+    const alias = input.alias?.trim() ? requireAlias('input.alias', input.alias) : null;
+    const metadata = requireMetadata('input.metadata', input.metadata);
+    const expiresAt = input.expiresAt ? requireFuture('input.expiresAt', input.expiresAt) : null;
+    const allowedModels = await requireModelNames(this.#em, 'input.allowedModels', input.allowedModels);
     await new OrganizationService(this.#em).require(input.orgId, 'input.orgId');
-    const teamId = input.teamId || null;
     const userId = input.userId || null;
-    if (
-      teamId &&
-      !(isUuid(teamId) && (await this.#em.count(TeamEntity, { id: teamId, orgId: input.orgId, deletedAt: null })))
-    ) {
-      throw badInput('input.teamId', `Team ${teamId} is not in this organization`);
+    const teamId = input.teamId || null;
+    if (!userId && !teamId) {
+      throw badInput('input.userId', 'A key is owned by a user (userId) or a team (teamId); give one of them');
     }
-    if (
-      userId &&
-      !(isUuid(userId) && (await this.#em.count(UserEntity, { id: userId, orgId: input.orgId, deletedAt: null })))
-    ) {
-      throw badInput('input.userId', `User ${userId} is not in this organization`);
-    }
+    if (userId) await this.#requireUser(input.orgId, userId);
+    if (teamId) await (userId ? this.#requireTeamOfUser(userId, teamId) : this.#requireTeam(input.orgId, teamId));
+    const moduleId = input.moduleId || null;
+    if (moduleId) await this.#requireEnabledModule(input.orgId, moduleId);
+
     const { secret, hash, prefix } = newVirtualKeySecret();
-    const key = await inConfigChange(this.#em, async (em) =>
-      em.create(VirtualKeyEntity, {
+    const key = await inChange(this.#em, true, async (em) => {
+      if (alias) await this.#requireFreeAlias(em, input.orgId, alias, null);
+      const created = em.create(VirtualKeyEntity, {
         orgId: input.orgId,
-        teamId,
         userId,
+        teamId,
+        moduleId,
         name,
+        alias,
+        metadata,
         prefix,
         keyHash: hash,
         allowedModels,
-        expiresAt: input.expiresAt ?? null,
-      }),
-    );
+        expiresAt,
+      });
+      await em.flush();
+      await recordAudit(em, actor, {
+        action: 'virtualKey.create',
+        targetType: 'virtualKey',
+        targetId: created.id,
+        orgId: created.orgId,
+        after: VirtualKey.from(created),
+      });
+      return created;
+    });
     return { key, secret };
   }
 
-  /** Idempotent: revoking a revoked key returns it unchanged (and changes no config). */
-  async revoke(id: string): Promise<VirtualKeyRecord> {
-    const existing = isUuid(id) ? await this.#em.findOne(VirtualKeyEntity, { id }) : null;
-    if (!existing) throw notFound('id', `Virtual key ${id} does not exist`);
-    if (existing.revokedAt) return existing;
-    return inConfigChange(this.#em, async (em) => {
-      const key = await em.findOneOrFail(VirtualKeyEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      key.revokedAt ??= new Date();
-      return key;
+  async update(actor: Principal, key: VirtualKeyRecord, input: UpdateVirtualKey): Promise<VirtualKeyRecord> {
+    if (key.revokedAt) throw conflict('id', 'A revoked key cannot be changed');
+    if (input.name === null) throw badInput('input.name', 'name cannot be cleared');
+    const name = input.name === undefined ? undefined : requireText('input.name', input.name);
+    const alias =
+      input.alias === undefined ? undefined : input.alias?.trim() ? requireAlias('input.alias', input.alias) : null;
+    const metadata = input.metadata === undefined ? undefined : requireMetadata('input.metadata', input.metadata);
+    const allowedModels =
+      input.allowedModels === undefined
+        ? undefined
+        : await requireModelNames(this.#em, 'input.allowedModels', input.allowedModels);
+    const expiresAt =
+      input.expiresAt === undefined
+        ? undefined
+        : input.expiresAt === null
+          ? null
+          : requireFuture('input.expiresAt', input.expiresAt);
+    const moduleId = input.moduleId === undefined ? undefined : input.moduleId || null;
+    if (moduleId) await this.#requireEnabledModule(key.orgId, moduleId);
+    const teamId = input.teamId === undefined ? undefined : input.teamId || null;
+    if (teamId !== undefined) {
+      if (!key.userId) throw badInput('input.teamId', 'The owning team of a team-owned key cannot be changed');
+      if (teamId) await this.#requireTeamOfUser(key.userId, teamId);
+    }
+    const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+    // Name, alias and metadata stay in the control plane; the rest is in the snapshot.
+    const configChange =
+      (allowedModels !== undefined && !same(allowedModels, key.allowedModels)) ||
+      (expiresAt !== undefined && !same(expiresAt?.getTime(), key.expiresAt?.getTime())) ||
+      (moduleId !== undefined && moduleId !== key.moduleId) ||
+      (teamId !== undefined && teamId !== key.teamId);
+    return inChange(this.#em, configChange, async (em) => {
+      const locked = await this.#lock(em, key.id);
+      if (locked.revokedAt) throw conflict('id', 'A revoked key cannot be changed');
+      const before = VirtualKey.from(locked);
+      if (alias !== undefined && alias !== locked.alias) {
+        if (alias) await this.#requireFreeAlias(em, locked.orgId, alias, locked.id);
+        locked.alias = alias;
+      }
+      if (name !== undefined) locked.name = name;
+      if (metadata !== undefined) locked.metadata = metadata;
+      if (allowedModels !== undefined) locked.allowedModels = allowedModels;
+      if (expiresAt !== undefined) locked.expiresAt = expiresAt;
+      if (moduleId !== undefined) locked.moduleId = moduleId;
+      if (teamId !== undefined) locked.teamId = teamId;
+      await recordAudit(em, actor, {
+        action: 'virtualKey.update',
+        targetType: 'virtualKey',
+        targetId: locked.id,
+        orgId: locked.orgId,
+        before,
+        after: VirtualKey.from(locked),
+      });
+      return locked;
     });
   }
 
-  #allowedModels(models: string[] | null | undefined): string[] | null {
-    if (models === null || models === undefined) return null;
-    const cleaned = models.map((m) => m.trim());
-    const bad = cleaned.findIndex((m) => m === '' || m.length > 256);
-    if (bad >= 0) throw badInput(`input.allowedModels.${bad}`, 'model names must be 1-256 characters');
-    return [...new Set(cleaned)];
+  /** Idempotent: revoking a revoked key returns it unchanged (and changes no config; the call is still audited). */
+  async revoke(actor: Principal, key: VirtualKeyRecord): Promise<VirtualKeyRecord> {
+    return inChange(this.#em, !key.revokedAt, async (em) => {
+      const locked = await this.#lock(em, key.id);
+      const before = VirtualKey.from(locked);
+      locked.revokedAt ??= new Date();
+      await recordAudit(em, actor, {
+        action: 'virtualKey.revoke',
+        targetType: 'virtualKey',
+        targetId: locked.id,
+        orgId: locked.orgId,
+        before,
+        after: VirtualKey.from(locked),
+      });
+      return locked;
+    });
+  }
+
+  /**
+   * A new secret for the key (same id, owner, limits and usage history). The replaced secret keeps working until
+   * `previousValidUntil` (at most 30 days ahead), or stops at once when it is null. A second rotation replaces the
+   * grace of the first: only one earlier secret is ever accepted.
+   */
+  async rotate(
+    actor: Principal,
+    key: VirtualKeyRecord,
+    previousValidUntil: Date | null,
+  ): Promise<{ key: VirtualKeyRecord; secret: string }> {
+    if (key.revokedAt) throw conflict('id', 'A revoked key cannot be rotated');
+    if (previousValidUntil) {
+      requireFuture('previousSecretValidUntil', previousValidUntil);
+      if (previousValidUntil.getTime() > Date.now() + maxGraceMs) {
+        throw badInput('previousSecretValidUntil', 'previousSecretValidUntil must be at most 30 days ahead');
+      }
+    }
+    const { secret, hash, prefix } = newVirtualKeySecret();
+    const rotated = await inChange(this.#em, true, async (em) => {
+      const locked = await this.#lock(em, key.id);
+      if (locked.revokedAt) throw conflict('id', 'A revoked key cannot be rotated');
+      const before = VirtualKey.from(locked);
+      locked.previousKeyHash = previousValidUntil ? locked.keyHash : null;
+      locked.previousPrefix = previousValidUntil ? locked.prefix : null;
+      locked.previousExpiresAt = previousValidUntil;
+      locked.keyHash = hash;
+      locked.prefix = prefix;
+      locked.rotatedAt = new Date();
+      await recordAudit(em, actor, {
+        action: 'virtualKey.rotate',
+        targetType: 'virtualKey',
+        targetId: locked.id,
+        orgId: locked.orgId,
+        before,
+        after: VirtualKey.from(locked),
+      });
+      return locked;
+    });
+    return { key: rotated, secret };
+  }
+
+  async #lock(em: Em, id: string): Promise<VirtualKeyRecord> {
+    const key = await em.findOne(VirtualKeyEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!key) throw notFound('id', `Virtual key ${id} does not exist`);
+    return key;
+  }
+
+  async #requireUser(orgId: string, userId: string): Promise<void> {
+    const found = isUuid(userId) && (await this.#em.count(UserEntity, { id: userId, orgId, deletedAt: null }));
+    if (!found) throw badInput('input.userId', `User ${userId} is not in this organization`);
+  }
+
+  async #requireTeam(orgId: string, teamId: string): Promise<void> {
+    const found = isUuid(teamId) && (await this.#em.count(TeamEntity, { id: teamId, orgId, deletedAt: null }));
+    if (!found) throw badInput('input.teamId', `Team ${teamId} is not in this organization`);
+  }
+
+  /** The attribution team of a user-owned key must be one of the user's (live) teams. */
+  async #requireTeamOfUser(userId: string, teamId: string): Promise<void> {
+    const member =
+      isUuid(teamId) &&
+      (await this.#em.count(UserTeamEntity, { userId, teamId })) > 0 &&
+      (await this.#em.count(TeamEntity, { id: teamId, deletedAt: null })) > 0;
+    if (!member) throw badInput('input.teamId', `Team ${teamId} is not one of the user's teams`);
+  }
+
+  async #requireEnabledModule(orgId: string, moduleId: string): Promise<void> {
+    if (!(await new OrgModuleService(this.#em).find(orgId, moduleId))) {
+      throw badInput('input.moduleId', `Module ${moduleId} is not enabled for this organization`);
+    }
+  }
+
+  async #requireFreeAlias(em: Em, orgId: string, alias: string, except: string | null): Promise<void> {
+    const rows = await em.execute(
+      `select 1 from virtual_keys where org_id = ? and alias = ? and revoked_at is null${except ? ' and id <> ?' : ''}`,
+      except ? [orgId, alias, except] : [orgId, alias],
+    );
+    if (rows.length) throw conflict('input.alias', `Another key of this organization has the alias "${alias}"`);
   }
 }
