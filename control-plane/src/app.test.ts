@@ -51,7 +51,7 @@ describe('HTTP server', () => {
   it('turns an unexpected failure into a generic INTERNAL_SERVER_ERROR and logs the real one', async () => {
     await t.db.query('alter table models rename to models_moved');
     try {
-      const r = await t.app.gql('{ models { id } }');
+      const r = await t.app.gql('{ models { nodes { id } } }');
       expect(r.errors).toEqual([
         {
           message: 'Internal server error',

@@ -8,7 +8,8 @@ import { AdminAuthResolver } from './modules/admin-auth/admin-auth.resolver.ts';
 import { AdminUserResolver } from './modules/admin-users/admin-user.resolver.ts';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.ts';
 import { AuditResolver } from './modules/audit/audit.resolver.ts';
-import { ModelResolver } from './modules/models/model.resolver.ts';
+import { ModelDeploymentResolver, ModelResolver } from './modules/models/model.resolver.ts';
+import { OrganizationModelAccessResolver, OrgModelAccessResolver } from './modules/models/org-model-access.resolver.ts';
 import { NodeResolver } from './modules/nodes/node.resolver.ts';
 import { OrganizationResolver } from './modules/organizations/organization.resolver.ts';
 import { ProviderCredentialResolver } from './modules/provider-credentials/provider-credential.resolver.ts';
@@ -47,6 +48,9 @@ export function gatewaySchema(): Promise<GraphQLSchema> {
       VirtualKeyResolver,
       ProviderCredentialResolver,
       ModelResolver,
+      ModelDeploymentResolver,
+      OrganizationModelAccessResolver,
+      OrgModelAccessResolver,
       UsageResolver,
       NodeResolver,
       ConfigSyncResolver,

@@ -32,8 +32,7 @@ export async function seedDemo(
     await q('mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', {
       i: {
         name,
-        credentialId: cred.id,
-        upstreamModel: name,
+        deployments: [{ credentialId: cred.id, upstreamModel: name }],
         inputPricePerMTok: input,
         outputPricePerMTok: output,
         cachedInputPricePerMTok: cached,

@@ -15,6 +15,7 @@ export {
   type CreatedKey,
   createKey,
   createModel,
+  type DeploymentSpec,
   type KeySpec,
   type ModelSpec,
   revokeKey,

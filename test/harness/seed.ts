@@ -1,11 +1,22 @@
 // Seeds a tenant through GraphQL as admin: a credential on the fixture server, models, org, team, user and a key.
 import type { Gql } from './gql.ts';
 
+/** One weighted route of a model; the credential defaults to the seeded fixture credential. */
+export interface DeploymentSpec {
+  credentialId?: string;
+  upstreamModel: string;
+  weight?: number;
+}
+
 export interface ModelSpec {
   /** Public name callers use. */
   name: string;
-  /** Model name sent to the fixture, directives included (e.g. `fixture-model@status=500`). */
-  upstreamModel: string;
+  /**
+   * Model name sent to the fixture, directives included (e.g. `fixture-model@status=500`): one deployment of
+   * weight 1 on the seeded credential. Give `deployments` instead for several.
+   */
+  upstreamModel?: string;
+  deployments?: DeploymentSpec[];
   inputPricePerMTok?: number;
   outputPricePerMTok?: number;
   cachedInputPricePerMTok?: number;
@@ -62,13 +73,18 @@ export async function revokeKey(admin: Gql, id: string): Promise<void> {
 }
 
 export async function createModel(admin: Gql, credentialId: string, m: ModelSpec): Promise<string> {
+  const deployments = m.deployments ?? (m.upstreamModel !== undefined ? [{ upstreamModel: m.upstreamModel }] : []);
+  if (deployments.length === 0) throw new Error(`model ${m.name}: give upstreamModel or deployments`);
   const { createModel } = await admin<{ createModel: { id: string } }>(
     `mutation ($input: CreateModelInput!) { createModel(input: $input) { id } }`,
     {
       input: {
         name: m.name,
-        credentialId,
-        upstreamModel: m.upstreamModel,
+        deployments: deployments.map((d) => ({
+          credentialId: d.credentialId ?? credentialId,
+          upstreamModel: d.upstreamModel,
+          weight: d.weight ?? 1,
+        })),
         inputPricePerMTok: m.inputPricePerMTok ?? 1,
         outputPricePerMTok: m.outputPricePerMTok ?? 2,
         cachedInputPricePerMTok: m.cachedInputPricePerMTok ?? m.inputPricePerMTok ?? 1,

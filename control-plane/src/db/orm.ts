@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { AdminSessionEntity, AdminUserEntity } from '../modules/admin-auth/admin-user.entity.ts';
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.ts';
 import { ModelEntity } from '../modules/models/model.entity.ts';
+import { ModelDeploymentEntity } from '../modules/models/model-deployment.entity.ts';
 import { OrganizationEntity } from '../modules/organizations/organization.entity.ts';
 import { ProviderCredentialEntity } from '../modules/provider-credentials/provider-credential.entity.ts';
 import { TeamEntity } from '../modules/teams/team.entity.ts';
@@ -21,6 +22,7 @@ export const entities = [
   VirtualKeyEntity,
   ProviderCredentialEntity,
   ModelEntity,
+  ModelDeploymentEntity,
   AdminUserEntity,
   AdminSessionEntity,
   ApiTokenEntity,

@@ -15,6 +15,7 @@ const ids = {
   goneKey: '00000000-0000-4000-8000-000000000007',
   cred: '00000000-0000-4000-8000-000000000008',
   model: '00000000-0000-4000-8000-000000000009',
+  deployment: '00000000-0000-4000-8000-00000000000a',
 };
 
 function rows(): Omit<SnapshotRows, 'version'> {
@@ -58,13 +59,15 @@ function rows(): Omit<SnapshotRows, 'version'> {
       {
         id: ids.model,
         name: 'gpt-4o',
-        credential_id: ids.cred,
-        upstream_model: 'gpt-4o-2024',
         input_price_per_mtok: '2.5000000000',
         output_price_per_mtok: '10.0000000000',
         cached_input_price_per_mtok: '1.25',
       },
     ],
+    deployments: [
+      { id: ids.deployment, model_id: ids.model, credential_id: ids.cred, upstream_model: 'gpt-4o-2024', weight: 1 },
+    ],
+    orgModelAccess: [],
   };
 }
 
@@ -111,5 +114,35 @@ describe('buildSnapshot', () => {
     const reversed = Object.fromEntries(Object.entries(rows()).map(([k, v]) => [k, [...v].reverse()])) as typeof input;
     expect(snapshotHash(buildSnapshot(reversed, open))).toBe(snapshotHash(a));
     expect(buildSnapshot(rows(), open)).toEqual(a);
+  });
+
+  it('routes a model to every deployment with its weight, in id order, and skips models without any', () => {
+    const r = rows();
+    const second = '00000000-0000-4000-8000-000000000001';
+    r.deployments.push({ id: second, model_id: ids.model, credential_id: ids.cred, upstream_model: 'b', weight: 3 });
+    r.models.push({ ...r.models[0], id: ids.gone, name: 'empty' });
+    const s = buildSnapshot(r, open);
+    expect(s.models[ids.model].deployments).toEqual([
+      { credentialId: ids.cred, upstreamModel: 'b', weight: 3 },
+      { credentialId: ids.cred, upstreamModel: 'gpt-4o-2024', weight: 1 },
+    ]);
+    expect(s.models[ids.gone]).toBeUndefined();
+    expect(snapshotProblems(s)).toEqual([]);
+  });
+
+  it('gives a restricted org its allowed model names; others carry no field (every model)', () => {
+    const r = rows();
+    r.orgs.push({ id: ids.user, name: 'Open', status: 'active', deleted_at: null });
+    r.orgModelAccess = [
+      { org_id: ids.org, model_ids: [ids.model, ids.gone] },
+      { org_id: ids.gone, model_ids: [] },
+    ];
+    const s = buildSnapshot(r, open);
+    expect(s.orgs[ids.org]).toEqual({ id: ids.org, name: 'Acme', status: 'suspended', allowedModels: ['gpt-4o'] });
+    expect(s.orgs[ids.user]).toEqual({ id: ids.user, name: 'Open', status: 'active' });
+    expect(s.orgs[ids.gone]).toBeUndefined();
+    expect(snapshotSchema.safeParse(s).success).toBe(true);
+    r.orgModelAccess = [{ org_id: ids.org, model_ids: [] }];
+    expect(buildSnapshot(r, open).orgs[ids.org].allowedModels).toEqual([]);
   });
 });

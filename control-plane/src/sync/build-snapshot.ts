@@ -51,18 +51,39 @@ export function buildSnapshot(rows: Omit<SnapshotRows, 'version'>, openSecret: O
       apiKey: openSecret({ ciphertext: c.secret_ciphertext, iv: c.secret_iv, tag: c.secret_tag }),
     };
   }
+  // Deployments in id order, so the snapshot (and its hash) does not depend on row order.
+  const deployments = new Map<string, SnapshotRows['deployments']>();
+  for (const d of [...rows.deployments].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    if (!s.credentials[d.credential_id]) continue;
+    const list = deployments.get(d.model_id) ?? [];
+    list.push(d);
+    deployments.set(d.model_id, list);
+  }
   for (const m of rows.models) {
-    if (!s.credentials[m.credential_id]) continue;
+    const routes = deployments.get(m.id);
+    // A model with nowhere to route is left out (callers get caller_model_not_found); the API never leaves one.
+    if (!routes?.length) continue;
     s.models[m.id] = {
       id: m.id,
       name: m.name,
-      deployments: [{ credentialId: m.credential_id, upstreamModel: m.upstream_model, weight: 1 }],
+      deployments: routes.map((d) => ({
+        credentialId: d.credential_id,
+        upstreamModel: d.upstream_model,
+        weight: Number(d.weight),
+      })),
       prices: {
         inputPerMTok: Number(m.input_price_per_mtok),
         outputPerMTok: Number(m.output_price_per_mtok),
         cachedInputPerMTok: Number(m.cached_input_price_per_mtok),
       },
     };
+  }
+  // Per-org model availability, by name (what keys and requests use); absent = every model.
+  for (const a of rows.orgModelAccess) {
+    const org = s.orgs[a.org_id];
+    if (!org) continue;
+    const names = a.model_ids.flatMap((id) => (s.models[id] ? [s.models[id].name] : [])).sort();
+    s.orgs[a.org_id] = { ...org, allowedModels: names };
   }
   return s;
 }

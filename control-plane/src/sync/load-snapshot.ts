@@ -32,9 +32,14 @@ export async function loadSnapshotRows(em: Em): Promise<SnapshotRows> {
           'select id, provider, base_url, secret_ciphertext, secret_iv, secret_tag from provider_credentials',
         ),
         models: await q(
-          `select id, name, credential_id, upstream_model,
-                  input_price_per_mtok, output_price_per_mtok, cached_input_price_per_mtok
-             from models`,
+          'select id, name, input_price_per_mtok, output_price_per_mtok, cached_input_price_per_mtok from models',
+        ),
+        deployments: await q('select id, model_id, credential_id, upstream_model, weight from model_deployments'),
+        orgModelAccess: await q(
+          `select a.org_id,
+                  coalesce(array_agg(am.model_id::text) filter (where am.model_id is not null), '{}') as model_ids
+             from org_model_access a left join org_allowed_models am on am.org_id = a.org_id
+            group by a.org_id`,
         ),
       };
     },

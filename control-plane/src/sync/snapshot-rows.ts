@@ -52,11 +52,24 @@ export interface CredentialRow {
 export interface ModelRow {
   id: string;
   name: string;
-  credential_id: string;
-  upstream_model: string;
   input_price_per_mtok: string | number;
   output_price_per_mtok: string | number;
   cached_input_price_per_mtok: string | number;
+}
+
+export interface DeploymentRow {
+  id: string;
+  model_id: string;
+  credential_id: string;
+  upstream_model: string;
+  weight: number;
+}
+
+/** An org limited to some models (orgs without a row may use every model). */
+export interface OrgModelAccessRow {
+  org_id: string;
+  /** Ids of the models it may use; possibly none. */
+  model_ids: string[];
 }
 
 export interface SnapshotRows {
@@ -67,4 +80,6 @@ export interface SnapshotRows {
   keys: KeyRow[];
   credentials: CredentialRow[];
   models: ModelRow[];
+  deployments: DeploymentRow[];
+  orgModelAccess: OrgModelAccessRow[];
 }

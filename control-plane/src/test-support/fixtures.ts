@@ -51,8 +51,7 @@ export async function createCredentialAndModel(
     app.gql('mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', {
       i: {
         name,
-        credentialId: c.createProviderCredential.id,
-        upstreamModel: name,
+        deployments: [{ credentialId: c.createProviderCredential.id, upstreamModel: name }],
         inputPricePerMTok: 0.15,
         outputPricePerMTok: 0.6,
         cachedInputPricePerMTok: 0.075,

@@ -4,10 +4,12 @@ import { Migration20251124000000_init } from './Migration20251124000000_init.ts'
 import { Migration20261201000000_access } from './Migration20261201000000_access.ts';
 import { Migration20261201000001_usage_module } from './Migration20261201000001_usage_module.ts';
 import { Migration20261201000200_usage_rollups } from './Migration20261201000200_usage_rollups.ts';
+import { Migration20261201000300_model_deployments } from './Migration20261201000300_model_deployments.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20251124000000_init', class: Migration20251124000000_init },
   { name: 'Migration20261201000000_access', class: Migration20261201000000_access },
   { name: 'Migration20261201000001_usage_module', class: Migration20261201000001_usage_module },
   { name: 'Migration20261201000200_usage_rollups', class: Migration20261201000200_usage_rollups },
+  { name: 'Migration20261201000300_model_deployments', class: Migration20261201000300_model_deployments },
 ];

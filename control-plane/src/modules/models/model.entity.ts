@@ -1,4 +1,4 @@
-// ORM mapping of public models: a unique public name routed to one upstream model through one credential.
+// ORM mapping of public models: a unique public name and its prices; where it routes is in model_deployments.
 import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
@@ -10,14 +10,17 @@ export const ModelEntity = defineEntity({
       .uuid()
       .primary()
       .onCreate(() => randomUUID()),
+    /** Fixed once created: clients, key allow-lists and org availability name models by it. */
     name: p.text().unique(),
-    credentialId: p.uuid(),
-    upstreamModel: p.text(),
     /** USD per million tokens; numeric in the database so sums stay exact. */
     inputPricePerMTok: p.decimal('number'),
     outputPricePerMTok: p.decimal('number'),
     cachedInputPricePerMTok: p.decimal('number'),
     createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -1,24 +1,125 @@
-// GraphQL entry points for models.
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+// GraphQL entry points for models and their deployments. Platform admins manage the catalogue and see where each
+// model routes; org admins and viewers see the models their org may use (names and prices) and nothing else.
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { requireAdmin, requireOrg, requirePlatform } from '../../access/guards.ts';
 import type { Context } from '../../context.ts';
-import { CreateModelInput } from './model.input.ts';
+import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { OrganizationService } from '../organizations/organization.service.ts';
+import { ProviderCredential } from '../provider-credentials/provider-credential.type.ts';
+import {
+  AddModelDeploymentInput,
+  CreateModelInput,
+  ModelFilter,
+  UpdateModelDeploymentInput,
+  UpdateModelInput,
+} from './model.input.ts';
 import { ModelService } from './model.service.ts';
-import { Model } from './model.type.ts';
+import { Model, ModelConnection, ModelDeployment } from './model.type.ts';
+import { modelLoaders } from './model-loaders.ts';
+
+function writer(ctx: Context): ModelService {
+  return new ModelService(ctx.em, requirePlatform(ctx, 'write').principal);
+}
 
 @Resolver(() => Model)
 export class ModelResolver {
-  @Authorized('admin')
-  @Query(() => [Model])
-  async models(@Ctx() ctx: Context): Promise<Model[]> {
-    return (await new ModelService(ctx.em, ctx.deps.secretBox).list()).map(Model.from);
+  @Query(() => ModelConnection, {
+    description:
+      'By name. Platform admins: the whole catalogue, or with orgId the models that org may use. ' +
+      'Org admins and viewers: the models their own org may use (orgId, if given, must be theirs).',
+  })
+  async models(
+    @Arg('orgId', () => ID, { nullable: true }) orgId: string | null,
+    @Arg('filter', () => ModelFilter, { nullable: true }) filter: ModelFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<Model>> {
+    const caller = orgId ? requireOrg(ctx, orgId, 'read') : requireAdmin(ctx);
+    if (filter?.credentialId) requirePlatform(ctx, 'read');
+    const scope = orgId ?? caller.orgId;
+    if (scope) await new OrganizationService(ctx.em).require(scope, 'orgId');
+    const onlyIds = scope ? await modelLoaders(ctx).allowedModelIdsByOrg.load(scope) : null;
+    return new ModelService(ctx.em).list(onlyIds, filter, page);
   }
 
-  @Authorized('admin')
+  @Query(() => Model, {
+    nullable: true,
+    description: 'null when it does not exist, or (for org roles) when their org may not use it.',
+  })
+  async model(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Model | null> {
+    const caller = requireAdmin(ctx);
+    const found = await new ModelService(ctx.em).find(id);
+    if (!found) return null;
+    if (caller.orgId) {
+      const allowed = await modelLoaders(ctx).allowedModelIdsByOrg.load(caller.orgId);
+      if (allowed && !allowed.includes(found.id)) return null;
+    }
+    return Model.from(found);
+  }
+
+  @FieldResolver(() => [ModelDeployment], {
+    description: 'Where the model routes, oldest first. Platform admins only (FORBIDDEN for org roles).',
+  })
+  async deployments(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelDeployment[]> {
+    requirePlatform(ctx, 'read');
+    return (await modelLoaders(ctx).deploymentsByModel.load(model.id)).map(ModelDeployment.from);
+  }
+
   @Mutation(() => Model)
   async createModel(
     @Arg('input', () => CreateModelInput) input: CreateModelInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await new ModelService(ctx.em, ctx.deps.secretBox).create(input));
+    return Model.from(await writer(ctx).create(input));
+  }
+
+  @Mutation(() => Model, { description: 'Changes prices; the name is fixed.' })
+  async updateModel(
+    @Arg('input', () => UpdateModelInput) input: UpdateModelInput,
+    @Ctx() ctx: Context,
+  ): Promise<Model> {
+    return Model.from(await writer(ctx).update(input));
+  }
+
+  @Mutation(() => Model, {
+    description: 'Returns the deleted model. Its deployments and org availability entries go with it.',
+  })
+  async deleteModel(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Model> {
+    return Model.from(await writer(ctx).delete(id));
+  }
+
+  @Mutation(() => Model, { description: 'Adds a weighted deployment; returns the model.' })
+  async addModelDeployment(
+    @Arg('input', () => AddModelDeploymentInput) input: AddModelDeploymentInput,
+    @Ctx() ctx: Context,
+  ): Promise<Model> {
+    return Model.from(await writer(ctx).addDeployment(input));
+  }
+
+  @Mutation(() => Model, { description: 'Reweights or repoints a deployment; returns its model.' })
+  async updateModelDeployment(
+    @Arg('input', () => UpdateModelDeploymentInput) input: UpdateModelDeploymentInput,
+    @Ctx() ctx: Context,
+  ): Promise<Model> {
+    return Model.from(await writer(ctx).updateDeployment(input));
+  }
+
+  @Mutation(() => Model, {
+    description: 'Removes a deployment; returns its model. CONFLICT for the last one (delete the model instead).',
+  })
+  async removeModelDeployment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Model> {
+    return Model.from(await writer(ctx).removeDeployment(id));
+  }
+}
+
+@Resolver(() => ModelDeployment)
+export class ModelDeploymentResolver {
+  @FieldResolver(() => ProviderCredential, { description: 'Its name, provider, base URL and masked hint.' })
+  async credential(@Root() deployment: ModelDeployment, @Ctx() ctx: Context): Promise<ProviderCredential> {
+    requirePlatform(ctx, 'read');
+    const c = await modelLoaders(ctx).credentialById.load(deployment.credentialId);
+    // The foreign key guarantees it; a miss would be a bug worth a loud error.
+    if (!c) throw new Error(`credential ${deployment.credentialId} of deployment ${deployment.id} is missing`);
+    return ProviderCredential.from(c);
   }
 }

@@ -20,6 +20,12 @@ export const ProviderCredentialEntity = defineEntity({
     /** Safe to display, e.g. `sk-...abcd`. */
     secretHint: p.text(),
     createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+    /** When the API key was last replaced; null = never since creation. */
+    rotatedAt: p.datetime().nullable(),
   },
 });
 

@@ -1,25 +1,75 @@
-// GraphQL entry points for provider credentials.
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+// GraphQL entry points for provider credentials: platform admins only, for reads as well as writes.
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { requirePlatform } from '../../access/guards.ts';
 import type { Context } from '../../context.ts';
-import { CreateProviderCredentialInput } from './provider-credential.input.ts';
+import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { modelLoaders } from '../models/model-loaders.ts';
+import {
+  CreateProviderCredentialInput,
+  ProviderCredentialFilter,
+  RotateProviderCredentialInput,
+  UpdateProviderCredentialInput,
+} from './provider-credential.input.ts';
 import { ProviderCredentialService } from './provider-credential.service.ts';
-import { ProviderCredential } from './provider-credential.type.ts';
+import { ProviderCredential, ProviderCredentialConnection } from './provider-credential.type.ts';
+
+function service(ctx: Context, access: 'read' | 'write'): ProviderCredentialService {
+  const caller = requirePlatform(ctx, access);
+  return new ProviderCredentialService(ctx.em, ctx.deps.secretBox, caller.principal);
+}
 
 @Resolver(() => ProviderCredential)
 export class ProviderCredentialResolver {
-  @Authorized('admin')
-  @Query(() => [ProviderCredential])
-  async providerCredentials(@Ctx() ctx: Context): Promise<ProviderCredential[]> {
-    const rows = await new ProviderCredentialService(ctx.em, ctx.deps.secretBox).list();
-    return rows.map(ProviderCredential.from);
+  @Query(() => ProviderCredentialConnection, { description: 'Oldest first. Platform admins only.' })
+  providerCredentials(
+    @Arg('filter', () => ProviderCredentialFilter, { nullable: true }) filter: ProviderCredentialFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<ProviderCredential>> {
+    return service(ctx, 'read').list(filter, page);
   }
 
-  @Authorized('admin')
+  @Query(() => ProviderCredential, { nullable: true, description: 'null when it does not exist.' })
+  async providerCredential(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ProviderCredential | null> {
+    const found = await service(ctx, 'read').find(id);
+    return found ? ProviderCredential.from(found) : null;
+  }
+
+  @FieldResolver(() => [String], { description: 'Names of the models with a deployment on this credential.' })
+  usedByModels(@Root() credential: ProviderCredential, @Ctx() ctx: Context): Promise<string[]> {
+    return modelLoaders(ctx).modelNamesByCredential.load(credential.id);
+  }
+
   @Mutation(() => ProviderCredential)
   async createProviderCredential(
     @Arg('input', () => CreateProviderCredentialInput) input: CreateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await new ProviderCredentialService(ctx.em, ctx.deps.secretBox).create(input));
+    return ProviderCredential.from(await service(ctx, 'write').create(input));
+  }
+
+  @Mutation(() => ProviderCredential, { description: 'Renames it or points it at another base URL.' })
+  async updateProviderCredential(
+    @Arg('input', () => UpdateProviderCredentialInput) input: UpdateProviderCredentialInput,
+    @Ctx() ctx: Context,
+  ): Promise<ProviderCredential> {
+    return ProviderCredential.from(await service(ctx, 'write').update(input));
+  }
+
+  @Mutation(() => ProviderCredential, {
+    description: 'Replaces the API key (new secretHint); data planes use the new key within a second.',
+  })
+  async rotateProviderCredential(
+    @Arg('input', () => RotateProviderCredentialInput) input: RotateProviderCredentialInput,
+    @Ctx() ctx: Context,
+  ): Promise<ProviderCredential> {
+    return ProviderCredential.from(await service(ctx, 'write').rotate(input));
+  }
+
+  @Mutation(() => ProviderCredential, {
+    description: 'Returns the deleted credential. CONFLICT while a model deployment uses it (the message names them).',
+  })
+  async deleteProviderCredential(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ProviderCredential> {
+    return ProviderCredential.from(await service(ctx, 'write').delete(id));
   }
 }

@@ -1,11 +1,18 @@
-// Provider credential rules: unique name, valid http(s) base URL, API key sealed with the master key before storage.
+// Provider credential rules: unique name, valid http(s) base URL, API key sealed with the master key before storage,
+// and no deletion while a model deployment routes through it. Every change is audited in its own transaction.
+
 import type { ProviderKind } from '@gw/schema';
+import { type FilterQuery, ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/core';
+import type { Principal } from '../../access/caller.ts';
 import { type SecretBox, secretHint } from '../../crypto/secret-box.ts';
 import { inConfigChange } from '../../db/config-change.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
+import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
+import { recordAudit } from '../audit/audit-record.ts';
 import { ProviderCredentialEntity, type ProviderCredentialRecord } from './provider-credential.entity.ts';
+import { ProviderCredential } from './provider-credential.type.ts';
 
 export function validateBaseUrl(field: string, value: string): string {
   const v = value.trim();
@@ -22,21 +29,62 @@ export function validateBaseUrl(field: string, value: string): string {
   return v;
 }
 
+/** The key as it will be sent in an Authorization header: trimmed, non-empty, no inner whitespace. */
+export function validateApiKey(field: string, value: string): string {
+  const apiKey = value.trim();
+  if (!apiKey) throw badInput(field, 'apiKey must not be empty');
+  if (apiKey.length > 4096) throw badInput(field, 'apiKey must be at most 4096 characters');
+  if (/[\s\p{Cc}]/u.test(apiKey)) throw badInput(field, 'apiKey must not contain whitespace or control characters');
+  return apiKey;
+}
+
+/** Escapes LIKE wildcards so a filter matches the text literally. */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** What the audit log keeps of a credential: never the sealed key, only its hint. */
+function auditView(c: ProviderCredentialRecord) {
+  return { name: c.name, provider: c.provider, baseUrl: c.baseUrl, hint: c.secretHint };
+}
+
+export interface CredentialFilter {
+  provider?: ProviderKind | null;
+  nameContains?: string | null;
+}
+
 export class ProviderCredentialService {
   readonly #em: Em;
   readonly #box: SecretBox;
+  readonly #actor: Principal | null;
 
-  constructor(em: Em, box: SecretBox) {
+  /** `actor` is needed for writes only. */
+  constructor(em: Em, box: SecretBox, actor: Principal | null = null) {
     this.#em = em;
     this.#box = box;
+    this.#actor = actor;
   }
 
-  list(): Promise<ProviderCredentialRecord[]> {
-    return this.#em.find(ProviderCredentialEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  get #writer(): Principal {
+    if (!this.#actor) throw new Error('ProviderCredentialService: a write needs an actor');
+    return this.#actor;
+  }
+
+  list(filter: CredentialFilter | null, page: PageArgs): Promise<ConnectionShape<ProviderCredential>> {
+    const where: FilterQuery<ProviderCredentialRecord> = {};
+    if (filter?.provider) where.provider = filter.provider;
+    if (filter?.nameContains?.trim()) where.name = { $ilike: likeContains(filter.nameContains.trim()) };
+    return paginate(this.#em, ProviderCredentialEntity, where, page, { createdAt: 'asc', id: 'asc' }, (c) =>
+      ProviderCredential.from(c),
+    );
+  }
+
+  find(id: string): Promise<ProviderCredentialRecord | null> {
+    return isUuid(id) ? this.#em.findOne(ProviderCredentialEntity, { id }) : Promise.resolve(null);
   }
 
   async require(id: string, field: string): Promise<ProviderCredentialRecord> {
-    const found = isUuid(id) ? await this.#em.findOne(ProviderCredentialEntity, { id }) : null;
+    const found = await this.find(id);
     if (!found) throw notFound(field, `Provider credential ${id} does not exist`);
     return found;
   }
@@ -44,15 +92,14 @@ export class ProviderCredentialService {
   async create(input: { name: string; provider: ProviderKind; baseUrl: string; apiKey: string }) {
     const name = requireText('input.name', input.name);
     const baseUrl = validateBaseUrl('input.baseUrl', input.baseUrl);
-    const apiKey = input.apiKey.trim();
-    if (!apiKey) throw badInput('input.apiKey', 'apiKey must not be empty');
-    if (apiKey.length > 4096) throw badInput('input.apiKey', 'apiKey must be at most 4096 characters');
+    const apiKey = validateApiKey('input.apiKey', input.apiKey);
     const sealed = this.#box.seal(apiKey);
+    const actor = this.#writer;
     return inConfigChange(this.#em, async (em): Promise<ProviderCredentialRecord> => {
       if (await em.count(ProviderCredentialEntity, { name })) {
         throw conflict('input.name', `A provider credential named "${name}" already exists`);
       }
-      return em.create(ProviderCredentialEntity, {
+      const c = em.create(ProviderCredentialEntity, {
         name,
         provider: input.provider,
         baseUrl,
@@ -60,7 +107,134 @@ export class ProviderCredentialService {
         secretIv: sealed.iv,
         secretTag: sealed.tag,
         secretHint: secretHint(apiKey),
+        rotatedAt: null,
       });
+      await em.flush();
+      await recordAudit(em, actor, {
+        action: 'providerCredential.create',
+        targetType: 'providerCredential',
+        targetId: c.id,
+        orgId: null,
+        after: auditView(c),
+      });
+      return c;
     });
   }
+
+  async update(input: { id: string; name?: string | null; baseUrl?: string | null }) {
+    const name = input.name === null || input.name === undefined ? undefined : requireText('input.name', input.name);
+    const baseUrl =
+      input.baseUrl === null || input.baseUrl === undefined
+        ? undefined
+        : validateBaseUrl('input.baseUrl', input.baseUrl);
+    const actor = this.#writer;
+    return inConfigChange(this.#em, async (em) => {
+      const c = await this.#lock(em, input.id, 'input.id');
+      const before = auditView(c);
+      if (name !== undefined && name !== c.name) {
+        if (await em.count(ProviderCredentialEntity, { name, id: { $ne: c.id } })) {
+          throw conflict('input.name', `A provider credential named "${name}" already exists`);
+        }
+        c.name = name;
+      }
+      if (baseUrl !== undefined) c.baseUrl = baseUrl;
+      await em.flush();
+      await recordAudit(em, actor, {
+        action: 'providerCredential.update',
+        targetType: 'providerCredential',
+        targetId: c.id,
+        orgId: null,
+        before,
+        after: auditView(c),
+      });
+      return c;
+    });
+  }
+
+  /** Replaces the API key; the audit log records the old and new hints, never a key. */
+  async rotate(input: { id: string; apiKey: string }) {
+    const apiKey = validateApiKey('input.apiKey', input.apiKey);
+    const actor = this.#writer;
+    return inConfigChange(this.#em, async (em) => {
+      const c = await this.#lock(em, input.id, 'input.id');
+      const current = this.#box.open({
+        ciphertext: Buffer.from(c.secretCiphertext),
+        iv: Buffer.from(c.secretIv),
+        tag: Buffer.from(c.secretTag),
+      });
+      if (current === apiKey) throw badInput('input.apiKey', 'apiKey is the key already stored; rotate to a new one');
+      const before = auditView(c);
+      const sealed = this.#box.seal(apiKey);
+      c.secretCiphertext = sealed.ciphertext;
+      c.secretIv = sealed.iv;
+      c.secretTag = sealed.tag;
+      c.secretHint = secretHint(apiKey);
+      c.rotatedAt = new Date();
+      await em.flush();
+      await recordAudit(em, actor, {
+        action: 'providerCredential.rotate',
+        targetType: 'providerCredential',
+        targetId: c.id,
+        orgId: null,
+        before,
+        after: auditView(c),
+      });
+      return c;
+    });
+  }
+
+  /** CONFLICT while any model deployment uses the credential, naming those models. */
+  async delete(id: string): Promise<ProviderCredentialRecord> {
+    const actor = this.#writer;
+    try {
+      return await inConfigChange(this.#em, async (em) => {
+        const c = await this.#lock(em, id, 'id');
+        const users = await em.execute<{ name: string }[]>(
+          `select distinct m.name from model_deployments d join models m on m.id = d.model_id
+            where d.credential_id = ? order by m.name`,
+          [c.id],
+        );
+        if (users.length)
+          throw inUse(
+            c.name,
+            users.map((u) => u.name),
+          );
+        const before = auditView(c);
+        em.remove(c);
+        await em.flush();
+        await recordAudit(em, actor, {
+          action: 'providerCredential.delete',
+          targetType: 'providerCredential',
+          targetId: c.id,
+          orgId: null,
+          before,
+        });
+        return c;
+      });
+    } catch (error) {
+      // A deployment added by a concurrent transaction after the check above.
+      if (error instanceof ForeignKeyConstraintViolationException) {
+        throw conflict('id', 'The provider credential was just put to use by a model deployment; try again');
+      }
+      throw error;
+    }
+  }
+
+  /** Reads the row `for update`, so concurrent writes to one credential apply one after the other. */
+  async #lock(em: Em, id: string, field: string): Promise<ProviderCredentialRecord> {
+    const found = isUuid(id)
+      ? await em.findOne(ProviderCredentialEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE })
+      : null;
+    if (!found) throw notFound(field, `Provider credential ${id} does not exist`);
+    return found;
+  }
+}
+
+function inUse(name: string, models: string[]) {
+  const shown =
+    models.length > 10 ? `${models.slice(0, 10).join(', ')} and ${models.length - 10} more` : models.join(', ');
+  return conflict(
+    'id',
+    `Provider credential "${name}" is used by ${models.length === 1 ? 'model' : 'models'} ${shown}; remove those deployments first`,
+  );
 }

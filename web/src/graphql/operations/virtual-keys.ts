@@ -13,13 +13,13 @@ export const OrgVirtualKeysQuery = operation<
   organization(id: $orgId) { id virtualKeys { ${keyFields} } teams { id name } users { id email name teamIds } }
 }`);
 
-/** Everything the create form offers as choices: the org's teams and users, and the platform's models. */
+/** Everything the create form offers as choices: the org's teams and users, and the models the org may use. */
 export const VirtualKeyFormChoicesQuery = operation<
-  { organization: ({ id: string } & Owners) | null; models: Model[] },
+  { organization: ({ id: string } & Owners) | null; models: { nodes: Model[] } },
   { orgId: string }
 >(`query VirtualKeyFormChoices($orgId: ID!) {
   organization(id: $orgId) { id teams { id name } users { id email name teamIds } }
-  models { id name }
+  models(orgId: $orgId, first: 100) { nodes { id name } }
 }`);
 
 export const CreateVirtualKeyMutation = operation<
