@@ -26,11 +26,11 @@ describe('HTTP server', () => {
   });
 
   it('serves queries over GET', async () => {
-    const res = await fetch(`${t.app.url}/graphql?query=${encodeURIComponent('{ organizations { id } }')}`, {
+    const res = await fetch(`${t.app.url}/graphql?query=${encodeURIComponent('{ organizations { nodes { id } } }')}`, {
       headers: { authorization: `Bearer ${adminToken}`, 'apollo-require-preflight': 'true' },
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ data: { organizations: [] } });
+    expect(await res.json()).toEqual({ data: { organizations: { nodes: [] } } });
   });
 
   it('rejects malformed requests with request error codes', async () => {

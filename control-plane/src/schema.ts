@@ -12,6 +12,7 @@ import { ModelDeploymentResolver, ModelResolver } from './modules/models/model.r
 import { OrganizationModelAccessResolver, OrgModelAccessResolver } from './modules/models/org-model-access.resolver.ts';
 import { NodeResolver } from './modules/nodes/node.resolver.ts';
 import { OrganizationResolver } from './modules/organizations/organization.resolver.ts';
+import { OrgModuleResolver, ProductModuleResolver } from './modules/product-modules/product-module.resolver.ts';
 import { ProviderCredentialResolver } from './modules/provider-credentials/provider-credential.resolver.ts';
 import { TeamResolver } from './modules/teams/team.resolver.ts';
 import { UsageResolver } from './modules/usage/usage.resolver.ts';
@@ -46,6 +47,8 @@ export function gatewaySchema(): Promise<GraphQLSchema> {
       TeamResolver,
       UserResolver,
       VirtualKeyResolver,
+      ProductModuleResolver,
+      OrgModuleResolver,
       ProviderCredentialResolver,
       ModelResolver,
       ModelDeploymentResolver,

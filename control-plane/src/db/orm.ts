@@ -8,6 +8,7 @@ import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.ts';
 import { ModelEntity } from '../modules/models/model.entity.ts';
 import { ModelDeploymentEntity } from '../modules/models/model-deployment.entity.ts';
 import { OrganizationEntity } from '../modules/organizations/organization.entity.ts';
+import { OrgModuleEntity, ProductModuleEntity } from '../modules/product-modules/product-module.entity.ts';
 import { ProviderCredentialEntity } from '../modules/provider-credentials/provider-credential.entity.ts';
 import { TeamEntity } from '../modules/teams/team.entity.ts';
 import { UserEntity, UserTeamEntity } from '../modules/users/user.entity.ts';
@@ -20,6 +21,8 @@ export const entities = [
   UserEntity,
   UserTeamEntity,
   VirtualKeyEntity,
+  ProductModuleEntity,
+  OrgModuleEntity,
   ProviderCredentialEntity,
   ModelEntity,
   ModelDeploymentEntity,

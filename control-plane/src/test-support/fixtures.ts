@@ -21,13 +21,23 @@ export async function createTeam(app: TestApp, orgId: string, name = 'Core'): Pr
   return d.createTeam.id;
 }
 
+export async function createUser(app: TestApp, orgId: string, email: string, teamIds: string[] = []): Promise<string> {
+  const d = await must<{ createUser: { id: string } }>(
+    app.gql('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { orgId, email, teamIds } }),
+  );
+  return d.createUser.id;
+}
+
+/** A key; without an owner it gets a team of its own (every key is owned by a user or a team). */
 export async function createKey(
   app: TestApp,
-  input: { orgId: string; teamId?: string; userId?: string; name?: string },
+  input: { orgId: string; teamId?: string; userId?: string; name?: string; moduleId?: string },
 ): Promise<{ id: string; secret: string }> {
+  const owner =
+    input.teamId || input.userId ? {} : { teamId: await createTeam(app, input.orgId, `owner-${Math.random()}`) };
   const d = await must<{ createVirtualKey: { virtualKey: { id: string }; secret: string } }>(
     app.gql('mutation($i: CreateVirtualKeyInput!) { createVirtualKey(input: $i) { virtualKey { id } secret } }', {
-      i: { name: 'key', ...input },
+      i: { name: 'key', ...owner, ...input },
     }),
   );
   return { id: d.createVirtualKey.virtualKey.id, secret: d.createVirtualKey.secret };

@@ -55,17 +55,20 @@ export async function expectAudited<T>(
 
 /** Counts the SQL statements the app sends while `fn` runs (MikroORM's query log, switched on for the call). */
 export async function countQueries<T>(t: Suite, fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
-  const logger = t.app.deps.orm.config.getLogger();
+  const config = t.app.deps.orm.config;
   const start = t.app.logs.length;
-  logger.setDebugMode(['query']);
+  // Through the config: it re-applies its own debug setting to the logger now and then.
+  config.set('debug', ['query']);
   try {
     const result = await fn();
+    // The log sink is a stream: let it take what is still buffered.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const queries = t.app.logs
       .slice(start)
       .filter((l) => l.msg === 'orm' && typeof l.orm === 'string')
       .map((l) => l.orm as string);
     return { result, queries };
   } finally {
-    logger.setDebugMode(false);
+    config.set('debug', false);
   }
 }

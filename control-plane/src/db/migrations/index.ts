@@ -5,6 +5,7 @@ import { Migration20261201000000_access } from './Migration20261201000000_access
 import { Migration20261201000001_usage_module } from './Migration20261201000001_usage_module.ts';
 import { Migration20261201000200_usage_rollups } from './Migration20261201000200_usage_rollups.ts';
 import { Migration20261201000300_model_deployments } from './Migration20261201000300_model_deployments.ts';
+import { Migration20261202000000_tenancy } from './Migration20261202000000_tenancy.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20251124000000_init', class: Migration20251124000000_init },
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201000001_usage_module', class: Migration20261201000001_usage_module },
   { name: 'Migration20261201000200_usage_rollups', class: Migration20261201000200_usage_rollups },
   { name: 'Migration20261201000300_model_deployments', class: Migration20261201000300_model_deployments },
+  { name: 'Migration20261202000000_tenancy', class: Migration20261202000000_tenancy },
 ];
