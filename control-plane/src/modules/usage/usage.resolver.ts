@@ -1,9 +1,29 @@
-// GraphQL entry points for usage: ingestion (data planes) and per-org aggregates (admins).
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+// GraphQL entry points for usage: ingestion (data planes) and aggregates read from the rollups (admins, scoped).
+import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { orgScope } from '../../access/guards.ts';
 import type { Context } from '../../context.ts';
+import { badInput } from '../../errors.ts';
+import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { DateTimeScalar, JSONScalar } from '../../graphql/scalars.ts';
 import { UsageService } from './usage.service.ts';
-import { IngestUsagePayload, OrgUsage } from './usage.type.ts';
+import {
+  IngestUsagePayload,
+  OrgUsage,
+  UsageAmounts,
+  UsageBucket,
+  UsageDimension,
+  UsageFilter,
+  UsageMetric,
+  UsagePoint,
+  UsagePointConnection,
+  UsageTopEntry,
+} from './usage.type.ts';
+import { checkGroupBy, maxWindowDays, usageScope } from './usage-args.ts';
+
+export const maxTopLimit = 100;
+
+const orgIdDescription = "One org's usage (its admins and viewers may read it); null: every org (platform admins).";
+const windowDescription = 'Whole UTC hours; [from, to) is half-open.';
 
 @Resolver()
 export class UsageResolver {
@@ -17,13 +37,76 @@ export class UsageResolver {
     return new UsageService(ctx.em).ingest(batch, ctx.deps.logger);
   }
 
-  @Authorized('admin')
-  @Query(() => [OrgUsage], { description: 'Usage per organization in [from, to).' })
+  @Query(() => [OrgUsage], {
+    description:
+      'Usage per live organization in [from, to) (any instants; open ends when omitted). Org roles see their own org only.',
+  })
   async usageByOrg(
     @Arg('from', () => DateTimeScalar, { nullable: true }) from: Date | null,
     @Arg('to', () => DateTimeScalar, { nullable: true }) to: Date | null,
     @Ctx() ctx: Context,
   ): Promise<OrgUsage[]> {
-    return new UsageService(ctx.em).byOrg(from, to);
+    const scope = orgScope(ctx);
+    return new UsageService(ctx.em).byOrg(from, to, scope);
+  }
+
+  @Query(() => UsagePointConnection, {
+    description:
+      `Usage per UTC bucket and per combination of the groupBy dimensions, ordered by bucketStart then the ` +
+      `dimension values; only buckets with usage appear. Windows: HOUR buckets up to ${maxWindowDays.hour} days, ` +
+      `DAY up to ${maxWindowDays.day}, MONTH up to ${maxWindowDays.long}.`,
+  })
+  async usageSeries(
+    @Arg('orgId', () => ID, { nullable: true, description: orgIdDescription }) orgId: string | null,
+    @Arg('from', () => DateTimeScalar, { description: windowDescription }) from: Date,
+    @Arg('to', () => DateTimeScalar) to: Date,
+    @Arg('bucket', () => UsageBucket) bucket: UsageBucket,
+    @Arg('groupBy', () => [UsageDimension], { defaultValue: [] }) groupBy: UsageDimension[],
+    @Arg('filter', () => UsageFilter, { nullable: true }) filter: UsageFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<UsagePoint>> {
+    const maxDays =
+      bucket === UsageBucket.HOUR
+        ? maxWindowDays.hour
+        : bucket === UsageBucket.DAY
+          ? maxWindowDays.day
+          : maxWindowDays.long;
+    const scope = await usageScope(ctx, { orgId, from, to, filter }, maxDays);
+    const dims = checkGroupBy(groupBy, scope.orgId);
+    return new UsageService(ctx.em).series(scope, bucket, dims, page);
+  }
+
+  @Query(() => [UsageTopEntry], {
+    description: `The values of one dimension with the most usage by \`metric\`, best first (ties by value); at most ${maxTopLimit}.`,
+  })
+  async usageTop(
+    @Arg('orgId', () => ID, { nullable: true, description: orgIdDescription }) orgId: string | null,
+    @Arg('from', () => DateTimeScalar, { description: windowDescription }) from: Date,
+    @Arg('to', () => DateTimeScalar) to: Date,
+    @Arg('by', () => UsageDimension) by: UsageDimension,
+    @Arg('metric', () => UsageMetric, { defaultValue: UsageMetric.COST }) metric: UsageMetric,
+    @Arg('limit', () => Int, { defaultValue: 10, description: `1-${maxTopLimit}.` }) limit: number,
+    @Arg('filter', () => UsageFilter, { nullable: true }) filter: UsageFilter | null,
+    @Ctx() ctx: Context,
+  ): Promise<UsageTopEntry[]> {
+    const scope = await usageScope(ctx, { orgId, from, to, filter }, maxWindowDays.long);
+    const [dim] = checkGroupBy([by], scope.orgId, 'by');
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxTopLimit) {
+      throw badInput('limit', `limit must be an integer from 1 to ${maxTopLimit}`);
+    }
+    return new UsageService(ctx.em).top(scope, dim, metric, limit);
+  }
+
+  @Query(() => UsageAmounts, { description: 'Sums over [from, to) and the filter.' })
+  async usageTotals(
+    @Arg('orgId', () => ID, { nullable: true, description: orgIdDescription }) orgId: string | null,
+    @Arg('from', () => DateTimeScalar, { description: windowDescription }) from: Date,
+    @Arg('to', () => DateTimeScalar) to: Date,
+    @Arg('filter', () => UsageFilter, { nullable: true }) filter: UsageFilter | null,
+    @Ctx() ctx: Context,
+  ): Promise<UsageAmounts> {
+    const scope = await usageScope(ctx, { orgId, from, to, filter }, maxWindowDays.long);
+    return new UsageService(ctx.em).totals(scope);
   }
 }

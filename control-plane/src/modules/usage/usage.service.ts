@@ -1,46 +1,75 @@
-// Usage: idempotent bulk ingestion of data-plane records, and aggregation per org over a time window.
+// Usage: idempotent bulk ingestion of data-plane records, and the aggregates (totals, series, top-N) read from the
+// rollups that the database keeps in step with every insert.
 import { checkUsageRecords, type UsageRecord, usageBatchEnvelope } from '@gw/schema';
 import type { Em } from '../../db/orm.ts';
 import { badInput } from '../../errors.ts';
+import {
+  type ConnectionShape,
+  decodeCursor,
+  type PageArgs,
+  pageWindow,
+  sqlConnection,
+} from '../../graphql/connection.ts';
 import type { Logger } from '../../logger.ts';
-import type { IngestUsagePayload, UsageTotals } from './usage.type.ts';
+import { type IngestUsagePayload, UsageAmounts, UsagePoint, UsageTopEntry, UsageTotals } from './usage.type.ts';
+import {
+  type Bucket,
+  type Dimension,
+  dimensionColumn,
+  type MeasureRow,
+  type Metric,
+  type SeriesRow,
+  UsageQueries,
+  type UsageScope,
+} from './usage-query.ts';
 
-interface TotalsRow {
-  requests: string;
-  errors: string;
-  input_tokens: string;
-  output_tokens: string;
-  cost_usd: string;
+const num = (v: string | number | null | undefined): number => Number(v ?? 0);
+
+function amounts<T extends UsageAmounts | UsageTotals>(target: T, row: MeasureRow): T {
+  return Object.assign(target, {
+    requests: num(row.requests),
+    errors: num(row.errors),
+    inputTokens: num(row.input_tokens),
+    outputTokens: num(row.output_tokens),
+    cachedInputTokens: num(row.cached_input_tokens),
+    costUsd: num(row.cost_usd),
+  });
 }
 
-const totalsSelect = `count(*) as requests,
-  count(*) filter (where status >= 400) as errors,
-  coalesce(sum(input_tokens), 0) as input_tokens,
-  coalesce(sum(output_tokens), 0) as output_tokens,
-  coalesce(sum(cost_usd), 0) as cost_usd`;
+const pointFields: [keyof UsagePoint, Dimension][] = [
+  ['orgId', 'org'],
+  ['teamId', 'team'],
+  ['userId', 'user'],
+  ['keyId', 'key'],
+  ['moduleId', 'module'],
+  ['model', 'model'],
+  ['provider', 'provider'],
+];
 
-function toTotals(row: TotalsRow | undefined): UsageTotals {
-  return {
-    requests: Number(row?.requests ?? 0),
-    errors: Number(row?.errors ?? 0),
-    inputTokens: Number(row?.input_tokens ?? 0),
-    outputTokens: Number(row?.output_tokens ?? 0),
-    costUsd: Number(row?.cost_usd ?? 0),
-  };
+function toPoint(row: SeriesRow): UsagePoint {
+  const point = amounts(new UsagePoint(), row);
+  point.bucketStart = new Date(row.bucket_start);
+  for (const [field, dim] of pointFields) {
+    const v = row[dimensionColumn[dim]];
+    Object.assign(point, { [field]: v === undefined || v === null ? null : String(v) });
+  }
+  return point;
 }
 
-/** Half-open window [from, to): adjacent windows never count a record twice. */
-function window(from: Date | null | undefined, to: Date | null | undefined, params: unknown[]): string {
-  let sql = '';
-  if (from) {
-    sql += ' and ts >= ?';
-    params.push(from);
+/** A series cursor is (bucketStart, the grouped dimensions' values with '' for none). */
+function seriesCursor(field: string, value: string | undefined, dims: number): unknown[] | undefined {
+  if (value === undefined) return undefined;
+  const parts = decodeCursor(value);
+  const [at, ...rest] = parts;
+  if (
+    typeof at !== 'string' ||
+    Number.isNaN(Date.parse(at)) ||
+    rest.length !== dims ||
+    rest.some((p) => typeof p !== 'string')
+  ) {
+    throw badInput(field, `${field} is not a cursor of this list`);
   }
-  if (to) {
-    sql += ' and ts < ?';
-    params.push(to);
-  }
-  return sql;
+  return parts;
 }
 
 /** Database column, contract field and SQL type of every stored usage field. */
@@ -100,28 +129,59 @@ export class UsageService {
     this.#em = em;
   }
 
+  /** Totals of one org in [from, to); open ends when null. Any instant is accepted (partial hours read raw records). */
   async orgTotals(orgId: string, from?: Date | null, to?: Date | null): Promise<UsageTotals> {
-    const params: unknown[] = [orgId];
-    const rows = await this.#em.execute<TotalsRow[]>(
-      `select ${totalsSelect} from usage_records where org_id = ?${window(from, to, params)}`,
-      params,
-    );
-    return toTotals(rows[0]);
+    const row = await new UsageQueries(this.#em).totals({
+      orgId,
+      from: from ?? null,
+      to: to ?? null,
+      filter: {},
+      raw: true,
+    });
+    return amounts(new UsageTotals(), row);
   }
 
-  /** Totals for every live org (orgs without usage included, with zeros), ordered by name. */
-  async byOrg(from?: Date | null, to?: Date | null) {
-    const params: unknown[] = [];
-    const where = window(from, to, params);
-    const rows = await this.#em.execute<(TotalsRow & { org_id: string; org_name: string })[]>(
-      `select o.id as org_id, o.name as org_name, t.*
-         from organizations o
-         left join lateral (select ${totalsSelect} from usage_records where org_id = o.id::text${where}) t on true
-        where o.deleted_at is null
-        order by o.name, o.id`,
-      params,
-    );
-    return rows.map((r) => ({ orgId: r.org_id, orgName: r.org_name, totals: toTotals(r) }));
+  /** Totals for every live org (orgs without usage included, with zeros), ordered by name; `orgId` limits to one. */
+  async byOrg(from?: Date | null, to?: Date | null, orgId: string | null = null) {
+    const rows = await new UsageQueries(this.#em).byOrg({
+      orgId,
+      from: from ?? null,
+      to: to ?? null,
+      filter: {},
+      raw: true,
+    });
+    return rows.map((r) => ({ orgId: r.org_id, orgName: r.org_name, totals: amounts(new UsageTotals(), r) }));
+  }
+
+  async totals(scope: UsageScope): Promise<UsageAmounts> {
+    return amounts(new UsageAmounts(), await new UsageQueries(this.#em).totals(scope));
+  }
+
+  async top(scope: UsageScope, by: Dimension, metric: Metric, limit: number): Promise<UsageTopEntry[]> {
+    const rows = await new UsageQueries(this.#em).top(scope, by, metric, limit);
+    return rows.map((r) => Object.assign(amounts(new UsageTopEntry(), r), { value: r.value }));
+  }
+
+  async series(
+    scope: UsageScope,
+    bucket: Bucket,
+    dims: Dimension[],
+    args: PageArgs,
+  ): Promise<ConnectionShape<UsagePoint>> {
+    const window = pageWindow(args, 1 + dims.length);
+    const backward = window.last !== undefined;
+    const limit = window.first ?? window.last ?? 50;
+    const { rows, totalCount } = await new UsageQueries(this.#em).series(scope, bucket, dims, {
+      after: seriesCursor('after', window.after, dims.length),
+      before: seriesCursor('before', window.before, dims.length),
+      limit,
+      backward,
+    });
+    const cursorOf = (r: SeriesRow) => [
+      new Date(r.bucket_start).toISOString(),
+      ...dims.map((d) => String(r[dimensionColumn[d]] ?? '')),
+    ];
+    return sqlConnection(rows, window, totalCount, cursorOf, toPoint);
   }
 
   /**
