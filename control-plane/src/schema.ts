@@ -8,6 +8,7 @@ import { AdminAuthResolver } from './modules/admin-auth/admin-auth.resolver.ts';
 import { AdminUserResolver } from './modules/admin-users/admin-user.resolver.ts';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.ts';
 import { AuditResolver } from './modules/audit/audit.resolver.ts';
+import { BillingResolver } from './modules/billing/billing.resolver.ts';
 import { ModelDeploymentResolver, ModelResolver } from './modules/models/model.resolver.ts';
 import { OrganizationModelAccessResolver, OrgModelAccessResolver } from './modules/models/org-model-access.resolver.ts';
 import { NodeResolver } from './modules/nodes/node.resolver.ts';
@@ -55,6 +56,7 @@ export function gatewaySchema(): Promise<GraphQLSchema> {
       OrganizationModelAccessResolver,
       OrgModelAccessResolver,
       UsageResolver,
+      BillingResolver,
       NodeResolver,
       ConfigSyncResolver,
     ],

@@ -4,6 +4,7 @@ import { Migration20251124000000_init } from './Migration20251124000000_init.ts'
 import { Migration20261201000000_access } from './Migration20261201000000_access.ts';
 import { Migration20261201000001_usage_module } from './Migration20261201000001_usage_module.ts';
 import { Migration20261201000200_usage_rollups } from './Migration20261201000200_usage_rollups.ts';
+import { Migration20261201000201_billing_settings } from './Migration20261201000201_billing_settings.ts';
 import { Migration20261201000300_model_deployments } from './Migration20261201000300_model_deployments.ts';
 import { Migration20261202000000_tenancy } from './Migration20261202000000_tenancy.ts';
 
@@ -12,6 +13,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201000000_access', class: Migration20261201000000_access },
   { name: 'Migration20261201000001_usage_module', class: Migration20261201000001_usage_module },
   { name: 'Migration20261201000200_usage_rollups', class: Migration20261201000200_usage_rollups },
+  { name: 'Migration20261201000201_billing_settings', class: Migration20261201000201_billing_settings },
   { name: 'Migration20261201000300_model_deployments', class: Migration20261201000300_model_deployments },
   { name: 'Migration20261202000000_tenancy', class: Migration20261202000000_tenancy },
 ];
