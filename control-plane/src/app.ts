@@ -11,6 +11,7 @@ import { createErrorFormatter } from './errors.ts';
 import { queryLimitsPlugin } from './graphql/limits.ts';
 import { applyCors } from './http/cors.ts';
 import { handleGraphQL } from './http/graphql-http.ts';
+import { handleUsageCsv, usageCsvPath } from './http/usage-csv.ts';
 import type { Logger } from './logger.ts';
 import { AdminAuthService } from './modules/admin-auth/admin-auth.service.ts';
 import { gatewaySchema } from './schema.ts';
@@ -82,6 +83,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           createContext(req.headers.authorization, deps, req.socket.remoteAddress ?? null),
         );
       }
+      if (path === usageCsvPath) return handleUsageCsv(req, res, deps);
       json(res, 404, { error: 'not found' });
     };
 

@@ -1,8 +1,11 @@
 // GraphQL entry points for billing: effective settings per org, the platform default, audited writes (platform
-// admins only).
+// admins only), and the CSV export of a billing period.
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { actorOf, requireOrg, requirePlatform } from '../../access/guards.ts';
 import type { Context } from '../../context.ts';
+import { DateTimeScalar } from '../../graphql/scalars.ts';
+import { exportUsage } from './billing-export.service.ts';
+import { BillingExport } from './billing-export.type.ts';
 import { BillingSettingsService, toGraphQL } from './billing-settings.service.ts';
 import { BillingSettings, BillingSettingsInput } from './billing-settings.type.ts';
 
@@ -55,5 +58,35 @@ export class BillingResolver {
   ): Promise<BillingSettings> {
     requirePlatform(ctx, 'write');
     return toGraphQL(await new BillingSettingsService(ctx.em).setDefault(actorOf(ctx), input));
+  }
+
+  @Query(() => BillingExport, {
+    description:
+      "An org's usage over a billing period as CSV, with its markup or discount and currency applied. Give `period` " +
+      "(YYYY-MM, starting on the org's anchor day), or `from` and `to` (whole UTC hours, up to 366 days), or neither " +
+      'for the last complete period. Also at GET /export/usage.csv.',
+  })
+  async billingExport(
+    @Arg('orgId', () => ID) orgId: string,
+    @Arg('period', () => String, { nullable: true }) period: string | null,
+    @Arg('from', () => DateTimeScalar, { nullable: true }) from: Date | null,
+    @Arg('to', () => DateTimeScalar, { nullable: true }) to: Date | null,
+    @Ctx() ctx: Context,
+  ): Promise<BillingExport> {
+    const r = await exportUsage(ctx, { orgId, period, from, to });
+    return Object.assign(new BillingExport(), {
+      orgId: r.orgId,
+      period: r.period.label,
+      from: r.period.from,
+      to: r.period.to,
+      currency: r.settings.currency,
+      markupPercent: Number(r.settings.markupPercent),
+      exchangeRate: Number(r.settings.exchangeRate),
+      lineCount: r.lineCount,
+      totalProviderCostUsd: r.totalProviderCostUsd,
+      totalBilledAmount: r.totalBilledAmount,
+      filename: r.filename,
+      csv: r.csv,
+    });
   }
 }
