@@ -21,11 +21,11 @@ interface Node {
 }
 interface NodesAnswer {
   configState: { version: number; hash: string };
-  dataPlaneNodes: Node[];
+  dataPlaneNodes: { nodes: Node[] };
 }
 const nodesQuery = `{
   configState { version hash }
-  dataPlaneNodes { nodeId appliedVersion appliedHash source connected lagVersions }
+  dataPlaneNodes(first: 100) { nodes { nodeId appliedVersion appliedHash source connected lagVersions } }
 }`;
 
 const td = new Teardown();
@@ -137,7 +137,7 @@ async function bothNodesCurrent(admin: Gql, label: string) {
     `replica ${label} to list both data planes at the current version`,
     async () => {
       const { configState, dataPlaneNodes } = await admin<NodesAnswer>(nodesQuery);
-      const ours = [dp1, dp2].map((dp) => dataPlaneNodes.find((n) => n.nodeId === dp.nodeId));
+      const ours = [dp1, dp2].map((dp) => dataPlaneNodes.nodes.find((n) => n.nodeId === dp.nodeId));
       if (!ours.every((n) => n?.appliedVersion === configState.version)) return undefined;
       return { configState, ours: ours as Node[] };
     },
@@ -216,7 +216,7 @@ describe('config fan-out across two control-plane replicas', () => {
       status: 200,
       body: expect.objectContaining({ version: before.version, hash: before.hash }),
     });
-    const lagging = (await adminA<NodesAnswer>(nodesQuery)).dataPlaneNodes.find((n) => n.nodeId === dp2.nodeId);
+    const lagging = (await adminA<NodesAnswer>(nodesQuery)).dataPlaneNodes.nodes.find((n) => n.nodeId === dp2.nodeId);
     expect(lagging).toMatchObject({ appliedVersion: before.version, lagVersions: current.version - before.version });
 
     await cpB.restart();

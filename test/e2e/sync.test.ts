@@ -23,11 +23,14 @@ interface Node {
 
 const nodesQuery = `{
   configState { version hash }
-  dataPlaneNodes { nodeId appliedVersion appliedHash source version startedAt lastSeenAt connected lagVersions }
+  dataPlaneNodes(first: 100) { nodes { nodeId appliedVersion appliedHash source version startedAt lastSeenAt connected lagVersions } }
 }`;
 
 async function nodes(stack: Stack) {
-  return stack.admin<{ configState: { version: number; hash: string }; dataPlaneNodes: Node[] }>(nodesQuery);
+  const r = await stack.admin<{ configState: { version: number; hash: string }; dataPlaneNodes: { nodes: Node[] } }>(
+    nodesQuery,
+  );
+  return { configState: r.configState, dataPlaneNodes: r.dataPlaneNodes.nodes };
 }
 
 /** Waits until both data planes report `version` to the control plane, and returns the state. */

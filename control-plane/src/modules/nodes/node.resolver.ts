@@ -1,10 +1,11 @@
 // GraphQL entry points for data-plane node status.
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { requirePlatform } from '../../access/guards.ts';
 import type { Context } from '../../context.ts';
+import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { JSONScalar } from '../../graphql/scalars.ts';
 import { NodeService } from './node.service.ts';
-import { DataPlaneNode } from './node.type.ts';
+import { DataPlaneNode, DataPlaneNodeConnection, DataPlaneNodeFilter } from './node.type.ts';
 
 @Resolver(() => DataPlaneNode)
 export class NodeResolver {
@@ -15,11 +16,13 @@ export class NodeResolver {
     return true;
   }
 
-  @Query(() => [DataPlaneNode], {
-    description: 'The data-plane fleet (platform admins): bounded by the number of nodes.',
-  })
-  dataPlaneNodes(@Ctx() ctx: Context): Promise<DataPlaneNode[]> {
+  @Query(() => DataPlaneNodeConnection, { description: 'The data-plane fleet by node id (platform admins).' })
+  dataPlaneNodes(
+    @Arg('filter', () => DataPlaneNodeFilter, { nullable: true }) filter: DataPlaneNodeFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<DataPlaneNode>> {
     requirePlatform(ctx, 'read');
-    return new NodeService(ctx.em).list();
+    return new NodeService(ctx.em).list(filter, page);
   }
 }

@@ -1,5 +1,6 @@
 // GraphQL shape of a data-plane node as last reported by it.
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graphql/connection.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
 
 @ObjectType('DataPlaneNode')
@@ -30,4 +31,15 @@ export class DataPlaneNode {
 
   @Field(() => Int, { nullable: true, description: 'Current config version minus the applied one.' })
   lagVersions!: number | null;
+}
+
+export const DataPlaneNodeConnection = connectionType(DataPlaneNode, 'DataPlaneNode');
+
+@InputType('DataPlaneNodeFilter')
+export class DataPlaneNodeFilter {
+  @Field(() => Boolean, { nullable: true, description: 'Reported within the last 30 s (true) or not (false).' })
+  connected?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Part of the node id, any case.' })
+  search?: string | null;
 }

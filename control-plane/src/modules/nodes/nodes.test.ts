@@ -8,7 +8,7 @@ const t = useApiSuite();
 
 const report = 'mutation($i: JSON!) { reportNodeStatus(input: $i) }';
 const list =
-  '{ dataPlaneNodes { nodeId appliedVersion appliedHash source version startedAt lastSeenAt connected lagVersions } }';
+  '{ dataPlaneNodes { nodes { nodeId appliedVersion appliedHash source version startedAt lastSeenAt connected lagVersions } } }';
 
 describe('data-plane nodes', () => {
   it('upserts reports and shows connected nodes with their lag', async () => {
@@ -24,8 +24,8 @@ describe('data-plane nodes', () => {
     expect((await t.app.gql(report, { i: status }, dataPlaneToken)).data).toEqual({ reportNodeStatus: true });
     await createOrg(t.app, 'Lag Maker');
     await createOrg(t.app, 'Lag Maker 2');
-    const r = await t.app.gql<{ dataPlaneNodes: Record<string, unknown>[] }>(list);
-    expect(r.data?.dataPlaneNodes).toEqual([
+    const r = await t.app.gql<{ dataPlaneNodes: { nodes: Record<string, unknown>[] } }>(list);
+    expect(r.data?.dataPlaneNodes.nodes).toEqual([
       {
         nodeId: 'dp-1',
         appliedVersion: 0,
@@ -40,13 +40,48 @@ describe('data-plane nodes', () => {
     ]);
     await t.app.gql(report, { i: { ...status, appliedVersion: 2, source: 'disk' } }, dataPlaneToken);
     await t.db.query(`update data_plane_nodes set last_seen_at = now() - interval '31 seconds'`);
-    const later = await t.app.gql<{ dataPlaneNodes: Record<string, unknown>[] }>(list);
-    expect(later.data?.dataPlaneNodes[0]).toMatchObject({
+    const later = await t.app.gql<{ dataPlaneNodes: { nodes: Record<string, unknown>[] } }>(list);
+    expect(later.data?.dataPlaneNodes.nodes[0]).toMatchObject({
       appliedVersion: 2,
       source: 'disk',
       connected: false,
       lagVersions: 0,
     });
+  });
+
+  it('pages the fleet by node id and filters by connection and name', async () => {
+    const status = {
+      appliedVersion: 1,
+      appliedHash: 'b'.repeat(64),
+      source: 'control-plane',
+      startedAt: new Date().toISOString(),
+      version: '0.1.0',
+    };
+    for (const nodeId of ['eu-1', 'eu-2', 'us-1']) {
+      expect((await t.app.gql(report, { i: { ...status, nodeId } }, dataPlaneToken)).errors).toBeUndefined();
+    }
+    await t.db.query(`update data_plane_nodes set last_seen_at = now() - interval '5 minutes' where node_id = 'eu-2'`);
+    const page =
+      'query($a: String) { dataPlaneNodes(first: 2, after: $a) { totalCount pageInfo { hasNextPage endCursor } nodes { nodeId } } }';
+    const one = await t.app.gql<{
+      dataPlaneNodes: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+        nodes: { nodeId: string }[];
+      };
+    }>(page, { a: null });
+    const first = one.data!.dataPlaneNodes;
+    expect(first.nodes.map((n) => n.nodeId)).toEqual(['dp-1', 'eu-1']);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const two = await t.app.gql<{
+      dataPlaneNodes: { nodes: { nodeId: string }[]; pageInfo: { hasNextPage: boolean } };
+    }>(page, { a: first.pageInfo.endCursor });
+    expect(two.data?.dataPlaneNodes.nodes.map((n) => n.nodeId)).toEqual(['eu-2', 'us-1']);
+    expect(two.data?.dataPlaneNodes.pageInfo.hasNextPage).toBe(false);
+    const live = await t.app.gql<{ dataPlaneNodes: { nodes: { nodeId: string }[] } }>(
+      '{ dataPlaneNodes(filter: { connected: true, search: "EU" }) { nodes { nodeId } } }',
+    );
+    expect(live.data?.dataPlaneNodes.nodes.map((n) => n.nodeId)).toEqual(['eu-1']);
   });
 
   it('rejects a malformed report with the issue path', async () => {

@@ -1,0 +1,809 @@
+// The tenant isolation matrix: every query, mutation and subscription of the schema, run as every kind of caller
+// against its own org (A) and a foreign one (B). It proves zero reads across tenants (no id of B in any answer
+// to A's callers) and zero writes (B's rows, A's for viewers, unchanged after every refused mutation), and it
+// fails when the schema gains an operation nobody added here.
+import { randomUUID } from 'node:crypto';
+import { type GraphQLObjectType, getNamedType } from 'graphql';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gatewaySchema } from '../schema.ts';
+import { useApiSuite } from '../test-support/suite.ts';
+import {
+  buildWorld,
+  freshLogin,
+  type OrgWorld,
+  password,
+  platformGql,
+  type RoleName,
+  type World,
+} from '../test-support/tenant-world.ts';
+
+const t = useApiSuite();
+
+/**
+ * What an operation is, for access purposes:
+ * - org-read / org-write: data of the target org (platform: both orgs; org admin: its own; viewer: read its own);
+ * - platform: platform admins only;
+ * - any-admin: every admin, answered within their scope (lists and the shared catalogue); checked for leaks;
+ * - self: about the caller itself; public: anyone; data-plane: the data-plane token only.
+ */
+type Scope = 'org-read' | 'org-write' | 'platform' | 'any-admin' | 'self' | 'public' | 'data-plane';
+
+interface Call {
+  query: string;
+  variables?: Record<string, unknown>;
+  /** Another bearer token for this one call (e.g. a fresh session to log out). */
+  token?: string;
+}
+
+interface Case {
+  scope: Scope;
+  /** Builds the call against `org`; may first create throwaway resources in it as the platform. */
+  build(w: World, org: OrgWorld): Promise<Call> | Call;
+}
+
+const roles: RoleName[] = ['platform', 'orgAdmin', 'orgViewer', 'orgAdminToken', 'dataPlane'];
+const orgRoles = new Set<RoleName>(['orgAdmin', 'orgViewer', 'orgAdminToken']);
+
+function expected(scope: Scope, role: RoleName, target: 'A' | 'B', readOnly: boolean): boolean {
+  switch (scope) {
+    case 'data-plane':
+      return role === 'dataPlane';
+    case 'public':
+      return true;
+    case 'self':
+    case 'any-admin':
+      return role !== 'dataPlane';
+    case 'platform':
+      return role === 'platform';
+    case 'org-read':
+    case 'org-write':
+      if (role === 'platform') return true;
+      if (role === 'dataPlane' || target === 'B') return false;
+      return readOnly ? true : role !== 'orgViewer';
+  }
+}
+
+let w: World;
+const q = () => platformGql(t.app);
+const day = '2030-01-01T00:00:00.000Z';
+const nextDay = '2030-01-02T00:00:00.000Z';
+
+async function freshTeam(org: OrgWorld): Promise<string> {
+  const r = await q()<{ createTeam: { id: string } }>(
+    'mutation($i: CreateTeamInput!) { createTeam(input: $i) { id } }',
+    {
+      i: { orgId: org.id, name: `t-${w.next()}` },
+    },
+  );
+  return r.createTeam.id;
+}
+async function freshUser(org: OrgWorld): Promise<string> {
+  const r = await q()<{ createUser: { id: string } }>(
+    'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }',
+    {
+      i: { orgId: org.id, email: `u-${w.next()}@tenant.example` },
+    },
+  );
+  return r.createUser.id;
+}
+async function freshKey(org: OrgWorld): Promise<string> {
+  const r = await q()<{ createVirtualKey: { virtualKey: { id: string } } }>(
+    'mutation($i: CreateVirtualKeyInput!) { createVirtualKey(input: $i) { virtualKey { id } } }',
+    { i: { orgId: org.id, userId: org.userId, name: `k-${w.next()}` } },
+  );
+  return r.createVirtualKey.virtualKey.id;
+}
+async function freshViewer(org: OrgWorld): Promise<string> {
+  const r = await q()<{ createAdminUser: { id: string } }>(
+    'mutation($i: CreateAdminUserInput!) { createAdminUser(input: $i) { id } }',
+    { i: { email: `v-${w.next()}@tenant.example`, password, role: 'ORG_VIEWER', orgId: org.id } },
+  );
+  return r.createAdminUser.id;
+}
+async function freshToken(org: OrgWorld): Promise<string> {
+  const r = await q()<{ createApiToken: { apiToken: { id: string } } }>(
+    'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { apiToken { id } } }',
+    { i: { name: `tok-${w.next()}`, role: 'ORG_VIEWER', orgId: org.id } },
+  );
+  return r.createApiToken.apiToken.id;
+}
+async function freshOrg(): Promise<string> {
+  const r = await q()<{ createOrganization: { id: string } }>(
+    'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }',
+    { i: { name: `Throwaway ${w.next()}` } },
+  );
+  return r.createOrganization.id;
+}
+async function freshModule(): Promise<string> {
+  const r = await q()<{ createModule: { id: string } }>(
+    'mutation($i: CreateModuleInput!) { createModule(input: $i) { id } }',
+    {
+      i: { key: `mod-${w.next()}`, name: 'Throwaway module' },
+    },
+  );
+  return r.createModule.id;
+}
+async function freshCredential(): Promise<string> {
+  const r = await q()<{ createProviderCredential: { id: string } }>(
+    'mutation($i: CreateProviderCredentialInput!) { createProviderCredential(input: $i) { id } }',
+    { i: { name: `cred-${w.next()}`, provider: 'OPENAI', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-throwaway' } },
+  );
+  return r.createProviderCredential.id;
+}
+async function freshModel(): Promise<{ id: string; deploymentIds: string[] }> {
+  const r = await q()<{ createModel: { id: string; deployments: { id: string }[] } }>(
+    'mutation($i: CreateModelInput!) { createModel(input: $i) { id deployments { id } } }',
+    {
+      i: {
+        name: `model-${w.next()}`,
+        inputPricePerMTok: 1,
+        outputPricePerMTok: 1,
+        deployments: [
+          { credentialId: w.credentialId, upstreamModel: 'a' },
+          { credentialId: w.credentialId, upstreamModel: 'b' },
+        ],
+      },
+    },
+  );
+  return { id: r.createModel.id, deploymentIds: r.createModel.deployments.map((d) => d.id) };
+}
+
+const usageRecord = (org: OrgWorld) => ({
+  requestId: `req_${randomUUID()}`,
+  ts: '2030-01-01T10:00:00.000Z',
+  nodeId: 'matrix-dp',
+  orgId: org.id,
+  teamId: org.teamId,
+  userId: org.userId,
+  keyId: org.keyId,
+  moduleId: null,
+  model: 'matrix-model',
+  provider: 'openai',
+  upstreamModel: 'up-matrix',
+  inputTokens: 1,
+  outputTokens: 1,
+  cachedInputTokens: 0,
+  costUsd: 0,
+  latencyMs: 1,
+  overheadMs: 0.1,
+  status: 200,
+  errorCode: null,
+  stream: false,
+});
+
+const byOrg = (query: string) => (_w: World, org: OrgWorld) => ({ query, variables: { o: org.id } });
+
+export const cases: Record<string, Case> = {
+  // ---- queries
+  'Query.adminUsers': {
+    scope: 'org-read',
+    build: byOrg('query($o: ID) { adminUsers(orgId: $o) { nodes { id email } } }'),
+  },
+  'Query.apiTokens': {
+    scope: 'org-read',
+    build: byOrg('query($o: ID) { apiTokens(orgId: $o) { nodes { id name } } }'),
+  },
+  'Query.auditEvents': {
+    scope: 'org-read',
+    build: byOrg('query($o: ID) { auditEvents(orgId: $o) { nodes { id orgId targetId } } }'),
+  },
+  'Query.configState': { scope: 'platform', build: () => ({ query: '{ configState { version } }' }) },
+  'Query.dataPlaneNodes': { scope: 'platform', build: () => ({ query: '{ dataPlaneNodes { nodes { nodeId } } }' }) },
+  'Query.me': { scope: 'self', build: () => ({ query: '{ me { id email orgId } }' }) },
+  'Query.model': {
+    scope: 'any-admin',
+    build: (world) => ({ query: 'query($id: ID!) { model(id: $id) { id name } }', variables: { id: world.modelId } }),
+  },
+  'Query.models': { scope: 'any-admin', build: () => ({ query: '{ models { nodes { id name } } }' }) },
+  'Query.module': {
+    scope: 'any-admin',
+    build: (world) => ({ query: 'query($id: ID!) { module(id: $id) { id key } }', variables: { id: world.moduleId } }),
+  },
+  'Query.modules': { scope: 'any-admin', build: () => ({ query: '{ modules { nodes { id key } } }' }) },
+  'Query.organization': {
+    scope: 'org-read',
+    build: (_w, org) => ({
+      query: 'query($id: ID!) { organization(id: $id) { id teams { nodes { id } } users { nodes { id } } } }',
+      variables: { id: org.id },
+    }),
+  },
+  'Query.organizations': {
+    scope: 'any-admin',
+    build: () => ({ query: '{ organizations { nodes { id teams { nodes { id } } virtualKeys { nodes { id } } } } }' }),
+  },
+  'Query.providerCredential': {
+    scope: 'platform',
+    build: (world) => ({
+      query: 'query($id: ID!) { providerCredential(id: $id) { id } }',
+      variables: { id: world.credentialId },
+    }),
+  },
+  'Query.providerCredentials': {
+    scope: 'platform',
+    build: () => ({ query: '{ providerCredentials { nodes { id } } }' }),
+  },
+  'Query.team': {
+    scope: 'org-read',
+    build: (_w, org) => ({ query: 'query($id: ID!) { team(id: $id) { id orgId } }', variables: { id: org.teamId } }),
+  },
+  'Query.teams': { scope: 'org-read', build: byOrg('query($o: ID) { teams(orgId: $o) { nodes { id } } }') },
+  'Query.usageByOrg': { scope: 'any-admin', build: () => ({ query: '{ usageByOrg { orgId orgName } }' }) },
+  'Query.usageSeries': {
+    scope: 'org-read',
+    build: (_w, org) => ({
+      query: `query($o: ID, $f: DateTime!, $t: DateTime!) {
+        usageSeries(orgId: $o, from: $f, to: $t, bucket: DAY, groupBy: [KEY]) { nodes { keyId requests } } }`,
+      variables: { o: org.id, f: day, t: nextDay },
+    }),
+  },
+  'Query.usageTop': {
+    scope: 'org-read',
+    build: (_w, org) => ({
+      query:
+        'query($o: ID, $f: DateTime!, $t: DateTime!) { usageTop(orgId: $o, from: $f, to: $t, by: USER) { value } }',
+      variables: { o: org.id, f: day, t: nextDay },
+    }),
+  },
+  'Query.usageTotals': {
+    scope: 'org-read',
+    build: (_w, org) => ({
+      query: 'query($o: ID, $f: DateTime!, $t: DateTime!) { usageTotals(orgId: $o, from: $f, to: $t) { requests } }',
+      variables: { o: org.id, f: day, t: nextDay },
+    }),
+  },
+  'Query.user': {
+    scope: 'org-read',
+    build: (_w, org) => ({ query: 'query($id: ID!) { user(id: $id) { id orgId } }', variables: { id: org.userId } }),
+  },
+  'Query.users': { scope: 'org-read', build: byOrg('query($o: ID) { users(orgId: $o) { nodes { id } } }') },
+  'Query.virtualKey': {
+    scope: 'org-read',
+    build: (_w, org) => ({
+      query: 'query($id: ID!) { virtualKey(id: $id) { id orgId } }',
+      variables: { id: org.keyId },
+    }),
+  },
+  'Query.virtualKeys': { scope: 'org-read', build: byOrg('query($o: ID) { virtualKeys(orgId: $o) { nodes { id } } }') },
+
+  // ---- the org's own people and tokens
+  'Mutation.createAdminUser': {
+    scope: 'org-write',
+    build: (world, org) => ({
+      query: 'mutation($i: CreateAdminUserInput!) { createAdminUser(input: $i) { id } }',
+      variables: { i: { email: `new-${world.next()}@tenant.example`, password, role: 'ORG_VIEWER', orgId: org.id } },
+    }),
+  },
+  'Mutation.updateAdminUser': {
+    scope: 'org-write',
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { updateAdminUser(id: $id, input: { name: "renamed" }) { id } }',
+      variables: { id: await freshViewer(org) },
+    }),
+  },
+  'Mutation.deleteAdminUser': {
+    scope: 'org-write',
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { deleteAdminUser(id: $id) }',
+      variables: { id: await freshViewer(org) },
+    }),
+  },
+  'Mutation.createApiToken': {
+    scope: 'org-write',
+    build: (world, org) => ({
+      query: 'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }',
+      variables: { i: { name: `new-${world.next()}`, role: 'ORG_VIEWER', orgId: org.id } },
+    }),
+  },
+  'Mutation.revokeApiToken': {
+    scope: 'org-write',
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { revokeApiToken(id: $id) { id } }',
+      variables: { id: await freshToken(org) },
+    }),
+  },
+
+  // ---- teams and users
+  'Mutation.createTeam': {
+    scope: 'org-write',
+    build: (world, org) => ({
+      query: 'mutation($i: CreateTeamInput!) { createTeam(input: $i) { id } }',
+      variables: { i: { orgId: org.id, name: `new-${world.next()}` } },
+    }),
+  },
+  'Mutation.updateTeam': {
+    scope: 'org-write',
+    build: async (world, org) => ({
+      query: 'mutation($id: ID!, $n: String) { updateTeam(id: $id, input: { name: $n }) { id } }',
+      variables: { id: await freshTeam(org), n: `renamed-${world.next()}` },
+    }),
+  },
+  'Mutation.suspendTeam': {
+    scope: 'org-write',
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { suspendTeam(id: $id) { id } }',
+      variables: { id: await freshTeam(org) },
+    }),
+  },
+  'Mutation.reactivateTeam': {
+    scope: 'org-write',
+    build: async (_w, org) => {
+      const id = await freshTeam(org);
+      await q()('mutation($id: ID!) { suspendTeam(id: $id) { id } }', { id });
+      return { query: 'mutation($id: ID!) { reactivateTeam(id: $id) { id } }', variables: { id } };
+    },
+  },
+  'Mutation.deleteTeam': {
+    scope: 'org-write',
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { deleteTeam(id: $id) }',
+      variables: { id: await freshTeam(org) },
+    }),
+  },
+  'Mutation.addTeamMember': {
+    scope: 'org-write',
+    build: async (_w, org) => ({
+      query: 'mutation($t: ID!, $u: ID!) { addTeamMember(teamId: $t, userId: $u) { team { id } } }',
+      variables: { t: await freshTeam(org), u: org.userId },
+    }),
+  },
+  'Mutation.removeTeamMember': {
+    scope: 'org-write',
+    build: async (_w, org) => {
+      const team = await freshTeam(org);
+      const user = await freshUser(org);
+      await q()('mutation($t: ID!, $u: ID!) { addTeamMember(teamId: $t, userId: $u) { team { id } } }', {
+        t: team,
+        u: user,
+      });
+      return {
+        query: 'mutation($t: ID!, $u: ID!) { removeTeamMember(teamId: $t, userId: $u) { team { id } } }',
+        variables: { t: team, u: user },
+      };
+    },
+  },
+  'Mutation.createUser': {
+    scope: 'org-write',
+    build: (world, org) => ({
+      query: 'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }',
+      variables: { i: { orgId: org.id, email: `new-${world.next()}@tenant.example` } },
+    }),
+  },
+  'Mutation.updateUser': {
+    scope: 'org-write',
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { updateUser(id: $id, input: { name: "Renamed" }) { id } }',
+      variables: { id: await freshUser(org) },
+    }),
+  },
+  'Mutation.suspendUser': {
+    scope: 'org-write',
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { suspendUser(id: $id) { id } }',
+      variables: { id: await freshUser(org) },
+    }),
+  },
+  'Mutation.reactivateUser': {
+    scope: 'org-write',
+    build: async (_w, org) => {
+      const id = await freshUser(org);
+      await q()('mutation($id: ID!) { suspendUser(id: $id) { id } }', { id });
+      return { query: 'mutation($id: ID!) { reactivateUser(id: $id) { id } }', variables: { id } };
+    },
+  },
+  'Mutation.deleteUser': {
+    scope: 'org-write',
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { deleteUser(id: $id) }',
+      variables: { id: await freshUser(org) },
+    }),
+  },
+
+  // ---- virtual keys
+  'Mutation.createVirtualKey': {
+    scope: 'org-write',
+    build: (world, org) => ({
+      query: 'mutation($i: CreateVirtualKeyInput!) { createVirtualKey(input: $i) { secret } }',
+      variables: { i: { orgId: org.id, userId: org.userId, name: `new-${world.next()}` } },
+    }),
+  },
+  'Mutation.updateVirtualKey': {
+    scope: 'org-write',
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { updateVirtualKey(id: $id, input: { name: "renamed" }) { id } }',
+      variables: { id: await freshKey(org) },
+    }),
+  },
+  'Mutation.revokeVirtualKey': {
+    scope: 'org-write',
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { revokeVirtualKey(id: $id) { id } }',
+      variables: { id: await freshKey(org) },
+    }),
+  },
+  'Mutation.rotateVirtualKey': {
+    scope: 'org-write',
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { rotateVirtualKey(id: $id) { secret } }',
+      variables: { id: await freshKey(org) },
+    }),
+  },
+
+  // ---- organizations (platform admins)
+  'Mutation.createOrganization': {
+    scope: 'platform',
+    build: (world) => ({
+      query: 'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }',
+      variables: { i: { name: `Created ${world.next()}` } },
+    }),
+  },
+  'Mutation.updateOrganization': {
+    scope: 'platform',
+    build: (world, org) => ({
+      query: 'mutation($id: ID!, $n: String) { updateOrganization(id: $id, input: { name: $n }) { id } }',
+      variables: { id: org.id, n: `Tenant ${org.name} ${world.next()}` },
+    }),
+  },
+  'Mutation.suspendOrganization': {
+    scope: 'platform',
+    build: async () => ({
+      query: 'mutation($id: ID!) { suspendOrganization(id: $id) { id } }',
+      variables: { id: await freshOrg() },
+    }),
+  },
+  'Mutation.reactivateOrganization': {
+    scope: 'platform',
+    build: async () => {
+      const id = await freshOrg();
+      await q()('mutation($id: ID!) { suspendOrganization(id: $id) { id } }', { id });
+      return { query: 'mutation($id: ID!) { reactivateOrganization(id: $id) { id } }', variables: { id } };
+    },
+  },
+  'Mutation.deleteOrganization': {
+    scope: 'platform',
+    build: async () => ({
+      query: 'mutation($id: ID!) { deleteOrganization(id: $id) }',
+      variables: { id: await freshOrg() },
+    }),
+  },
+  'Mutation.setOrgModelAccess': {
+    scope: 'platform',
+    build: async () => ({
+      query: 'mutation($i: SetOrgModelAccessInput!) { setOrgModelAccess(input: $i) { orgId } }',
+      variables: { i: { orgId: await freshOrg(), allModels: false, modelNames: [] } },
+    }),
+  },
+
+  // ---- module catalogue and enablement (platform admins)
+  'Mutation.createModule': {
+    scope: 'platform',
+    build: (world) => ({
+      query: 'mutation($i: CreateModuleInput!) { createModule(input: $i) { id } }',
+      variables: { i: { key: `created-${world.next()}`, name: 'Created' } },
+    }),
+  },
+  'Mutation.updateModule': {
+    scope: 'platform',
+    build: async () => ({
+      query: 'mutation($id: ID!) { updateModule(id: $id, input: { name: "Renamed" }) { id } }',
+      variables: { id: await freshModule() },
+    }),
+  },
+  'Mutation.suspendModule': {
+    scope: 'platform',
+    build: async () => ({
+      query: 'mutation($id: ID!) { suspendModule(id: $id) { id } }',
+      variables: { id: await freshModule() },
+    }),
+  },
+  'Mutation.reactivateModule': {
+    scope: 'platform',
+    build: async () => {
+      const id = await freshModule();
+      await q()('mutation($id: ID!) { suspendModule(id: $id) { id } }', { id });
+      return { query: 'mutation($id: ID!) { reactivateModule(id: $id) { id } }', variables: { id } };
+    },
+  },
+  'Mutation.deleteModule': {
+    scope: 'platform',
+    build: async () => ({
+      query: 'mutation($id: ID!) { deleteModule(id: $id) }',
+      variables: { id: await freshModule() },
+    }),
+  },
+  'Mutation.enableModule': {
+    scope: 'platform',
+    build: async (_w, org) => ({
+      query: 'mutation($i: ModuleEnablementInput!) { enableModule(input: $i) { id } }',
+      variables: { i: { orgId: org.id, moduleId: await freshModule() } },
+    }),
+  },
+  'Mutation.updateModuleEnablement': {
+    scope: 'platform',
+    build: async (world, org) => {
+      const moduleId = await freshModule();
+      await q()('mutation($i: ModuleEnablementInput!) { enableModule(input: $i) { id } }', {
+        i: { orgId: org.id, moduleId },
+      });
+      return {
+        query: 'mutation($i: ModuleEnablementInput!) { updateModuleEnablement(input: $i) { id } }',
+        variables: { i: { orgId: org.id, moduleId, allowedModels: [world.modelName] } },
+      };
+    },
+  },
+  'Mutation.disableModule': {
+    scope: 'platform',
+    build: async (_w, org) => {
+      const moduleId = await freshModule();
+      await q()('mutation($i: ModuleEnablementInput!) { enableModule(input: $i) { id } }', {
+        i: { orgId: org.id, moduleId },
+      });
+      return {
+        query: 'mutation($m: ID!, $o: ID!) { disableModule(moduleId: $m, orgId: $o) }',
+        variables: { m: moduleId, o: org.id },
+      };
+    },
+  },
+
+  // ---- providers and models (platform admins)
+  'Mutation.createProviderCredential': {
+    scope: 'platform',
+    build: (world) => ({
+      query: 'mutation($i: CreateProviderCredentialInput!) { createProviderCredential(input: $i) { id } }',
+      variables: {
+        i: { name: `c-${world.next()}`, provider: 'OPENAI', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-new' },
+      },
+    }),
+  },
+  'Mutation.updateProviderCredential': {
+    scope: 'platform',
+    build: async () => ({
+      query:
+        'mutation($id: ID!) { updateProviderCredential(input: { id: $id, baseUrl: "http://127.0.0.1:8/v1" }) { id } }',
+      variables: { id: await freshCredential() },
+    }),
+  },
+  'Mutation.rotateProviderCredential': {
+    scope: 'platform',
+    build: async () => ({
+      query: 'mutation($id: ID!) { rotateProviderCredential(input: { id: $id, apiKey: "sk-rotated" }) { id } }',
+      variables: { id: await freshCredential() },
+    }),
+  },
+  'Mutation.deleteProviderCredential': {
+    scope: 'platform',
+    build: async () => ({
+      query: 'mutation($id: ID!) { deleteProviderCredential(id: $id) { id } }',
+      variables: { id: await freshCredential() },
+    }),
+  },
+  'Mutation.createModel': {
+    scope: 'platform',
+    build: (world) => ({
+      query: 'mutation($i: CreateModelInput!) { createModel(input: $i) { id } }',
+      variables: {
+        i: {
+          name: `created-${world.next()}`,
+          inputPricePerMTok: 1,
+          outputPricePerMTok: 1,
+          deployments: [{ credentialId: world.credentialId, upstreamModel: 'x' }],
+        },
+      },
+    }),
+  },
+  'Mutation.updateModel': {
+    scope: 'platform',
+    build: async () => ({
+      query: 'mutation($id: ID!) { updateModel(input: { id: $id, inputPricePerMTok: 3 }) { id } }',
+      variables: { id: (await freshModel()).id },
+    }),
+  },
+  'Mutation.deleteModel': {
+    scope: 'platform',
+    build: async () => ({
+      query: 'mutation($id: ID!) { deleteModel(id: $id) { id } }',
+      variables: { id: (await freshModel()).id },
+    }),
+  },
+  'Mutation.addModelDeployment': {
+    scope: 'platform',
+    build: async (world) => ({
+      query: 'mutation($i: AddModelDeploymentInput!) { addModelDeployment(input: $i) { id } }',
+      variables: { i: { modelId: (await freshModel()).id, credentialId: world.credentialId, upstreamModel: 'c' } },
+    }),
+  },
+  'Mutation.updateModelDeployment': {
+    scope: 'platform',
+    build: async () => ({
+      query: 'mutation($id: ID!) { updateModelDeployment(input: { id: $id, weight: 3 }) { id } }',
+      variables: { id: (await freshModel()).deploymentIds[0] },
+    }),
+  },
+  'Mutation.removeModelDeployment': {
+    scope: 'platform',
+    build: async () => ({
+      query: 'mutation($id: ID!) { removeModelDeployment(id: $id) { id } }',
+      variables: { id: (await freshModel()).deploymentIds[0] },
+    }),
+  },
+
+  // ---- the caller itself, anyone, and the data plane
+  'Mutation.login': {
+    scope: 'public',
+    build: (world) => ({
+      query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+      variables: { e: world.logins.orgViewer, p: password },
+    }),
+  },
+  'Mutation.logout': { scope: 'self', build: () => ({ query: 'mutation { logout }' }) },
+  'Mutation.changePassword': {
+    scope: 'self',
+    build: () => ({
+      query: 'mutation($p: String!) { changePassword(currentPassword: $p, newPassword: $p) }',
+      variables: { p: password },
+    }),
+  },
+  'Mutation.ingestUsage': {
+    scope: 'data-plane',
+    build: (_w, org) => ({
+      query: 'mutation($b: JSON!) { ingestUsage(batch: $b) { accepted } }',
+      variables: { b: { records: [usageRecord(org)] } },
+    }),
+  },
+  'Mutation.reportNodeStatus': {
+    scope: 'data-plane',
+    build: () => ({
+      query: 'mutation($i: JSON!) { reportNodeStatus(input: $i) }',
+      variables: {
+        i: {
+          nodeId: 'matrix-dp',
+          appliedVersion: null,
+          appliedHash: null,
+          source: null,
+          startedAt: new Date().toISOString(),
+          version: '0.1.0',
+        },
+      },
+    }),
+  },
+};
+
+/** Subscriptions run over graphql-ws; each is checked below with its own client. */
+const subscriptionCases: Record<string, Scope> = { 'Subscription.configSync': 'data-plane' };
+
+/** Every row of every table with an org_id column (and the org row itself), as text: a write anywhere shows. */
+async function fingerprint(orgId: string): Promise<string> {
+  const tables = await t.db.query(
+    "select table_name from information_schema.columns where table_schema = 'public' and column_name = 'org_id' order by 1",
+  );
+  const parts: string[] = [];
+  for (const { table_name } of tables as { table_name: string }[]) {
+    const rows = await t.db.query(
+      `select row_to_json(x)::text as r from "${table_name}" x where org_id::text = $1 order by 1`,
+      [orgId],
+    );
+    parts.push(`${table_name}:${rows.map((r) => String(r.r)).join('|')}`);
+  }
+  const org = await t.db.query('select row_to_json(o)::text as r from organizations o where id = $1', [orgId]);
+  parts.push(`organizations:${org[0]?.r}`);
+  return parts.join('\n');
+}
+
+const denialCodes = new Set(['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED']);
+
+interface Outcome {
+  allowed: boolean;
+  detail: string;
+  body: unknown;
+}
+
+function outcomeOf(
+  field: string,
+  r: {
+    status: number;
+    data?: Record<string, unknown> | null;
+    errors?: { extensions?: Record<string, unknown>; message: string }[];
+  },
+): Outcome {
+  const codes = (r.errors ?? []).map((e) => String(e.extensions?.code));
+  if (codes.length) {
+    if (codes.every((c) => denialCodes.has(c))) return { allowed: false, detail: codes.join(','), body: r };
+    return { allowed: false, detail: `UNEXPECTED ${codes.join(',')}: ${r.errors?.[0].message}`, body: r };
+  }
+  // A lookup answering null is a refusal that does not reveal whether the thing exists.
+  if (r.data && r.data[field] === null) return { allowed: false, detail: 'null', body: r };
+  return { allowed: true, detail: 'ok', body: r };
+}
+
+beforeAll(async () => {
+  w = await buildWorld(t.app);
+}, 60_000);
+
+describe('tenant isolation matrix', () => {
+  it('covers every operation of the schema', async () => {
+    const schema = await gatewaySchema();
+    const listed: string[] = [];
+    for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+      if (!root) continue;
+      for (const name of Object.keys((getNamedType(root) as GraphQLObjectType).getFields()))
+        listed.push(`${root.name}.${name}`);
+    }
+    const covered = new Set([...Object.keys(cases), ...Object.keys(subscriptionCases)]);
+    expect(
+      listed.filter((op) => !covered.has(op)),
+      'operations without an isolation case',
+    ).toEqual([]);
+    expect(
+      [...covered].filter((op) => !listed.includes(op)),
+      'cases for operations that no longer exist',
+    ).toEqual([]);
+  });
+
+  for (const [op, c] of Object.entries(cases)) {
+    const [kind, field] = op.split('.');
+    const readOnly = kind === 'Query';
+    it(`${op} (${c.scope})`, async () => {
+      const problems: string[] = [];
+      const targets: ('A' | 'B')[] = c.scope === 'org-read' || c.scope === 'org-write' ? ['A', 'B'] : ['A'];
+      for (const role of roles) {
+        for (const target of targets) {
+          const org = w[target];
+          const call = await c.build(w, org);
+          let token = call.token ?? w.tokens[role];
+          // Logging out must not end the session the rest of the matrix runs on.
+          if (op === 'Mutation.logout' && (role === 'orgAdmin' || role === 'orgViewer')) {
+            token = await freshLogin(t.app, role === 'orgAdmin' ? w.logins.orgAdmin : w.logins.orgViewer);
+          }
+          const watched = [w.B.id, ...(role === 'orgViewer' ? [w.A.id] : [])];
+          const before = readOnly ? [] : await Promise.all(watched.map(fingerprint));
+          const r = await t.app.gql(call.query, call.variables, token);
+          const out = outcomeOf(field, r as never);
+          let want = expected(c.scope, role, target, readOnly);
+          // The caller itself: API tokens and ADMIN_TOKEN have no password to change.
+          if (op === 'Mutation.changePassword' && (role === 'orgAdminToken' || role === 'platform')) want = false;
+          if (op === 'Query.me' && (role === 'orgAdminToken' || role === 'platform')) want = false;
+          const label = `${role} on ${target}`;
+          if (out.detail.startsWith('UNEXPECTED')) problems.push(`${label}: ${out.detail}`);
+          else if (out.allowed !== want)
+            problems.push(
+              `${label}: ${out.allowed ? 'allowed' : `refused (${out.detail})`}, expected ${want ? 'allowed' : 'refused'}`,
+            );
+          // Zero reads across tenants: nothing of B in any answer to A's callers.
+          if (orgRoles.has(role) && out.allowed) {
+            const text = JSON.stringify(r.data);
+            for (const id of w.B.ids) if (text.includes(id)) problems.push(`${label}: answer contains B's id ${id}`);
+          }
+          // Zero writes across tenants: a refused mutation changed nothing of B (nor of A, for a viewer).
+          if (!readOnly && !out.allowed) {
+            const after = await Promise.all(watched.map(fingerprint));
+            after.forEach((fp, i) => {
+              if (fp !== before[i]) problems.push(`${label}: refused, but rows of org ${watched[i]} changed`);
+            });
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it('Subscription.configSync (data-plane): only the data-plane token may subscribe', async () => {
+    for (const role of roles) {
+      const client = t.app.wsClient(w.tokens[role]);
+      const first = await new Promise<'data' | 'refused'>((resolve) => {
+        const stop = client.subscribe(
+          { query: 'subscription { configSync(nodeId: "matrix-dp") }' },
+          {
+            // A refusal inside subscribe arrives as one result with errors (then complete), not as an error.
+            next: (result) => {
+              stop();
+              resolve(result.data?.configSync ? 'data' : 'refused');
+            },
+            error: () => resolve('refused'),
+            complete: () => resolve('refused'),
+          },
+        );
+      });
+      await client.dispose();
+      expect([role, first]).toEqual([role, role === 'dataPlane' ? 'data' : 'refused']);
+    }
+  });
+});
