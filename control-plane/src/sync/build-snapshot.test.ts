@@ -16,6 +16,9 @@ const ids = {
   cred: '00000000-0000-4000-8000-000000000008',
   model: '00000000-0000-4000-8000-000000000009',
   deployment: '00000000-0000-4000-8000-00000000000a',
+  module: '00000000-0000-4000-8000-00000000000b',
+  enablement: '00000000-0000-4000-8000-00000000000c',
+  teamKey: '00000000-0000-4000-8000-00000000000d',
 };
 
 function rows(): Omit<SnapshotRows, 'version'> {
@@ -24,11 +27,14 @@ function rows(): Omit<SnapshotRows, 'version'> {
     org_id: ids.org,
     team_id: ids.team,
     user_id: ids.user,
+    module_id: null,
     prefix: 'sk-gw-abcdef',
     key_hash: id.replace(/-/g, '').padEnd(64, 'a'),
     allowed_models: null,
     expires_at: '2030-01-01T00:00:00+00:00',
     revoked: false,
+    previous_key_hash: null,
+    previous_expires_at: null,
     ...extra,
   });
   return {
@@ -68,6 +74,8 @@ function rows(): Omit<SnapshotRows, 'version'> {
       { id: ids.deployment, model_id: ids.model, credential_id: ids.cred, upstream_model: 'gpt-4o-2024', weight: 1 },
     ],
     orgModelAccess: [],
+    modules: [],
+    orgModules: [],
   };
 }
 
@@ -96,13 +104,58 @@ describe('buildSnapshot', () => {
     expect(Object.keys(s.orgs)).toEqual([ids.org]);
   });
 
-  it('drops keys whose team or user is deleted', () => {
+  it('drops keys whose owner is deleted; a user key whose attribution team is gone keeps working without it', () => {
     const r = rows();
+    r.keys.push({ ...r.keys[0], id: ids.teamKey, user_id: null, key_hash: 'b'.repeat(64) });
     r.teams[0].deleted_at = new Date();
     const s = buildSnapshot(r, open);
     expect(s.teams).toEqual({});
-    expect(s.keys).toEqual({});
+    expect(Object.keys(s.keys)).toEqual([ids.key]);
+    expect(s.keys[ids.key]).toMatchObject({ userId: ids.user, teamId: null });
     expect(s.users[ids.user].teamIds).toEqual([]);
+    expect(snapshotProblems(s)).toEqual([]);
+    r.users[0].deleted_at = new Date();
+    expect(buildSnapshot(r, open).keys).toEqual({});
+  });
+
+  it('carries modules, enablements, key module bindings and the rotated-out secret with its end', () => {
+    const r = rows();
+    r.modules = [
+      { id: ids.module, key: 'chat', status: 'suspended', deleted_at: null },
+      { id: ids.gone, key: 'old', status: 'active', deleted_at: new Date() },
+    ];
+    r.orgModules = [
+      { id: ids.enablement, org_id: ids.org, module_id: ids.module, allowed_models: ['gpt-4o'] },
+      { id: ids.deployment, org_id: ids.org, module_id: ids.gone, allowed_models: null },
+    ];
+    r.keys[0] = {
+      ...r.keys[0],
+      module_id: ids.module,
+      previous_key_hash: 'c'.repeat(64),
+      previous_expires_at: '2030-06-01T12:00:00+00:00',
+    };
+    r.keys.push({
+      ...r.keys[0],
+      id: ids.teamKey,
+      key_hash: 'd'.repeat(64),
+      module_id: ids.gone,
+      previous_key_hash: null,
+    });
+    const s = buildSnapshot(r, open);
+    expect(s.modules).toEqual({ [ids.module]: { id: ids.module, key: 'chat', status: 'suspended' } });
+    expect(s.orgModules).toEqual({
+      [ids.enablement]: { id: ids.enablement, orgId: ids.org, moduleId: ids.module, allowedModels: ['gpt-4o'] },
+    });
+    expect(s.keys[ids.key]).toMatchObject({
+      moduleId: ids.module,
+      previous: { hash: 'c'.repeat(64), expiresAt: '2030-06-01T12:00:00.000Z' },
+    });
+    // Bound to a deleted module: left out. Unset fields and empty kinds are absent, not null.
+    expect(s.keys[ids.teamKey]).toBeUndefined();
+    const plain = buildSnapshot(rows(), open);
+    expect('moduleId' in plain.keys[ids.key] || 'previous' in plain.keys[ids.key]).toBe(false);
+    expect('modules' in plain || 'orgModules' in plain).toBe(false);
+    expect(snapshotSchema.safeParse(s).success).toBe(true);
     expect(snapshotProblems(s)).toEqual([]);
   });
 

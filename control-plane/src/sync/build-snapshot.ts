@@ -9,7 +9,8 @@ export type OpenSecret = (sealed: SealedSecret) => string;
 
 /**
  * Rules (PROTOCOL.md, "Deleted and suspended resources"):
- * - deleted orgs/teams/users are left out, and so is everything that hangs off them;
+ * - deleted orgs/teams/users/modules are left out, and so is everything that hangs off them (a user key whose
+ *   attribution team is gone, or no longer the user's, keeps working without it);
  * - revoked keys are left out; expired keys stay (the data plane checks expiresAt);
  * - suspended orgs/teams/users stay with their status, so the data plane can refuse their keys precisely.
  * The output does not depend on row order: snapshots are maps keyed by id and lists are sorted.
@@ -29,20 +30,47 @@ export function buildSnapshot(rows: Omit<SnapshotRows, 'version'>, openSecret: O
     const teamIds = u.team_ids.filter((id) => s.teams[id]?.orgId === u.org_id).sort();
     s.users[u.id] = { id: u.id, orgId: u.org_id, teamIds, email: u.email, status: u.status };
   }
+  const modules: NonNullable<Snapshot['modules']> = {};
+  for (const m of rows.modules) {
+    if (m.deleted_at) continue;
+    modules[m.id] = { id: m.id, key: m.key, status: m.status };
+  }
+  const orgModules: NonNullable<Snapshot['orgModules']> = {};
+  for (const e of rows.orgModules) {
+    if (!s.orgs[e.org_id] || !modules[e.module_id]) continue;
+    orgModules[e.id] = {
+      id: e.id,
+      orgId: e.org_id,
+      moduleId: e.module_id,
+      allowedModels: e.allowed_models ? [...e.allowed_models] : null,
+    };
+  }
   for (const k of rows.keys) {
     if (k.revoked || !s.orgs[k.org_id]) continue;
-    if ((k.team_id && !s.teams[k.team_id]) || (k.user_id && !s.users[k.user_id])) continue;
+    // Owner: a user (the team is then only attribution, kept while the user is in it) or a team.
+    const user = k.user_id ? s.users[k.user_id] : undefined;
+    if (k.user_id ? !user : !(k.team_id && s.teams[k.team_id])) continue;
+    const teamId = user && !(k.team_id && user.teamIds.includes(k.team_id)) ? null : k.team_id;
+    if (k.module_id && !modules[k.module_id]) continue;
     s.keys[k.id] = {
       id: k.id,
       hash: k.key_hash,
       prefix: k.prefix,
       orgId: k.org_id,
-      teamId: k.team_id,
+      teamId,
       userId: k.user_id,
       allowedModels: k.allowed_models ? [...k.allowed_models] : null,
       expiresAt: k.expires_at ? new Date(k.expires_at).toISOString() : null,
+      // Left out when unset, so that keys without them look as they did before (older data planes accept them).
+      ...(k.module_id ? { moduleId: k.module_id } : {}),
+      ...(k.previous_key_hash && k.previous_expires_at
+        ? { previous: { hash: k.previous_key_hash, expiresAt: new Date(k.previous_expires_at).toISOString() } }
+        : {}),
     };
   }
+  // Optional kinds are present only when not empty (see optionalKinds in the contract).
+  if (Object.keys(modules).length) s.modules = modules;
+  if (Object.keys(orgModules).length) s.orgModules = orgModules;
   for (const c of rows.credentials) {
     s.credentials[c.id] = {
       id: c.id,

@@ -24,10 +24,13 @@ export async function loadSnapshotRows(em: Em): Promise<SnapshotRows> {
         ),
         keys: await q(
           // to_json: raw queries return timestamps as PostgreSQL text; this gives ISO-8601.
-          `select id, org_id, team_id, user_id, prefix, key_hash, allowed_models,
-                  to_json(expires_at) #>> '{}' as expires_at, revoked_at is not null as revoked
+          `select id, org_id, team_id, user_id, module_id, prefix, key_hash, allowed_models,
+                  to_json(expires_at) #>> '{}' as expires_at, revoked_at is not null as revoked,
+                  previous_key_hash, to_json(previous_expires_at) #>> '{}' as previous_expires_at
              from virtual_keys where revoked_at is null`,
         ),
+        modules: await q('select id, key, status, deleted_at from product_modules'),
+        orgModules: await q('select id, org_id, module_id, allowed_models from org_modules'),
         credentials: await q(
           'select id, provider, base_url, secret_ciphertext, secret_iv, secret_tag from provider_credentials',
         ),

@@ -32,12 +32,31 @@ export interface KeyRow {
   org_id: string;
   team_id: string | null;
   user_id: string | null;
+  module_id: string | null;
   prefix: string;
   key_hash: string;
   allowed_models: string[] | null;
   /** ISO-8601. */
   expires_at: string | null;
   revoked: boolean;
+  /** The secret the last rotation replaced, and (ISO-8601) until when it is accepted; both null when none. */
+  previous_key_hash: string | null;
+  previous_expires_at: string | null;
+}
+
+export interface ModuleRow {
+  id: string;
+  key: string;
+  status: 'active' | 'suspended';
+  /** Only its presence matters. */
+  deleted_at: unknown;
+}
+
+export interface OrgModuleRow {
+  id: string;
+  org_id: string;
+  module_id: string;
+  allowed_models: string[] | null;
 }
 
 export interface CredentialRow {
@@ -82,4 +101,6 @@ export interface SnapshotRows {
   models: ModelRow[];
   deployments: DeploymentRow[];
   orgModelAccess: OrgModelAccessRow[];
+  modules: ModuleRow[];
+  orgModules: OrgModuleRow[];
 }

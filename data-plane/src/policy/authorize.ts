@@ -1,10 +1,14 @@
-// May this key act now, and may it use this model: expiry, org/team/user status, model existence, the org's
-// model availability and the key's allow-list.
-import type { KeyEntry, ModelEntry, SnapshotStore } from '../snapshot/store.ts';
+// May this key act now, and may it use this model: a rotated-out secret's grace, expiry, org/team/user status,
+// model existence, the org's model availability, the key's allow-list and its module's restriction.
+import type { KeyEntry, ModelEntry, OrgModuleEntry, SnapshotStore } from '../snapshot/store.ts';
 import { type Decision, deny } from './decision.ts';
+import { moduleMayUseModel } from './module.ts';
 
 /** The checks that do not depend on a model (also used by GET /v1/models). */
 export function authorizeKey(entry: KeyEntry, nowMs: number): Decision<object> {
+  if (entry.graceEndsAtMs !== null && entry.graceEndsAtMs <= nowMs) {
+    return deny('caller_key_revoked', 'This API key was replaced by a newer one and its grace period has ended.');
+  }
   if (entry.expiresAtMs !== null && entry.expiresAtMs <= nowMs) {
     return deny('caller_key_expired', 'This API key has expired.');
   }
@@ -34,6 +38,8 @@ export function authorize(
   entry: KeyEntry,
   modelName: string,
   nowMs: number,
+  /** The module the request is attributed to (see attributeModule); null = none. */
+  attribution: OrgModuleEntry | null = null,
 ): Decision<{ model: ModelEntry }> {
   const keyDecision = authorizeKey(entry, nowMs);
   if (!keyDecision.ok) return keyDecision;
@@ -44,6 +50,13 @@ export function authorize(
   }
   if (!keyMayUseModel(entry, modelName)) {
     return deny('policy_model_not_allowed', `This API key may not use the model "${modelName}".`, 'model');
+  }
+  if (!moduleMayUseModel(attribution, modelName)) {
+    return deny(
+      'policy_model_not_allowed',
+      `The module "${attribution?.module.key}" may not use the model "${modelName}" in this organization.`,
+      'model',
+    );
   }
   return { ok: true, model };
 }

@@ -8,11 +8,12 @@ import { clientAbortSignal } from '../http/client-abort.ts';
 import { readBody } from '../http/read-body.ts';
 import { bytesResponse, streamResponse } from '../http/responses.ts';
 import { authenticate } from '../policy/authenticate.ts';
-import { authorize } from '../policy/authorize.ts';
+import { authorize, authorizeKey } from '../policy/authorize.ts';
 import type { Denied } from '../policy/decision.ts';
+import { attributeModule, moduleHeader } from '../policy/module.ts';
 import { route } from '../policy/route.ts';
 import { providerFor } from '../providers/registry.ts';
-import type { SnapshotStore } from '../snapshot/store.ts';
+import type { OrgModuleEntry, SnapshotStore } from '../snapshot/store.ts';
 import { ClientGoneError } from '../upstream/errors.ts';
 import { readAll } from '../upstream/pools.ts';
 import { StreamRelay } from '../upstream/relay.ts';
@@ -48,7 +49,12 @@ export function chatCompletions(deps: AppDeps) {
     return errorResponse(err, ex.requestId);
   }
 
-  async function forward(event: H3Event, store: SnapshotStore, ex: Exchange): Promise<Response> {
+  async function forward(
+    event: H3Event,
+    store: SnapshotStore,
+    ex: Exchange,
+    attribution: OrgModuleEntry | null,
+  ): Promise<Response> {
     const contentType = event.req.headers.get('content-type');
     if (contentType && !contentType.toLowerCase().includes('json')) {
       throw new GatewayError('caller_unsupported_media_type', 'Send the request body as application/json.');
@@ -68,7 +74,7 @@ export function chatCompletions(deps: AppDeps) {
     const request = valid.request;
     ex.stream = request.stream;
 
-    const allowed = authorize(store, ex.key!, request.model, Date.now());
+    const allowed = authorize(store, ex.key!, request.model, Date.now(), attribution);
     if (!allowed.ok) throw denied(allowed);
     ex.modelEntry = allowed.model;
 
@@ -130,9 +136,15 @@ export function chatCompletions(deps: AppDeps) {
     const auth = authenticate(store, presentedApiKey(event.req.headers));
     if (!auth.ok) return fail(ex, denied(auth));
     ex.key = auth.entry;
+    // Before the body is read: a key that may not act, or a request that cannot be attributed, costs nothing more.
+    const active = authorizeKey(auth.entry, Date.now());
+    if (!active.ok) return fail(ex, denied(active));
+    const attributed = attributeModule(store, auth.entry, event.req.headers.get(moduleHeader));
+    if (!attributed.ok) return fail(ex, denied(attributed));
+    ex.moduleId = attributed.attribution?.module.id ?? null;
 
     try {
-      return await forward(event, store, ex);
+      return await forward(event, store, ex, attributed.attribution);
     } catch (err) {
       if (err instanceof ClientGoneError) {
         finish(ex, clientClosedStatus, null);

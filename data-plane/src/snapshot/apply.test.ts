@@ -22,7 +22,8 @@ describe('applySyncMessage', () => {
     if (out.kind !== 'applied') return;
     expect(out.store.version).toBe(3);
     expect(out.store.modelsByName.get('gpt-test')?.deployments[0].credential.id).toBe('cred-1');
-    expect(out.store.keysByHash.size).toBe(6);
+    // Ten keys, two of them rotated: each rotated key is found by its current and its previous secret.
+    expect(out.store.keysByHash.size).toBe(12);
     expect(Object.isFrozen(out.store.snapshot.orgs['org-1'])).toBe(true);
   });
 
@@ -51,7 +52,7 @@ describe('applySyncMessage', () => {
     expect(out.full).toBe(false);
     expect(out.store.version).toBe(2);
     expect(out.store.orgs.get('org-1')?.status).toBe('suspended');
-    expect(out.store.keysByHash.size).toBe(5);
+    expect(out.store.keysByHash.size).toBe(11);
     // The old store is untouched: requests in flight keep their view.
     expect(current.orgs.get('org-1')?.status).toBe('active');
   });

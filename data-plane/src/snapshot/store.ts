@@ -6,6 +6,7 @@ import type {
   SnapshotDeployment,
   SnapshotKey,
   SnapshotModel,
+  SnapshotModule,
   SnapshotOrg,
   SnapshotTeam,
   SnapshotUser,
@@ -24,6 +25,20 @@ export interface KeyEntry {
   readonly allowedModels: ReadonlySet<string> | null;
   /** The models the key's org may use; null = every model. */
   readonly orgAllowedModels: ReadonlySet<string> | null;
+  /** The module the key is bound to; null = none. */
+  readonly module: SnapshotModule | null;
+  /**
+   * Set on the entry of a secret a rotation replaced: it is accepted until then (epoch ms). null on the entry of
+   * the key's current secret.
+   */
+  readonly graceEndsAtMs: number | null;
+}
+
+/** A module as enabled for one org. */
+export interface OrgModuleEntry {
+  readonly module: SnapshotModule;
+  /** The models the module may use in this org; null = every model the key may use. */
+  readonly allowedModels: ReadonlySet<string> | null;
 }
 
 export interface DeploymentEntry {
@@ -53,6 +68,10 @@ export class SnapshotStore {
   readonly teams: ReadonlyMap<string, SnapshotTeam>;
   readonly users: ReadonlyMap<string, SnapshotUser>;
   readonly credentials: ReadonlyMap<string, SnapshotCredential>;
+  /** Catalogue modules by the key callers send in x-gateway-module. */
+  readonly modulesByKey: ReadonlyMap<string, SnapshotModule>;
+  /** org id -> module id -> the enablement. */
+  readonly orgModules: ReadonlyMap<string, ReadonlyMap<string, OrgModuleEntry>>;
   /**
    * Hashes of keys that were in an earlier snapshot of this process but are gone now (revoked, or
    * their owner deleted). Lets the gateway say "revoked" rather than "invalid"; lost on restart.
@@ -84,10 +103,24 @@ export class SnapshotStore {
     for (const org of Object.values(snapshot.orgs)) {
       if (org.allowedModels) orgModels.set(org.id, new Set(org.allowedModels));
     }
+    // Kinds added later are absent from snapshots persisted before them: absent = none.
+    const modules = snapshot.modules ?? {};
+    this.modulesByKey = new Map(Object.values(modules).map((m) => [m.key, m]));
+    const enabled = new Map<string, Map<string, OrgModuleEntry>>();
+    for (const e of Object.values(snapshot.orgModules ?? {})) {
+      const perOrg = enabled.get(e.orgId) ?? new Map<string, OrgModuleEntry>();
+      perOrg.set(e.moduleId, {
+        module: modules[e.moduleId],
+        allowedModels: e.allowedModels ? new Set(e.allowedModels) : null,
+      });
+      enabled.set(e.orgId, perOrg);
+    }
+    this.orgModules = enabled;
+
     const keys = new Map<string, KeyEntry>();
     for (const key of Object.values(snapshot.keys)) {
       const expires = key.expiresAt ? Date.parse(key.expiresAt) : null;
-      keys.set(key.hash, {
+      const entry: KeyEntry = {
         key,
         org: snapshot.orgs[key.orgId],
         team: key.teamId ? snapshot.teams[key.teamId] : null,
@@ -95,7 +128,12 @@ export class SnapshotStore {
         expiresAtMs: expires,
         allowedModels: key.allowedModels ? new Set(key.allowedModels) : null,
         orgAllowedModels: orgModels.get(key.orgId) ?? null,
-      });
+        module: key.moduleId ? modules[key.moduleId] : null,
+        graceEndsAtMs: null,
+      };
+      keys.set(key.hash, entry);
+      // The replaced secret acts as the same key (same id, owner, limits) until its grace period ends.
+      if (key.previous) keys.set(key.previous.hash, { ...entry, graceEndsAtMs: Date.parse(key.previous.expiresAt) });
     }
     this.keysByHash = keys;
 

@@ -10,6 +10,15 @@ export const secrets = {
   suspendedOrg: 'sk-gw-suspendedorg000000000000000000000000000',
   suspendedTeam: 'sk-gw-suspendedteam00000000000000000000000000',
   suspendedUser: 'sk-gw-suspendeduser00000000000000000000000000',
+  /** Bound to the module "chat". */
+  chat: 'sk-gw-chat00000000000000000000000000000000000',
+  /** Bound to "document-analysis", which org-1 may use with gpt-test only. */
+  docs: 'sk-gw-docs00000000000000000000000000000000000',
+  /** Rotated: `rotated` is current, `rotatedOld` is accepted until 2030 (grace), `rotatedLapsed` was until 2020. */
+  rotated: 'sk-gw-rotated00000000000000000000000000000000',
+  rotatedOld: 'sk-gw-rotatedold0000000000000000000000000000',
+  lapsed: 'sk-gw-lapsed000000000000000000000000000000000',
+  lapsedOld: 'sk-gw-lapsedold00000000000000000000000000000',
 } as const;
 
 export const providerApiKey = 'sk-provider-secret-123';
@@ -48,6 +57,7 @@ export function sampleSnapshot(baseUrl = 'http://127.0.0.1:9/v1'): Snapshot {
     teams: {
       'team-1': { id: 'team-1', orgId: 'org-1', name: 'Core', status: 'active' },
       'team-2': { id: 'team-2', orgId: 'org-1', name: 'Paused', status: 'suspended' },
+      'team-3': { id: 'team-3', orgId: 'org-2', name: 'Frozen team', status: 'active' },
     },
     users: {
       'user-1': { id: 'user-1', orgId: 'org-1', teamIds: ['team-1'], email: 'a@acme.test', status: 'active' },
@@ -57,9 +67,30 @@ export function sampleSnapshot(baseUrl = 'http://127.0.0.1:9/v1'): Snapshot {
       'key-good': key('key-good', secrets.good),
       'key-limited': key('key-limited', secrets.limited, { allowedModels: ['gpt-test'] }),
       'key-expired': key('key-expired', secrets.expired, { expiresAt: '2020-01-01T00:00:00.000Z' }),
-      'key-org': key('key-org', secrets.suspendedOrg, { orgId: 'org-2', teamId: null, userId: null }),
+      'key-org': key('key-org', secrets.suspendedOrg, { orgId: 'org-2', teamId: 'team-3', userId: null }),
       'key-team': key('key-team', secrets.suspendedTeam, { teamId: 'team-2', userId: null }),
       'key-user': key('key-user', secrets.suspendedUser, { userId: 'user-2' }),
+      'key-chat': key('key-chat', secrets.chat, { moduleId: 'mod-chat' }),
+      'key-docs': key('key-docs', secrets.docs, { moduleId: 'mod-docs', userId: null }),
+      'key-rotated': key('key-rotated', secrets.rotated, {
+        previous: { hash: hashApiKey(secrets.rotatedOld), expiresAt: '2030-01-01T00:00:00.000Z' },
+      }),
+      'key-lapsed': key('key-lapsed', secrets.lapsed, {
+        previous: { hash: hashApiKey(secrets.lapsedOld), expiresAt: '2020-01-01T00:00:00.000Z' },
+      }),
+    },
+    modules: {
+      'mod-chat': { id: 'mod-chat', key: 'chat', status: 'active' },
+      'mod-docs': { id: 'mod-docs', key: 'document-analysis', status: 'active' },
+      'mod-frozen': { id: 'mod-frozen', key: 'frozen', status: 'suspended' },
+      'mod-search': { id: 'mod-search', key: 'search', status: 'active' },
+      'mod-elsewhere': { id: 'mod-elsewhere', key: 'elsewhere', status: 'active' },
+    },
+    orgModules: {
+      'om-chat': { id: 'om-chat', orgId: 'org-1', moduleId: 'mod-chat', allowedModels: null },
+      'om-docs': { id: 'om-docs', orgId: 'org-1', moduleId: 'mod-docs', allowedModels: ['gpt-test'] },
+      'om-frozen': { id: 'om-frozen', orgId: 'org-1', moduleId: 'mod-frozen', allowedModels: null },
+      'om-elsewhere': { id: 'om-elsewhere', orgId: 'org-2', moduleId: 'mod-elsewhere', allowedModels: null },
     },
     credentials: {
       'cred-1': { id: 'cred-1', provider: 'openai', baseUrl, apiKey: providerApiKey },

@@ -12,6 +12,8 @@ export interface Exchange {
   /** performance.now() at arrival, for durations. */
   readonly t0: number;
   key: KeyEntry | null;
+  /** The product module the request is attributed to (null = none, or not decided yet). */
+  moduleId: string | null;
   /** The model name the caller asked for ('' until the body was read). */
   model: string;
   modelEntry: ModelEntry | null;
@@ -30,6 +32,7 @@ export function beginExchange(requestId: string): Exchange {
     startedAtMs: Date.now(),
     t0: performance.now(),
     key: null,
+    moduleId: null,
     model: '',
     modelEntry: null,
     provider: null,
@@ -89,7 +92,7 @@ export function finishExchange(ex: Exchange, nodeId: string, status: number, err
         teamId: key.team?.id ?? null,
         userId: key.user?.id ?? null,
         keyId: key.key.id,
-        moduleId: null,
+        moduleId: ex.moduleId,
         model: ex.model.length > 256 ? ex.model.slice(0, 256) : ex.model,
         provider: ex.provider,
         upstreamModel: ex.upstreamModel,

@@ -23,6 +23,12 @@ export const errorCodes = {
   caller_metrics_forbidden: { status: 403, type: 'permission_error', retry: false },
   policy_model_not_allowed: { status: 403, type: 'permission_error', retry: false },
   policy_org_suspended: { status: 403, type: 'permission_error', retry: false },
+  /** x-gateway-module names no module enabled for the key's org (unknown ones read the same), or the key's is disabled. */
+  policy_module_not_enabled: { status: 403, type: 'permission_error', retry: false },
+  /** The key is bound to one module and x-gateway-module names another. */
+  policy_module_mismatch: { status: 403, type: 'permission_error', retry: false },
+  /** The module the request is attributed to is suspended. */
+  policy_module_suspended: { status: 403, type: 'permission_error', retry: false },
   policy_budget_exceeded: { status: 429, type: 'insufficient_quota', retry: false },
   policy_rate_limited: { status: 429, type: 'rate_limit_error', retry: true },
   provider_error: { status: 502, type: 'api_error', retry: true },

@@ -2,13 +2,16 @@
 import { z } from 'zod';
 import { canonicalJson } from './canonical.ts';
 import {
+  optionalKinds,
   type ResourceKind,
   resourceKinds,
   type Snapshot,
   snapshotCredential,
   snapshotKey,
   snapshotModel,
+  snapshotModule,
   snapshotOrg,
+  snapshotOrgModule,
   snapshotSchema,
   snapshotTeam,
   snapshotUser,
@@ -27,6 +30,8 @@ const upserts = z
     keys: z.record(z.string(), snapshotKey),
     credentials: z.record(z.string(), snapshotCredential),
     models: z.record(z.string(), snapshotModel),
+    modules: z.record(z.string(), snapshotModule),
+    orgModules: z.record(z.string(), snapshotOrgModule),
   })
   .partial()
   .strict();
@@ -57,8 +62,9 @@ export function diffSnapshots(from: Snapshot, to: Snapshot): Pick<DeltaMessage, 
   const upsert: Record<string, Record<string, unknown>> = {};
   const remove: Record<string, string[]> = {};
   for (const kind of resourceKinds) {
-    const a = from[kind] as Record<string, unknown>;
-    const b = to[kind] as Record<string, unknown>;
+    // Kinds added later may be absent from an older snapshot: absent = none.
+    const a = (from[kind] ?? {}) as Record<string, unknown>;
+    const b = (to[kind] ?? {}) as Record<string, unknown>;
     for (const [rid, res] of Object.entries(b)) {
       if (a[rid] === undefined || canonicalJson(a[rid]) !== canonicalJson(res)) (upsert[kind] ??= {})[rid] = res;
     }
@@ -77,7 +83,9 @@ export function applyDelta(base: Snapshot, delta: Pick<DeltaMessage, 'upsert' | 
     const copy = { ...next[kind] };
     if (rm) for (const rid of rm) delete copy[rid];
     if (up) Object.assign(copy, up);
-    next[kind] = copy;
+    // An optional kind is present only when it holds something, as the control plane builds it.
+    if (optionalKinds.includes(kind) && Object.keys(copy).length === 0) delete next[kind];
+    else next[kind] = copy;
   }
   return next as Snapshot;
 }
