@@ -71,12 +71,15 @@ export async function seedDemo(
  */
 export async function verifyDemoSeed(gqlUrl: string, adminToken: string, seed: DemoSeed): Promise<DemoSeed | null> {
   const q = <T>(query: string, variables?: object) => graphql<T>(gqlUrl, adminToken, query, variables);
-  const { organization: org } = await q<{ organization: { virtualKeys: { id: string; status: string }[] } | null }>(
-    'query($id: ID!) { organization(id: $id) { virtualKeys { id status } } }',
-    { id: seed.orgId },
-  );
+  const { organization: org, virtualKey: key } = await q<{
+    organization: { id: string } | null;
+    virtualKey: { status: string } | null;
+  }>('query($org: ID!, $key: ID!) { organization(id: $org) { id } virtualKey(id: $key) { status } }', {
+    org: seed.orgId,
+    key: seed.keyId,
+  });
   if (!org) return null;
-  if (org.virtualKeys.some((k) => k.id === seed.keyId && k.status === 'ACTIVE')) return seed;
+  if (key?.status === 'ACTIVE') return seed;
   const { createVirtualKey: vk } = await q<{ createVirtualKey: { virtualKey: { id: string }; secret: string } }>(
     'mutation($i: CreateVirtualKeyInput!) { createVirtualKey(input: $i) { virtualKey { id } secret } }',
     { i: { orgId: seed.orgId, teamId: seed.teamId, userId: seed.userId, name: 'demo-key' } },

@@ -75,7 +75,11 @@ describe('401 authentication errors', () => {
   });
 
   it('revoked key (removed from the snapshot, so it reads as unknown or revoked)', async () => {
-    const key = await createKey(stack.admin, { orgId: stack.seeded.org.id, name: 'to-revoke' });
+    const key = await createKey(stack.admin, {
+      orgId: stack.seeded.org.id,
+      teamId: stack.seeded.team.id,
+      name: 'to-revoke',
+    });
     await untilAccepted(key.secret);
     await revokeKey(stack.admin, key.id);
     const res = await waitFor(
@@ -96,7 +100,12 @@ describe('401 authentication errors', () => {
 
   it('expired key', async () => {
     const expiresAt = new Date(Date.now() + 2_500).toISOString();
-    const key = await createKey(stack.admin, { orgId: stack.seeded.org.id, name: 'short-lived', expiresAt });
+    const key = await createKey(stack.admin, {
+      orgId: stack.seeded.org.id,
+      teamId: stack.seeded.team.id,
+      name: 'short-lived',
+      expiresAt,
+    });
     await untilAccepted(key.secret);
     await sleep(Math.max(0, Date.parse(expiresAt) - Date.now() + 50));
     await expectOpenAIError(await post(chatBody(), { authorization: `Bearer ${key.secret}` }), 'caller_key_expired');
@@ -112,6 +121,7 @@ describe('403/404 model policy', () => {
   it('403 when the key may not use the model', async () => {
     const key = await createKey(stack.admin, {
       orgId: stack.seeded.org.id,
+      teamId: stack.seeded.team.id,
       name: 'only-fixture',
       allowedModels: ['gpt-fixture'],
     });

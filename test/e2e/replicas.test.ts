@@ -147,7 +147,7 @@ async function bothNodesCurrent(admin: Gql, label: string) {
 
 describe('config fan-out across two control-plane replicas', () => {
   it('(a) a key revoked through replica A is refused by both data planes within 1000 ms', async () => {
-    const key = await createKey(adminA, { orgId: seeded.org.id, name: 'revoke-via-a' });
+    const key = await createKey(adminA, { orgId: seeded.org.id, teamId: seeded.team.id, name: 'revoke-via-a' });
     await Promise.all([dp1, dp2].map((dp) => untilKey(dp, key, 'ok', performance.now())));
     const t0 = performance.now(); // before the mutation: the budget includes A's commit and B's rebuild
     await revokeKey(adminA, key.id);
@@ -163,7 +163,7 @@ describe('config fan-out across two control-plane replicas', () => {
 
   it('(b) a key created through replica B works on the data plane of replica A within 1000 ms', async () => {
     const t0 = performance.now();
-    const key = await createKey(adminB, { orgId: seeded.org.id, name: 'created-via-b' });
+    const key = await createKey(adminB, { orgId: seeded.org.id, teamId: seeded.team.id, name: 'created-via-b' });
     const [onA, onB] = await Promise.all([dp1, dp2].map((dp) => untilKey(dp, key, 'ok', t0)));
     console.log(`created via B: accepted by dp1 (A) after ${onA.toFixed(0)} ms, dp2 (B) after ${onB.toFixed(0)} ms`);
     expect(onA).toBeLessThan(1_000);
@@ -200,7 +200,7 @@ describe('config fan-out across two control-plane replicas', () => {
     expect.soft(code, `replica B exit code after SIGTERM:\n${cpB.process.tail(5)}`).toBe(0);
 
     // A change made through A while B is down: dp1 gets it, dp2 cannot.
-    const key = await createKey(adminA, { orgId: seeded.org.id, name: 'created-while-b-down' });
+    const key = await createKey(adminA, { orgId: seeded.org.id, teamId: seeded.team.id, name: 'created-while-b-down' });
     const current = await configState(adminA);
     expect(current.version).toBeGreaterThan(before.version);
     await untilKey(dp1, key, 'ok', performance.now());

@@ -31,7 +31,11 @@ async function refusedAfter(dpUrl: string, secret: string, t0: number): Promise<
 
 describe('key revocation', () => {
   it.each([1, 2, 3])('round %i: both data planes refuse a revoked key within 1000 ms', async (round) => {
-    const key = await createKey(stack.admin, { orgId: stack.seeded.org.id, name: `revoke-${round}` });
+    const key = await createKey(stack.admin, {
+      orgId: stack.seeded.org.id,
+      teamId: stack.seeded.team.id,
+      name: `revoke-${round}`,
+    });
     for (const dp of stack.dps) {
       await waitFor(`${dp.nodeId} to accept the new key`, async () => (await status(dp.url, key.secret)) === 200, {
         timeoutMs: 5_000,
@@ -49,11 +53,12 @@ describe('key revocation', () => {
   });
 
   it('reports the revoked key as REVOKED in GraphQL', async () => {
-    const { organization } = await stack.admin<{ organization: { virtualKeys: { name: string; status: string }[] } }>(
-      'query ($id: ID!) { organization(id: $id) { virtualKeys { name status } } }',
-      { id: stack.seeded.org.id },
-    );
-    const statuses = Object.fromEntries(organization.virtualKeys.map((k) => [k.name, k.status]));
+    const { organization } = await stack.admin<{
+      organization: { virtualKeys: { nodes: { name: string; status: string }[] } };
+    }>('query ($id: ID!) { organization(id: $id) { virtualKeys { nodes { name status } } } }', {
+      id: stack.seeded.org.id,
+    });
+    const statuses = Object.fromEntries(organization.virtualKeys.nodes.map((k) => [k.name, k.status]));
     expect(statuses).toMatchObject({ default: 'ACTIVE', 'revoke-1': 'REVOKED', 'revoke-2': 'REVOKED' });
   });
 });

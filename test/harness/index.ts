@@ -15,10 +15,12 @@ export {
   type CreatedKey,
   createKey,
   createModel,
+  createModule,
   type DeploymentSpec,
   type KeySpec,
   type ModelSpec,
   revokeKey,
+  rotateKey,
   type Seeded,
   seed,
 } from './seed.ts';

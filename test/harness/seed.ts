@@ -22,10 +22,13 @@ export interface ModelSpec {
   cachedInputPricePerMTok?: number;
 }
 
+/** A key is owned by a user (teamId then optionally one of their teams) or by a team (teamId alone). */
 export interface KeySpec {
   orgId: string;
   teamId?: string | null;
   userId?: string | null;
+  /** A module enabled for the org; the key's requests are attributed to it. */
+  moduleId?: string | null;
   name: string;
   allowedModels?: string[] | null;
   expiresAt?: string | null;
@@ -44,7 +47,7 @@ export interface Seeded {
   org: { id: string; name: string };
   team: { id: string };
   user: { id: string };
-  /** A key for the whole org (team and user set, every model allowed). */
+  /** The seeded user's key, attributed to the seeded team (every model allowed). */
   key: CreatedKey;
 }
 
@@ -66,6 +69,36 @@ export async function createKey(admin: Gql, spec: KeySpec): Promise<CreatedKey> 
     prefix: createVirtualKey.virtualKey.prefix,
     secret: createVirtualKey.secret,
   };
+}
+
+/** A new secret for the key; the old one keeps working until `previousSecretValidUntil` (ISO), if given. */
+export async function rotateKey(admin: Gql, id: string, previousSecretValidUntil?: string): Promise<CreatedKey> {
+  const { rotateVirtualKey } = await admin<{
+    rotateVirtualKey: { secret: string; virtualKey: { id: string; prefix: string } };
+  }>(
+    `mutation ($id: ID!, $until: DateTime) {
+      rotateVirtualKey(id: $id, previousSecretValidUntil: $until) { secret virtualKey { id prefix } }
+    }`,
+    { id, until: previousSecretValidUntil ?? null },
+  );
+  return { id, prefix: rotateVirtualKey.virtualKey.prefix, secret: rotateVirtualKey.secret };
+}
+
+/** A catalogue module, enabled for `orgId` (optionally restricted to some models). Returns the module's id. */
+export async function createModule(
+  admin: Gql,
+  spec: { key: string; name?: string; orgId?: string; allowedModels?: string[] | null },
+): Promise<string> {
+  const { createModule } = await admin<{ createModule: { id: string } }>(
+    'mutation ($input: CreateModuleInput!) { createModule(input: $input) { id } }',
+    { input: { key: spec.key, name: spec.name ?? spec.key } },
+  );
+  if (spec.orgId) {
+    await admin('mutation ($input: ModuleEnablementInput!) { enableModule(input: $input) { id } }', {
+      input: { orgId: spec.orgId, moduleId: createModule.id, allowedModels: spec.allowedModels ?? null },
+    });
+  }
+  return createModule.id;
 }
 
 export async function revokeKey(admin: Gql, id: string): Promise<void> {
