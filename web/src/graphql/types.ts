@@ -3,6 +3,11 @@
 /** ISO-8601 timestamp, as the `DateTime` scalar is serialised. */
 export type DateTime = string;
 
+/** A page of a list (the API's connections); the pages read the first page only, with `first: 100`. */
+export interface Page<T> {
+  nodes: T[];
+}
+
 export type EntityStatus = 'ACTIVE' | 'SUSPENDED';
 export type KeyStatus = 'ACTIVE' | 'REVOKED' | 'EXPIRED';
 export type AdminRole = 'PLATFORM_ADMIN';

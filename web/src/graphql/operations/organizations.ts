@@ -1,11 +1,11 @@
 // Organization operations: list, one by id, create.
 import { operation } from '../operation';
-import type { CreateOrganizationInput, Organization } from '../types';
+import type { CreateOrganizationInput, Organization, Page } from '../types';
 
 export const organizationFields = 'id name slug status createdAt';
 
-export const OrganizationsQuery = operation<{ organizations: Organization[] }>(
-  `query Organizations { organizations { ${organizationFields} } }`,
+export const OrganizationsQuery = operation<{ organizations: Page<Organization> }>(
+  `query Organizations { organizations(first: 100) { nodes { ${organizationFields} } } }`,
 );
 
 export const OrganizationQuery = operation<{ organization: Organization | null }, { id: string }>(

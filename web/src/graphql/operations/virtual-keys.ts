@@ -1,16 +1,17 @@
 // Virtual key operations: list with owner names, the choices the create form needs, create, revoke.
 import { operation } from '../operation';
-import type { CreateVirtualKeyInput, Model, Team, User, VirtualKey } from '../types';
+import type { CreateVirtualKeyInput, Model, Page, Team, User, VirtualKey } from '../types';
 
 const keyFields = 'id orgId teamId userId name prefix allowedModels expiresAt revokedAt lastUsedAt status createdAt';
 
-type Owners = { teams: Pick<Team, 'id' | 'name'>[]; users: Pick<User, 'id' | 'email' | 'name' | 'teamIds'>[] };
+type Owners = { teams: Page<Pick<Team, 'id' | 'name'>>; users: Page<Pick<User, 'id' | 'email' | 'name' | 'teamIds'>> };
+const owners = 'teams(first: 100) { nodes { id name } } users(first: 100) { nodes { id email name teamIds } }';
 
 export const OrgVirtualKeysQuery = operation<
-  { organization: ({ id: string; virtualKeys: VirtualKey[] } & Owners) | null },
+  { organization: ({ id: string; virtualKeys: Page<VirtualKey> } & Owners) | null },
   { orgId: string }
 >(`query OrgVirtualKeys($orgId: ID!) {
-  organization(id: $orgId) { id virtualKeys { ${keyFields} } teams { id name } users { id email name teamIds } }
+  organization(id: $orgId) { id virtualKeys(first: 100) { nodes { ${keyFields} } } ${owners} }
 }`);
 
 /** Everything the create form offers as choices: the org's teams and users, and the models the org may use. */
@@ -18,7 +19,7 @@ export const VirtualKeyFormChoicesQuery = operation<
   { organization: ({ id: string } & Owners) | null; models: { nodes: Model[] } },
   { orgId: string }
 >(`query VirtualKeyFormChoices($orgId: ID!) {
-  organization(id: $orgId) { id teams { id name } users { id email name teamIds } }
+  organization(id: $orgId) { id ${owners} }
   models(orgId: $orgId, first: 100) { nodes { id name } }
 }`);
 
