@@ -101,6 +101,8 @@ const fields: [column: string, field: keyof UsageRecord, type: string][] = [
  * PostgreSQL's 65535 bind parameters), skipping held requestIds, and move each key's last_used_at forward to the
  * newest inserted ts (never backward: a late batch must not make a key look less recently used).
  * Key ids that are not UUIDs cannot name a virtual key, so they are skipped instead of failing the cast.
+ * The rollups (usage_hourly, usage_daily_org) follow in this same statement: statement-level triggers on
+ * usage_records add exactly the rows inserted (see Migration20261201000200_usage_rollups).
  */
 const ingestSql = `with inserted as (
     insert into usage_records (${fields.map(([c]) => c).join(', ')})
