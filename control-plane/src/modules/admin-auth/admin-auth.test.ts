@@ -93,7 +93,7 @@ describe('authorization', () => {
     for (const query of [
       '{ organizations { nodes { id } } }',
       '{ configState { version } }',
-      '{ dataPlaneNodes { nodeId } }',
+      '{ dataPlaneNodes { nodes { nodeId } } }',
     ]) {
       const read = await t.app.gql(query, {}, dataPlaneToken);
       expect(read.errors?.[0].extensions?.code, query).toBe('FORBIDDEN');
