@@ -44,7 +44,9 @@ describe('HTTP server', () => {
     expect(unknownField.errors?.[0].extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
     const badVariable = await t.app.gql('query($id: ID!) { organization(id: $id) { id } }', {});
     expect(badVariable.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const badDate = await t.app.gql('query($f: DateTime) { usageByOrg(from: $f) { orgId } }', { f: 'yesterday' });
+    const badDate = await t.app.gql('query($f: DateTime) { usageByOrg(from: $f) { nodes { orgId } } }', {
+      f: 'yesterday',
+    });
     expect(badDate.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 

@@ -135,12 +135,10 @@ describe('quick start (pnpm start)', () => {
     const totals = await waitFor(
       'usage of the two calls',
       async () => {
-        const { usageByOrg } = await gql<{ usageByOrg: { orgName: string; totals: { requests: number } }[] }>(
-          first.graphqlUrl,
-          first.adminToken,
-          '{ usageByOrg { orgName totals { requests } } }',
-        );
-        const demo = usageByOrg.find((o) => o.orgName === 'Demo Org');
+        const { usageByOrg } = await gql<{
+          usageByOrg: { nodes: { orgName: string; totals: { requests: number } }[] };
+        }>(first.graphqlUrl, first.adminToken, '{ usageByOrg { nodes { orgName totals { requests } } } }');
+        const demo = usageByOrg.nodes.find((o) => o.orgName === 'Demo Org');
         return demo && demo.totals.requests >= 2 ? demo.totals : undefined;
       },
       { timeoutMs: 15_000, intervalMs: 250 },

@@ -227,7 +227,7 @@ export const cases: Record<string, Case> = {
     build: (_w, org) => ({ query: 'query($id: ID!) { team(id: $id) { id orgId } }', variables: { id: org.teamId } }),
   },
   'Query.teams': { scope: 'org-read', build: byOrg('query($o: ID) { teams(orgId: $o) { nodes { id } } }') },
-  'Query.usageByOrg': { scope: 'any-admin', build: () => ({ query: '{ usageByOrg { orgId orgName } }' }) },
+  'Query.usageByOrg': { scope: 'any-admin', build: () => ({ query: '{ usageByOrg { nodes { orgId orgName } } }' }) },
   'Query.usageSeries': {
     scope: 'org-read',
     build: (_w, org) => ({

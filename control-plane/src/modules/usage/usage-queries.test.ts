@@ -293,10 +293,10 @@ describe('legacy usage fields', () => {
       { id: orgA },
     );
     expect(org.data?.organization.usage).toEqual({ requests: 3, costUsd: 0.009 });
-    const byOrg = await t.app.gql<{ usageByOrg: { orgId: string; totals: { requests: number } }[] }>(
-      '{ usageByOrg(from: "2030-01-31T22:20:00Z", to: "2030-01-31T22:50:00Z") { orgId totals { requests } } }',
+    const byOrg = await t.app.gql<{ usageByOrg: { nodes: { orgId: string; totals: { requests: number } }[] } }>(
+      '{ usageByOrg(from: "2030-01-31T22:20:00Z", to: "2030-01-31T22:50:00Z") { nodes { orgId totals { requests } } } }',
     );
-    expect(Object.fromEntries(byOrg.data!.usageByOrg.map((o) => [o.orgId, o.totals.requests]))).toEqual({
+    expect(Object.fromEntries(byOrg.data!.usageByOrg.nodes.map((o) => [o.orgId, o.totals.requests]))).toEqual({
       [orgA]: 1,
       [orgB]: 1,
     });
@@ -334,12 +334,37 @@ describe('usage query scope', () => {
     }
   });
 
+  it('pages usageByOrg by org name and filters it by name', async () => {
+    const page =
+      'query($a: String) { usageByOrg(first: 1, after: $a) { totalCount pageInfo { hasNextPage endCursor } nodes { orgId orgName } } }';
+    type Page = {
+      usageByOrg: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+        nodes: { orgId: string; orgName: string }[];
+      };
+    };
+    const one = (await t.app.gql<Page>(page, { a: null }, tokens.platform)).data!.usageByOrg;
+    expect(one.totalCount).toBeGreaterThanOrEqual(2);
+    expect(one.nodes).toHaveLength(1);
+    expect(one.pageInfo.hasNextPage).toBe(true);
+    const two = (await t.app.gql<Page>(page, { a: one.pageInfo.endCursor }, tokens.platform)).data!.usageByOrg;
+    expect(two.nodes[0].orgName >= one.nodes[0].orgName).toBe(true);
+    expect(two.nodes[0].orgId).not.toBe(one.nodes[0].orgId);
+    const named = await t.app.gql<Page>(
+      'query($s: String) { usageByOrg(filter: { search: $s }) { totalCount pageInfo { hasNextPage endCursor } nodes { orgId orgName } } }',
+      { s: one.nodes[0].orgName.toUpperCase() },
+      tokens.platform,
+    );
+    expect(named.data?.usageByOrg.nodes.map((n) => n.orgId)).toContain(one.nodes[0].orgId);
+  });
+
   it('limits usageByOrg to the caller org for org roles', async () => {
-    const q = '{ usageByOrg { orgId totals { requests } } }';
-    const viewer = await t.app.gql<{ usageByOrg: { orgId: string }[] }>(q, {}, tokens.viewerA);
-    expect(viewer.data?.usageByOrg).toEqual([{ orgId: orgA, totals: { requests: 6 } }]);
-    const platform = await t.app.gql<{ usageByOrg: { orgId: string }[] }>(q, {}, tokens.platform);
-    expect(platform.data?.usageByOrg.map((o) => o.orgId).sort()).toEqual([orgA, orgB].sort());
+    const q = '{ usageByOrg { nodes { orgId totals { requests } } } }';
+    const viewer = await t.app.gql<{ usageByOrg: { nodes: { orgId: string }[] } }>(q, {}, tokens.viewerA);
+    expect(viewer.data?.usageByOrg.nodes).toEqual([{ orgId: orgA, totals: { requests: 6 } }]);
+    const platform = await t.app.gql<{ usageByOrg: { nodes: { orgId: string }[] } }>(q, {}, tokens.platform);
+    expect(platform.data?.usageByOrg.nodes.map((o) => o.orgId).sort()).toEqual([orgA, orgB].sort());
   });
 
   it('answers NOT_FOUND for an org that does not exist (platform admins)', async () => {
@@ -401,10 +426,10 @@ describe('usage queries read the rollups only', () => {
     out.push(await t.app.gql(topQuery, { org: null, ...w, by: 'ORG' }));
     out.push(await t.app.gql(totalsQuery, { org: orgA, ...w }));
     out.push(await t.app.gql(totalsQuery, { org: null, ...w, filter: { models: ['claude'] } }));
-    out.push(await t.app.gql('{ usageByOrg { orgId totals { requests costUsd } } }'));
+    out.push(await t.app.gql('{ usageByOrg { nodes { orgId totals { requests costUsd } } } }'));
     out.push(
       await t.app.gql(
-        'query($f: DateTime, $t: DateTime) { usageByOrg(from: $f, to: $t) { orgId totals { requests } } }',
+        'query($f: DateTime, $t: DateTime) { usageByOrg(from: $f, to: $t) { nodes { orgId totals { requests } } } }',
         {
           f: '2030-01-31T22:00:00Z',
           t: '2030-02-01T05:00:00Z',

@@ -8,7 +8,9 @@ import { DateTimeScalar, JSONScalar } from '../../graphql/scalars.ts';
 import { UsageService } from './usage.service.ts';
 import {
   IngestUsagePayload,
-  OrgUsage,
+  type OrgUsage,
+  OrgUsageConnection,
+  OrgUsageFilter,
   UsageAmounts,
   UsageBucket,
   UsageDimension,
@@ -37,17 +39,20 @@ export class UsageResolver {
     return new UsageService(ctx.em).ingest(batch, ctx.deps.logger);
   }
 
-  @Query(() => [OrgUsage], {
+  @Query(() => OrgUsageConnection, {
     description:
-      'Usage per live organization in [from, to) (any instants; open ends when omitted). Org roles see their own org only.',
+      'Usage per live organization in [from, to) (any instants; open ends when omitted), ordered by org name. ' +
+      'Org roles see their own org only.',
   })
   async usageByOrg(
     @Arg('from', () => DateTimeScalar, { nullable: true }) from: Date | null,
     @Arg('to', () => DateTimeScalar, { nullable: true }) to: Date | null,
+    @Arg('filter', () => OrgUsageFilter, { nullable: true }) filter: OrgUsageFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
-  ): Promise<OrgUsage[]> {
+  ): Promise<ConnectionShape<OrgUsage>> {
     const scope = orgScope(ctx);
-    return new UsageService(ctx.em).byOrg(from, to, scope);
+    return new UsageService(ctx.em).byOrg(from, to, scope, filter, page);
   }
 
   @Query(() => UsagePointConnection, {

@@ -11,7 +11,15 @@ import {
   sqlConnection,
 } from '../../graphql/connection.ts';
 import type { Logger } from '../../logger.ts';
-import { type IngestUsagePayload, UsageAmounts, UsagePoint, UsageTopEntry, UsageTotals } from './usage.type.ts';
+import {
+  type IngestUsagePayload,
+  OrgUsage,
+  type OrgUsageFilter,
+  UsageAmounts,
+  UsagePoint,
+  UsageTopEntry,
+  UsageTotals,
+} from './usage.type.ts';
 import {
   type Bucket,
   type Dimension,
@@ -144,7 +152,18 @@ export class UsageService {
   }
 
   /** Totals for every live org (orgs without usage included, with zeros), ordered by name; `orgId` limits to one. */
-  async byOrg(from?: Date | null, to?: Date | null, orgId: string | null = null) {
+  /**
+   * Per-org totals, ordered by org name then id, as a connection. Every org's totals come from one rollup query
+   * (a few hundred rows at most, one per live org); the page is cut from them.
+   */
+  async byOrg(
+    from: Date | null | undefined,
+    to: Date | null | undefined,
+    orgId: string | null,
+    filter: OrgUsageFilter | null,
+    args: PageArgs,
+  ): Promise<ConnectionShape<OrgUsage>> {
+    const window = pageWindow(args, 2);
     const rows = await new UsageQueries(this.#em).byOrg({
       orgId,
       from: from ?? null,
@@ -152,7 +171,20 @@ export class UsageService {
       filter: {},
       raw: true,
     });
-    return rows.map((r) => ({ orgId: r.org_id, orgName: r.org_name, totals: amounts(new UsageTotals(), r) }));
+    const search = filter?.search?.trim().toLowerCase();
+    const all = rows
+      .filter((r) => !search || r.org_name.toLowerCase().includes(search))
+      .sort((a, b) => a.org_name.localeCompare(b.org_name) || a.org_id.localeCompare(b.org_id));
+    const key = (r: (typeof all)[number]) => [r.org_name, r.org_id];
+    const after = window.after ? (decodeCursor(window.after) as string[]) : null;
+    const before = window.before ? (decodeCursor(window.before) as string[]) : null;
+    const cmp = (r: (typeof all)[number], c: string[]) =>
+      r.org_name.localeCompare(c[0]) || r.org_id.localeCompare(c[1]);
+    let slice = all.filter((r) => (!after || cmp(r, after) > 0) && (!before || cmp(r, before) < 0));
+    if (window.last !== undefined) slice = slice.reverse();
+    return sqlConnection(slice.slice(0, (window.first ?? window.last ?? 50) + 1), window, all.length, key, (r) =>
+      Object.assign(new OrgUsage(), { orgId: r.org_id, orgName: r.org_name, totals: amounts(new UsageTotals(), r) }),
+    );
   }
 
   async totals(scope: UsageScope): Promise<UsageAmounts> {

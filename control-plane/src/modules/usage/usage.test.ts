@@ -82,10 +82,10 @@ describe('ingestUsage', () => {
     });
     expect(day1.data?.organization.usage).toMatchObject({ requests: 2, errors: 1, inputTokens: 200 });
 
-    const byOrg = await t.app.gql<{ usageByOrg: { orgId: string; orgName: string; totals: { requests: number } }[] }>(
-      '{ usageByOrg { orgId orgName totals { requests costUsd } } }',
-    );
-    expect(byOrg.data?.usageByOrg).toContainEqual({
+    const byOrg = await t.app.gql<{
+      usageByOrg: { nodes: { orgId: string; orgName: string; totals: { requests: number } }[] };
+    }>('{ usageByOrg { nodes { orgId orgName totals { requests costUsd } } } }');
+    expect(byOrg.data?.usageByOrg.nodes).toContainEqual({
       orgId,
       orgName: 'Usage Org',
       totals: { requests: 3, costUsd: 0.000477 },

@@ -5,10 +5,10 @@ import { DateTimeScalar } from '../../graphql/scalars.ts';
 
 @ObjectType('UsageTotals')
 export class UsageTotals {
-  @Field(() => Int)
+  @Field(() => Float, { description: 'A whole number (Float because GraphQL Int has 32 bits).' })
   requests!: number;
 
-  @Field(() => Int, { description: 'Requests answered with an error (status >= 400).' })
+  @Field(() => Float, { description: 'Requests answered with an error (status >= 400). A whole number.' })
   errors!: number;
 
   @Field(() => Float)
@@ -34,6 +34,14 @@ export class OrgUsage {
 
   @Field(() => UsageTotals)
   totals!: UsageTotals;
+}
+
+export const OrgUsageConnection = connectionType(OrgUsage, 'OrgUsage');
+
+@InputType('OrgUsageFilter')
+export class OrgUsageFilter {
+  @Field(() => String, { nullable: true, description: 'Part of the org name, any case.' })
+  search?: string | null;
 }
 
 @ObjectType('RejectedUsageRecord', {
