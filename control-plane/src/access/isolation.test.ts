@@ -822,6 +822,29 @@ describe('tenant isolation matrix', () => {
     });
   }
 
+  it('records every admin mutation in the audit log, once, in the org it concerns', async () => {
+    const problems: string[] = [];
+    for (const [op, c] of Object.entries(cases)) {
+      // Data-plane traffic (usage, heartbeats) is data, not an administrative change.
+      if (!op.startsWith('Mutation.') || c.scope === 'data-plane') continue;
+      const call = await c.build(w, w.A);
+      let token = call.token ?? (c.scope === 'self' ? w.tokens.orgAdmin : w.tokens.platform);
+      if (op === 'Mutation.logout') token = await freshLogin(t.app, w.logins.orgAdmin);
+      const [{ last }] = await t.db.query('select coalesce(max(id), 0)::bigint as last from audit_events');
+      const r = await t.app.gql(call.query, call.variables, token);
+      if (r.errors) {
+        problems.push(`${op}: ${JSON.stringify(r.errors)}`);
+        continue;
+      }
+      const events = await t.db.query('select action, org_id from audit_events where id > $1', [last]);
+      if (events.length !== 1) problems.push(`${op}: ${events.length} audit events (${events.map((e) => e.action)})`);
+      else if (c.scope === 'org-write' && events[0].org_id !== w.A.id) {
+        problems.push(`${op}: audited in org ${events[0].org_id}, not in the org it changed`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('Subscription.configSync (data-plane): only the data-plane token may subscribe', async () => {
     for (const role of roles) {
       const client = t.app.wsClient(w.tokens[role]);
