@@ -17,7 +17,7 @@ import type { UserFilter } from '../modules/users/user.input.ts';
 import { userColumns, userConditions, userNode } from '../modules/users/user.service.ts';
 import type { User } from '../modules/users/user.type.ts';
 import type { VirtualKeyFilter } from '../modules/virtual-keys/virtual-key.input.ts';
-import { keyColumns, keyConditions, keyNode } from '../modules/virtual-keys/virtual-key.service.ts';
+import { keyColumns, keyConditions, keyNode } from '../modules/virtual-keys/virtual-key.list.ts';
 import type { VirtualKey } from '../modules/virtual-keys/virtual-key.type.ts';
 import type { ConnectionShape, PageArgs } from './connection.ts';
 import { type ListSource, pagesPerParent } from './sql-list.ts';

@@ -6,19 +6,19 @@ import { newVirtualKeySecret } from '../../crypto/tokens.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { KeyStatus } from '../../graphql/enums.ts';
-import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
+import { type ListSource, listPage, sql } from '../../graphql/sql-list.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import { OrganizationService, slugPattern, slugRule } from '../organizations/organization.service.ts';
-import { filterId, inChange } from '../organizations/tenant-scope.ts';
+import { inChange } from '../organizations/tenant-scope.ts';
 import { OrgModuleService } from '../product-modules/org-module.service.ts';
 import { TeamEntity } from '../teams/team.entity.ts';
 import { UserEntity, UserTeamEntity } from '../users/user.entity.ts';
 import { requireModelNames } from './model-names.ts';
 import { VirtualKeyEntity, type VirtualKeyRecord } from './virtual-key.entity.ts';
 import type { VirtualKeyFilter } from './virtual-key.input.ts';
-import { KeyOwnerKind, VirtualKey } from './virtual-key.type.ts';
+import { keyColumns, keyConditions, keyNode } from './virtual-key.list.ts';
+import { VirtualKey } from './virtual-key.type.ts';
 
 export interface CreateVirtualKey {
   orgId: string;
@@ -46,35 +46,6 @@ export interface UpdateVirtualKey {
 export const maxMetadataBytes = 4096;
 /** Longest grace period a rotation may give the replaced secret. */
 export const maxGraceMs = 30 * 24 * 3600 * 1000;
-
-/** Conditions on `virtual_keys k` for a filter; keys of deleted orgs never match. */
-export function keyConditions(filter: VirtualKeyFilter | null): Sql[] {
-  const where: Sql[] = [sql('exists (select 1 from organizations o where o.id = k.org_id and o.deleted_at is null)')];
-  if (filter?.status === KeyStatus.ACTIVE) {
-    where.push(sql('k.revoked_at is null and (k.expires_at is null or k.expires_at > now())'));
-  } else if (filter?.status === KeyStatus.REVOKED) {
-    where.push(sql('k.revoked_at is not null'));
-  } else if (filter?.status === KeyStatus.EXPIRED) {
-    where.push(sql('k.revoked_at is null and k.expires_at <= now()'));
-  }
-  if (filter?.search?.trim()) {
-    const p = containsPattern(filter.search.trim());
-    where.push(sql('k.name ilike ? or k.alias ilike ? or k.prefix ilike ?', p, p, p));
-  }
-  if (filter?.ownerKind === KeyOwnerKind.USER) where.push(sql('k.user_id is not null'));
-  if (filter?.ownerKind === KeyOwnerKind.TEAM) where.push(sql('k.user_id is null'));
-  const userId = filterId('filter.userId', filter?.userId);
-  if (userId) where.push(sql('k.user_id = ?', userId));
-  const teamId = filterId('filter.teamId', filter?.teamId);
-  if (teamId) where.push(sql('k.team_id = ?', teamId));
-  const moduleId = filterId('filter.moduleId', filter?.moduleId);
-  if (moduleId) where.push(sql('k.module_id = ?', moduleId));
-  return where;
-}
-
-export const keyColumns = { columns: 'k.*', createdAt: 'k.created_at', id: 'k.id' } as const;
-
-export const keyNode = (em: Em) => (row: object) => VirtualKey.from(em.map(VirtualKeyEntity, row as never));
 
 function requireAlias(field: string, value: string): string {
   const alias = value.trim();
