@@ -3,7 +3,6 @@ import { createApp } from 'vue';
 import App from './App.vue';
 import { loadConfig } from './config';
 import { router } from './router';
-import './styles/tokens.css';
 import './styles/base.css';
 
 await loadConfig();

@@ -1,7 +1,33 @@
-// Routes (named, lazily loaded) and the guard that keeps signed-out visitors on the login page.
-import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router';
+// Routes (named, lazily loaded) and the guard: signed-out visitors go to the login page, org roles stay in their
+// own org's panel, and the platform panel is for platform admins only. The API enforces the same on every request.
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { useSession } from './composables/use-session';
 import { onUnauthenticated } from './graphql/client';
 import { sessionToken } from './graphql/session';
+import type { NavMeta } from './navigation';
+
+const platform = (order: number, label: string): NavMeta => ({ panel: 'platform', label, order });
+const org = (order: number, label: string): NavMeta => ({ panel: 'org', label, order });
+
+/** Pages of the global admin panel; each one adds itself to the menu through `meta.nav`. */
+export const platformRoutes: RouteRecordRaw[] = [
+  {
+    path: 'organizations',
+    name: 'platform-organizations',
+    component: () => import('./pages/platform/organizations/List.vue'),
+    meta: { title: 'Organizations', nav: platform(10, 'Organizations') },
+  },
+];
+
+/** Pages of one org's admin panel (read-only for viewers). */
+export const orgRoutes: RouteRecordRaw[] = [
+  {
+    path: 'overview',
+    name: 'org-overview',
+    component: () => import('./pages/org/Overview.vue'),
+    meta: { title: 'Overview', nav: org(10, 'Overview') },
+  },
+];
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -14,105 +40,49 @@ export const router = createRouter({
     },
     {
       path: '/',
-      component: () => import('./components/layout/AppLayout.vue'),
+      component: () => import('./components/layout/AppShell.vue'),
       children: [
-        { path: '', name: 'home', redirect: { name: 'organizations' } },
+        { path: '', name: 'home', component: () => import('./pages/Home.vue'), meta: { title: 'Home' } },
         {
-          path: 'organizations',
-          name: 'organizations',
-          component: () => import('./pages/organizations/List.vue'),
-          meta: { title: 'Organizations' },
+          path: 'platform',
+          meta: { panel: 'platform' },
+          children: [{ path: '', redirect: { name: 'platform-organizations' } }, ...platformRoutes],
         },
         {
-          path: 'organizations/new',
-          name: 'organization-create',
-          component: () => import('./pages/organizations/Form.vue'),
-          meta: { title: 'New organization' },
-        },
-        {
-          path: 'organizations/:orgId',
-          component: () => import('./pages/organizations/Detail.vue'),
+          path: 'orgs/:orgId',
+          component: () => import('./pages/org/OrgPanel.vue'),
           props: true,
-          children: [
-            { path: '', name: 'organization', redirect: { name: 'organization-teams' } },
-            {
-              path: 'teams',
-              name: 'organization-teams',
-              component: () => import('./pages/teams/List.vue'),
-              props: true,
-              meta: { title: 'Teams' },
-            },
-            {
-              path: 'teams/new',
-              name: 'team-create',
-              component: () => import('./pages/teams/Form.vue'),
-              props: true,
-              meta: { title: 'New team' },
-            },
-            {
-              path: 'users',
-              name: 'organization-users',
-              component: () => import('./pages/users/List.vue'),
-              props: true,
-              meta: { title: 'Users' },
-            },
-            {
-              path: 'users/new',
-              name: 'user-create',
-              component: () => import('./pages/users/Form.vue'),
-              props: true,
-              meta: { title: 'New user' },
-            },
-            {
-              path: 'keys',
-              name: 'organization-keys',
-              component: () => import('./pages/virtual-keys/List.vue'),
-              props: true,
-              meta: { title: 'Virtual keys' },
-            },
-            {
-              path: 'keys/new',
-              name: 'virtual-key-create',
-              component: () => import('./pages/virtual-keys/Form.vue'),
-              props: true,
-              meta: { title: 'New virtual key' },
-            },
-          ],
+          meta: { panel: 'org' },
+          children: [{ path: '', redirect: { name: 'org-overview' } }, ...orgRoutes],
         },
         {
           path: ':pathMatch(.*)*',
           name: 'not-found',
-          component: () => import('./pages/errors/NotFound.vue'),
-          meta: { title: 'Page not found' },
+          component: () => import('./pages/NotFound.vue'),
+          meta: { title: 'Not found' },
         },
       ],
     },
   ],
 });
 
-/** Only same-app paths are accepted as a post-login destination, never another origin. */
-export function safeRedirect(value: unknown): string | undefined {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : undefined;
-}
-
-function loginFor(to: RouteLocationNormalized) {
-  return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
-}
-
-router.beforeEach((to) => {
-  const isPublic = to.meta.public === true;
-  if (!isPublic && !sessionToken.value) return loginFor(to);
-  if (to.name === 'login' && sessionToken.value) return safeRedirect(to.query.redirect) ?? { name: 'organizations' };
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  if (!sessionToken.value) return { name: 'login', query: { next: to.fullPath } };
+  const admin = await useSession().loadAdmin();
+  if (!admin) return sessionToken.value ? true : { name: 'login', query: { next: to.fullPath } };
+  const panel = to.matched.find((r) => r.meta.panel)?.meta.panel;
+  if (panel === 'platform' && admin.role !== 'PLATFORM_ADMIN') return { name: 'home' };
+  if (panel === 'org' && admin.role !== 'PLATFORM_ADMIN' && to.params.orgId !== admin.orgId) return { name: 'home' };
   return true;
 });
 
 router.afterEach((to) => {
-  const title = typeof to.meta.title === 'string' ? to.meta.title : undefined;
-  document.title = title ? `${title} · LLM Gateway admin` : 'LLM Gateway admin';
+  document.title = to.meta.title ? `${to.meta.title} · LLM Gateway` : 'LLM Gateway';
 });
 
-// The API rejected the session (expired, revoked): back to the login page, remembering where the admin was.
+// A session the API no longer accepts ends here: back to the login page, then to where the admin was.
 onUnauthenticated(() => {
   const current = router.currentRoute.value;
-  if (current.meta.public !== true) void router.replace(loginFor(current));
+  if (!current.meta.public) void router.replace({ name: 'login', query: { next: current.fullPath } });
 });

@@ -1,4 +1,5 @@
-// Form state: values, per-field errors from client rules or the server, and focus on the first invalid field.
+// Form state: values, per-field errors from client rules or the server (shown by FormField.vue), and focus on the
+// first invalid field.
 import { nextTick, reactive, ref, useTemplateRef, watch } from 'vue';
 import type { ApiError } from '../graphql/errors';
 
@@ -16,7 +17,7 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
   /** An error that belongs to no single field, shown above the form. */
   const formError = ref<string>();
   // The page marks its <form> with ref="form"; focus management searches inside it.
-  const formEl = useTemplateRef<HTMLFormElement>('form');
+  const formEl = useTemplateRef<HTMLElement | { $el?: HTMLElement }>('form');
 
   // Editing a field clears its error: the old message no longer describes the new value.
   for (const key of Object.keys(initial) as (keyof T)[]) {
@@ -51,12 +52,21 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
     }
   }
 
+  /** Form items carry `data-invalid` (see FormField.vue); the first one's first focusable control gets focus. */
   async function focusFirstInvalid(): Promise<void> {
     await nextTick();
-    const invalid = formEl.value?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    const target = invalid?.matches('fieldset') ? invalid.querySelector<HTMLElement>('input') : invalid;
-    target?.focus();
+    // The ref is a plain <form> or a form component (Naive UI's NForm), whose element is $el.
+    const el = formEl.value instanceof HTMLElement ? formEl.value : formEl.value?.$el;
+    const invalid = el?.querySelector<HTMLElement>('[data-invalid="true"]');
+    invalid?.querySelector<HTMLElement>('input, textarea, [tabindex]:not([tabindex="-1"])')?.focus();
   }
 
-  return { values, errors, formError, validate, applyServerError };
+  /** Clears every error (e.g. when a dialog reopens). */
+  function reset(next: T = initial): void {
+    Object.assign(values, next);
+    for (const key of Object.keys(errors)) delete errors[key as keyof T];
+    formError.value = undefined;
+  }
+
+  return { values, errors, formError, validate, applyServerError, reset };
 }

@@ -1,18 +1,18 @@
-// Runs a typed GraphQL mutation and tracks whether it is in flight; failures come back as values, not throws.
+// Runs a typed mutation with a pending flag; the caller decides what an error means (a form field, a toast).
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { ref } from 'vue';
 import { request } from '../graphql/client';
 import { type ApiError, toApiError } from '../graphql/errors';
-import type { Operation } from '../graphql/operation';
 
-export type MutationResult<TData> = { ok: true; data: TData } | { ok: false; error: ApiError };
+export type MutationResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
-export function useMutation<TData, TVariables>(op: Operation<TData, TVariables>) {
+export function useMutation<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>) {
   const pending = ref(false);
 
-  async function mutate(variables: TVariables): Promise<MutationResult<TData>> {
+  async function run(variables: TVariables): Promise<MutationResult<TData>> {
     pending.value = true;
     try {
-      return { ok: true, data: await request(op, variables) };
+      return { ok: true, data: await request(document, variables) };
     } catch (e) {
       return { ok: false, error: toApiError(e) };
     } finally {
@@ -20,5 +20,5 @@ export function useMutation<TData, TVariables>(op: Operation<TData, TVariables>)
     }
   }
 
-  return { mutate, pending };
+  return { run, pending };
 }

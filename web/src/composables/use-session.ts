@@ -1,12 +1,14 @@
-// The signed-in admin: sign in, sign out, and who it is (loaded once per session).
+// The signed-in admin: sign in, sign out, and who it is (loaded once per session), with its role and org.
 import { computed, shallowRef } from 'vue';
 import { request } from '../graphql/client';
 import { type ApiError, toApiError } from '../graphql/errors';
-import { LoginMutation, LogoutMutation, MeQuery } from '../graphql/operations/auth';
+import type { MeQuery as MeResult } from '../graphql/generated/graphql';
+import { LoginMutation, LogoutMutation, MeQuery } from '../graphql/operations/session';
 import { clearSessionToken, sessionToken, setSessionToken } from '../graphql/session';
-import type { AdminUser } from '../graphql/types';
 
-const admin = shallowRef<AdminUser | null>(null);
+export type SignedInAdmin = NonNullable<MeResult['me']>;
+
+const admin = shallowRef<SignedInAdmin | null>(null);
 
 export function useSession() {
   const signedIn = computed(() => sessionToken.value !== null);
@@ -34,14 +36,15 @@ export function useSession() {
   }
 
   /** Fetches the current admin if not known yet; an expired session surfaces as UNAUTHENTICATED. */
-  async function loadAdmin(): Promise<void> {
-    if (admin.value || !signedIn.value) return;
+  async function loadAdmin(): Promise<SignedInAdmin | null> {
+    if (admin.value || !signedIn.value) return admin.value;
     try {
       const { me } = await request(MeQuery, {});
       admin.value = me;
     } catch {
-      // UNAUTHENTICATED already redirects to the login page; other failures just leave the name unknown.
+      // UNAUTHENTICATED already redirects to the login page; other failures leave the admin unknown.
     }
+    return admin.value;
   }
 
   return { admin, signedIn, signIn, signOut, loadAdmin };

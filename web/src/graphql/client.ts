@@ -1,7 +1,9 @@
-// Fetch-based GraphQL client: adds the session token, maps errors to ApiError, reports lost sessions.
+// Fetch-based GraphQL client for typed documents (graphql-codegen): adds the session token, maps errors to
+// ApiError, and reports a lost session so the router can send the admin to the login page.
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { config } from '../config';
 import { ApiError, defaultMessage, type WireError } from './errors';
-import type { Operation } from './operation';
 import { clearSessionToken, sessionToken } from './session';
 
 type Listener = () => void;
@@ -13,6 +15,11 @@ export function onUnauthenticated(listener: Listener): () => void {
   return () => unauthenticatedListeners.delete(listener);
 }
 
+export function reportUnauthenticated(): void {
+  clearSessionToken();
+  for (const listener of unauthenticatedListeners) listener();
+}
+
 interface WireResponse<T> {
   data?: T | null;
   errors?: WireError[];
@@ -22,8 +29,20 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Printed once per document: the same document is sent on every request. */
+const printed = new WeakMap<object, string>();
+
+export function queryText(document: TypedDocumentNode<unknown, never> | TypedDocumentNode<unknown, unknown>): string {
+  let text = printed.get(document);
+  if (!text) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
+}
+
 export async function request<TData, TVariables>(
-  op: Operation<TData, TVariables>,
+  document: TypedDocumentNode<TData, TVariables>,
   variables: TVariables,
   options: RequestOptions = {},
 ): Promise<TData> {
@@ -36,7 +55,7 @@ export async function request<TData, TVariables>(
     res = await fetch(config().graphqlUrl, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ query: op.document, variables }),
+      body: JSON.stringify({ query: queryText(document as TypedDocumentNode<unknown, unknown>), variables }),
       signal: options.signal,
     });
   } catch (error) {
@@ -54,10 +73,7 @@ export async function request<TData, TVariables>(
   const first = body.errors?.[0];
   if (first) {
     const error = ApiError.fromWire(first);
-    if (error.code === 'UNAUTHENTICATED') {
-      clearSessionToken();
-      for (const listener of unauthenticatedListeners) listener();
-    }
+    if (error.code === 'UNAUTHENTICATED') reportUnauthenticated();
     throw error;
   }
   if (body.data == null) throw new ApiError('BAD_RESPONSE', defaultMessage('BAD_RESPONSE'));

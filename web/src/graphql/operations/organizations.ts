@@ -1,20 +1,60 @@
-// Organization operations: list, one by id, create.
-import { operation } from '../operation';
-import type { CreateOrganizationInput, Organization, Page } from '../types';
+// Organization operations: the platform's list and lifecycle actions, and one org's summary for its panel.
+import { graphql } from '../generated';
 
-export const organizationFields = 'id name slug status createdAt';
+export const OrganizationsQuery = graphql(`
+  query Organizations($filter: OrganizationFilter, $first: Int, $after: String, $last: Int, $before: String) {
+    organizations(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      nodes {
+        id
+        name
+        slug
+        status
+        createdAt
+        users(first: 1) { totalCount }
+        virtualKeys(first: 1) { totalCount }
+      }
+    }
+  }
+`);
 
-export const OrganizationsQuery = operation<{ organizations: Page<Organization> }>(
-  `query Organizations { organizations(first: 100) { nodes { ${organizationFields} } } }`,
-);
+export const CreateOrganizationMutation = graphql(`
+  mutation CreateOrganization($input: CreateOrganizationInput!) {
+    createOrganization(input: $input) { id name slug }
+  }
+`);
 
-export const OrganizationQuery = operation<{ organization: Organization | null }, { id: string }>(
-  `query Organization($id: ID!) { organization(id: $id) { ${organizationFields} } }`,
-);
+export const SuspendOrganizationMutation = graphql(`
+  mutation SuspendOrganization($id: ID!) {
+    suspendOrganization(id: $id) { id status }
+  }
+`);
 
-export const CreateOrganizationMutation = operation<
-  { createOrganization: Organization },
-  { input: CreateOrganizationInput }
->(`mutation CreateOrganization($input: CreateOrganizationInput!) {
-  createOrganization(input: $input) { ${organizationFields} }
-}`);
+export const ReactivateOrganizationMutation = graphql(`
+  mutation ReactivateOrganization($id: ID!) {
+    reactivateOrganization(id: $id) { id status }
+  }
+`);
+
+export const DeleteOrganizationMutation = graphql(`
+  mutation DeleteOrganization($id: ID!) {
+    deleteOrganization(id: $id)
+  }
+`);
+
+export const OrganizationSummaryQuery = graphql(`
+  query OrganizationSummary($id: ID!) {
+    organization(id: $id) {
+      id
+      name
+      slug
+      status
+      createdAt
+      teams(first: 1) { totalCount }
+      users(first: 1) { totalCount }
+      virtualKeys(first: 1, filter: { status: ACTIVE }) { totalCount }
+      modules(first: 1) { totalCount }
+    }
+  }
+`);

@@ -1,0 +1,35 @@
+// The two panels' menus, read from the routes themselves: a page that declares `meta.nav` appears in its panel's
+// menu in `order`, so later pages (budgets, guardrails) join by adding a route and nothing else.
+import type { RouteRecordNormalized } from 'vue-router';
+
+export type Panel = 'platform' | 'org';
+
+export interface NavMeta {
+  panel: Panel;
+  label: string;
+  order: number;
+}
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Page title (the document title and the page header). */
+    title?: string;
+    /** Open without a session (the login page). */
+    public?: boolean;
+    /** The panel this page belongs to; org pages need access to the route's :orgId. */
+    panel?: Panel;
+    nav?: NavMeta;
+  }
+}
+
+export interface NavItem {
+  name: string;
+  label: string;
+}
+
+export function navItems(routes: RouteRecordNormalized[], panel: Panel): NavItem[] {
+  return routes
+    .filter((r) => r.meta.nav?.panel === panel && typeof r.name === 'string')
+    .sort((a, b) => (a.meta.nav?.order ?? 0) - (b.meta.nav?.order ?? 0))
+    .map((r) => ({ name: r.name as string, label: r.meta.nav?.label ?? String(r.name) }));
+}
