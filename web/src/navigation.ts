@@ -1,6 +1,6 @@
 // The two panels' menus, read from the routes themselves: a page that declares `meta.nav` appears in its panel's
-// menu in `order`, so later pages (budgets, guardrails) join by adding a route and nothing else.
-import type { RouteRecordNormalized } from 'vue-router';
+// menu in `order`, so later pages (budgets, guardrails) join by adding a route in their folder's routes.ts.
+import type { RouteRecordNormalized, RouteRecordRaw } from 'vue-router';
 
 export type Panel = 'platform' | 'org';
 
@@ -33,3 +33,15 @@ export function navItems(routes: RouteRecordNormalized[], panel: Panel): NavItem
     .sort((a, b) => (a.meta.nav?.order ?? 0) - (b.meta.nav?.order ?? 0))
     .map((r) => ({ name: r.name as string, label: r.meta.nav?.label ?? String(r.name) }));
 }
+
+/**
+ * What a page folder's `routes.ts` exports as `panelRoutes`: the routes it adds to the global admin panel or to
+ * the org panel (router.ts collects them all). New sections (budgets, guardrails) are a folder with a routes.ts.
+ */
+export interface PanelRoutes {
+  panel: Panel;
+  routes: RouteRecordRaw[];
+}
+
+/** Shorthand for a page's menu entry. */
+export const navEntry = (panel: Panel, order: number, label: string): NavMeta => ({ panel, label, order });

@@ -1,33 +1,14 @@
 // Routes (named, lazily loaded) and the guard: signed-out visitors go to the login page, org roles stay in their
 // own org's panel, and the platform panel is for platform admins only. The API enforces the same on every request.
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { createRouter, createWebHistory } from 'vue-router';
 import { useSession } from './composables/use-session';
 import { onUnauthenticated } from './graphql/client';
 import { sessionToken } from './graphql/session';
-import type { NavMeta } from './navigation';
+import type { Panel, PanelRoutes } from './navigation';
 
-const platform = (order: number, label: string): NavMeta => ({ panel: 'platform', label, order });
-const org = (order: number, label: string): NavMeta => ({ panel: 'org', label, order });
-
-/** Pages of the global admin panel; each one adds itself to the menu through `meta.nav`. */
-export const platformRoutes: RouteRecordRaw[] = [
-  {
-    path: 'organizations',
-    name: 'platform-organizations',
-    component: () => import('./pages/platform/organizations/List.vue'),
-    meta: { title: 'Organizations', nav: platform(10, 'Organizations') },
-  },
-];
-
-/** Pages of one org's admin panel (read-only for viewers). */
-export const orgRoutes: RouteRecordRaw[] = [
-  {
-    path: 'overview',
-    name: 'org-overview',
-    component: () => import('./pages/org/Overview.vue'),
-    meta: { title: 'Overview', nav: org(10, 'Overview') },
-  },
-];
+// Each page folder with pages has a `routes.ts` exporting `panelRoutes` (see navigation.ts).
+const declared = Object.values(import.meta.glob<{ panelRoutes: PanelRoutes }>('./pages/**/routes.ts', { eager: true }));
+const routesOf = (panel: Panel) => declared.flatMap((m) => (m.panelRoutes.panel === panel ? m.panelRoutes.routes : []));
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -46,14 +27,14 @@ export const router = createRouter({
         {
           path: 'platform',
           meta: { panel: 'platform' },
-          children: [{ path: '', redirect: { name: 'platform-organizations' } }, ...platformRoutes],
+          children: [{ path: '', redirect: { name: 'platform-organizations' } }, ...routesOf('platform')],
         },
         {
           path: 'orgs/:orgId',
           component: () => import('./pages/org/OrgPanel.vue'),
           props: true,
           meta: { panel: 'org' },
-          children: [{ path: '', redirect: { name: 'org-overview' } }, ...orgRoutes],
+          children: [{ path: '', redirect: { name: 'org-overview' } }, ...routesOf('org')],
         },
         {
           path: ':pathMatch(.*)*',
