@@ -19,6 +19,8 @@ declare module 'vue-router' {
     /** The panel this page belongs to; org pages need access to the route's :orgId. */
     panel?: Panel;
     nav?: NavMeta;
+    /** For a page outside the menu (one key, one user): the route name of the menu entry it belongs to. */
+    navSection?: string;
   }
 }
 

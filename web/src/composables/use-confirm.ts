@@ -1,5 +1,5 @@
 // Confirmation before destructive actions: a dialog that names what will happen, resolving true or false.
-import { useDialog } from 'naive-ui';
+import { type ButtonProps, useDialog } from 'naive-ui';
 
 export interface ConfirmOptions {
   title: string;
@@ -27,6 +27,9 @@ export function useConfirm() {
         positiveText: options.action,
         negativeText: 'Cancel',
         autoFocus: true,
+        // Stable handles for browser tests (the dialog itself is found by its title).
+        positiveButtonProps: { 'data-test': 'confirm-action' } as ButtonProps,
+        negativeButtonProps: { 'data-test': 'confirm-cancel' } as ButtonProps,
         onPositiveClick: () => settle(true),
         onNegativeClick: () => settle(false),
         onClose: () => settle(false),
