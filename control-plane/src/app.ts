@@ -14,6 +14,7 @@ import { handleGraphQL } from './http/graphql-http.ts';
 import { handleUsageCsv, usageCsvPath } from './http/usage-csv.ts';
 import type { Logger } from './logger.ts';
 import { AdminAuthService } from './modules/admin-auth/admin-auth.service.ts';
+import { UsageFeed } from './modules/usage/usage-feed.ts';
 import { gatewaySchema } from './schema.ts';
 import { Publisher } from './sync/publisher.ts';
 import { attachWebSocket } from './ws.ts';
@@ -45,8 +46,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const publisher = new Publisher({ databaseUrl: config.databaseUrl, em: orm.em, secretBox, logger });
     await publisher.start();
     closers.push(() => publisher.stop());
+    const usageFeed = new UsageFeed({ databaseUrl: config.databaseUrl, logger });
+    await usageFeed.start();
+    closers.push(() => usageFeed.stop());
 
-    const deps: Deps = { config, logger, orm, secretBox, publisher };
+    const deps: Deps = { config, logger, orm, secretBox, publisher, usageFeed };
     const schema = await gatewaySchema();
     const formatError = createErrorFormatter(logger);
     const apollo = new ApolloServer<Context>({

@@ -5,6 +5,7 @@ import type { SecretBox } from './crypto/secret-box.ts';
 import type { Em, Orm } from './db/orm.ts';
 import { createLoaders, type Loaders } from './graphql/loaders.ts';
 import type { Logger } from './logger.ts';
+import type { UsageFeed } from './modules/usage/usage-feed.ts';
 import type { Publisher } from './sync/publisher.ts';
 
 /** Long-lived collaborators shared by every request. */
@@ -14,6 +15,8 @@ export interface Deps {
   orm: Orm;
   secretBox: SecretBox;
   publisher: Publisher;
+  /** Live usage (usageUpdates) fanned out from gw_usage notifications. */
+  usageFeed: UsageFeed;
 }
 
 export interface Context {

@@ -708,8 +708,71 @@ export const cases: Record<string, Case> = {
   },
 };
 
-/** Subscriptions run over graphql-ws; each is checked below with its own client. */
-const subscriptionCases: Record<string, Scope> = { 'Subscription.configSync': 'data-plane' };
+interface SubscriptionCase extends Case {
+  /**
+   * Makes an accepted subscription yield (e.g. new usage in `org`); called repeatedly until the first result
+   * arrives, since the client cannot tell when the server has registered the subscription. Without it, an
+   * accepted subscription yields on its own.
+   */
+  trigger?(w: World, org: OrgWorld): Promise<void>;
+}
+
+/** Subscriptions run over graphql-ws, with one client per caller; each is checked below like the other cases. */
+const subscriptionCases: Record<string, SubscriptionCase> = {
+  'Subscription.configSync': {
+    scope: 'data-plane',
+    build: () => ({ query: 'subscription { configSync(nodeId: "matrix-dp") }' }),
+  },
+  'Subscription.usageUpdates': {
+    scope: 'org-read',
+    build: byOrg('subscription($o: ID) { usageUpdates(orgId: $o) { orgId requests costUsd } }'),
+    trigger: async (world, org) => {
+      await t.app.gql(
+        'mutation($b: JSON!) { ingestUsage(batch: $b) { accepted } }',
+        { b: { records: [usageRecord(org)] } },
+        world.tokens.dataPlane,
+      );
+    },
+  },
+};
+
+type Answer = { status: number; data?: Record<string, unknown> | null; errors?: never[] };
+
+const failure = (code: string, message: string): Answer => ({
+  status: 0,
+  errors: [{ message, extensions: { code } }] as never[],
+});
+
+/** The first result of a subscription: its data or its refusal (one result with errors), within 5 s. */
+async function firstResult(c: SubscriptionCase, call: Call, token: string, org: OrgWorld): Promise<Answer> {
+  const client = t.app.wsClient(token);
+  let triggering: NodeJS.Timeout | undefined;
+  let timeout: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<Answer>((resolve) => {
+      timeout = setTimeout(() => resolve(failure('TIMEOUT', 'no result within 5 s')), 5_000);
+      const stop = client.subscribe(
+        { query: call.query, variables: call.variables },
+        {
+          // A refusal inside subscribe arrives as one result with errors (then complete), not as an error.
+          next: (result) => {
+            stop();
+            resolve({ status: 200, data: result.data as Answer['data'], errors: result.errors as never[] });
+          },
+          error: (e) => resolve(failure('SOCKET_ERROR', String(e))),
+          complete: () => resolve(failure('COMPLETED', 'completed without a result')),
+        },
+      );
+      // Refusals come back at once; an accepted subscription may stay silent until the trigger gives it news.
+      const { trigger } = c;
+      if (trigger) triggering = setInterval(() => void trigger(w, org), 250);
+    });
+  } finally {
+    clearInterval(triggering);
+    clearTimeout(timeout);
+    await client.dispose();
+  }
+}
 
 /**
  * Every row of every table, as text: a refused mutation must leave all of it as it was. Only bookkeeping that
@@ -845,25 +908,31 @@ describe('tenant isolation matrix', () => {
     expect(problems).toEqual([]);
   });
 
-  it('Subscription.configSync (data-plane): only the data-plane token may subscribe', async () => {
-    for (const role of roles) {
-      const client = t.app.wsClient(w.tokens[role]);
-      const first = await new Promise<'data' | 'refused'>((resolve) => {
-        const stop = client.subscribe(
-          { query: 'subscription { configSync(nodeId: "matrix-dp") }' },
-          {
-            // A refusal inside subscribe arrives as one result with errors (then complete), not as an error.
-            next: (result) => {
-              stop();
-              resolve(result.data?.configSync ? 'data' : 'refused');
-            },
-            error: () => resolve('refused'),
-            complete: () => resolve('refused'),
-          },
-        );
-      });
-      await client.dispose();
-      expect([role, first]).toEqual([role, role === 'dataPlane' ? 'data' : 'refused']);
-    }
-  });
+  for (const [op, c] of Object.entries(subscriptionCases)) {
+    const field = op.split('.')[1];
+    it(`${op} (${c.scope}, over graphql-ws)`, async () => {
+      const problems: string[] = [];
+      const targets: ('A' | 'B')[] = c.scope === 'org-read' || c.scope === 'org-write' ? ['A', 'B'] : ['A'];
+      for (const role of roles) {
+        for (const target of targets) {
+          const org = w[target];
+          const call = await c.build(w, org);
+          const r = await firstResult(c, call, call.token ?? w.tokens[role], org);
+          const out = outcomeOf(field, r as never);
+          const want = expected(c.scope, role, target, true);
+          const label = `${role} on ${target}`;
+          if (out.detail.startsWith('UNEXPECTED')) problems.push(`${label}: ${out.detail}`);
+          else if (out.allowed !== want)
+            problems.push(
+              `${label}: ${out.allowed ? 'allowed' : `refused (${out.detail})`}, expected ${want ? 'allowed' : 'refused'}`,
+            );
+          if (orgRoles.has(role) && out.allowed) {
+            const text = JSON.stringify(r.data);
+            for (const id of w.B.ids) if (text.includes(id)) problems.push(`${label}: message contains B's id ${id}`);
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+    }, 60_000);
+  }
 });

@@ -1,5 +1,5 @@
 // GraphQL entry points for usage: ingestion (data planes) and aggregates read from the rollups (admins, scoped).
-import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { orgScope } from '../../access/guards.ts';
 import type { Context } from '../../context.ts';
 import { badInput } from '../../errors.ts';
@@ -19,8 +19,10 @@ import {
   UsagePoint,
   UsagePointConnection,
   UsageTopEntry,
+  UsageUpdate,
 } from './usage.type.ts';
-import { checkGroupBy, maxWindowDays, usageScope } from './usage-args.ts';
+import { authorizeUsage, checkGroupBy, maxWindowDays, usageScope } from './usage-args.ts';
+import type { UsageUpdateMessage } from './usage-fanout.ts';
 
 export const maxTopLimit = 100;
 
@@ -113,5 +115,33 @@ export class UsageResolver {
   ): Promise<UsageAmounts> {
     const scope = await usageScope(ctx, { orgId, from, to, filter }, maxWindowDays.long);
     return new UsageService(ctx.em).totals(scope);
+  }
+
+  @Subscription(() => UsageUpdate, {
+    description:
+      'New usage as it is ingested, per org, at most about once a second per org. With orgId: that org (its ' +
+      'admins and viewers, platform admins); null: every org (platform admins).',
+    subscribe: async ({ args, context }) => {
+      const ctx = context as Context;
+      const orgId = await authorizeUsage(ctx, (args.orgId as string | null | undefined) ?? null);
+      return ctx.deps.usageFeed.subscribe(orgId);
+    },
+  })
+  usageUpdates(
+    @Root() message: UsageUpdateMessage,
+    @Arg('orgId', () => ID, { nullable: true, description: orgIdDescription }) _orgId: string | null,
+  ): UsageUpdate {
+    return Object.assign(new UsageUpdate(), {
+      orgId: message.orgId,
+      requests: message.requests,
+      errors: message.errors,
+      inputTokens: message.inputTokens,
+      outputTokens: message.outputTokens,
+      cachedInputTokens: message.cachedInputTokens,
+      costUsd: message.costUsd,
+      earliestAt: new Date(message.earliestAt),
+      latestAt: new Date(message.latestAt),
+      sentAt: new Date(message.sentAt),
+    });
   }
 }

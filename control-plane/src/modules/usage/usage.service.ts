@@ -20,6 +20,7 @@ import {
   UsageTopEntry,
   UsageTotals,
 } from './usage.type.ts';
+import { notifyUsageSql } from './usage-notify.ts';
 import {
   type Bucket,
   type Dimension,
@@ -110,14 +111,15 @@ const fields: [column: string, field: keyof UsageRecord, type: string][] = [
  * newest inserted ts (never backward: a late batch must not make a key look less recently used).
  * Key ids that are not UUIDs cannot name a virtual key, so they are skipped instead of failing the cast.
  * The rollups (usage_hourly, usage_daily_org) follow in this same statement: statement-level triggers on
- * usage_records add exactly the rows inserted (see Migration20261201000200_usage_rollups).
+ * usage_records add exactly the rows inserted (see Migration20261201000200_usage_rollups). So do the gw_usage
+ * notifications of the inserted rows' sums per org (usage-notify.ts), delivered on commit to every replica.
  */
 const ingestSql = `with inserted as (
     insert into usage_records (${fields.map(([c]) => c).join(', ')})
     select ${fields.map(([, f]) => `r."${f}"`).join(', ')}
       from jsonb_to_recordset(?::jsonb) as r(${fields.map(([, f, t]) => `"${f}" ${t}`).join(', ')})
     on conflict (request_id) do nothing
-    returning key_id, ts
+    returning org_id, key_id, ts, status, input_tokens, output_tokens, cached_input_tokens, cost_usd
   ), latest as (
     select case when key_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then key_id::uuid end as id,
            max(ts) as ts
@@ -126,8 +128,8 @@ const ingestSql = `with inserted as (
     update virtual_keys k set last_used_at = greatest(k.last_used_at, l.ts)
       from latest l where k.id = l.id
     returning k.id
-  )
-  select (select count(*) from inserted) as accepted`;
+  ), ${notifyUsageSql}
+  select (select count(*) from inserted) as accepted, (select count(*) from notified) as notifications`;
 
 /** Rejections listed in one warn line (the count is always complete). */
 const logRejectedMax = 50;

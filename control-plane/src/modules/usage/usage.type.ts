@@ -202,3 +202,22 @@ export class UsageFilter {
   @Field(() => [String], { nullable: true })
   providers?: string[] | null;
 }
+
+@ObjectType('UsageUpdate', {
+  description:
+    'Usage of one org ingested since the previous update about it (at most about one update a second per org). ' +
+    'A hint for live views: updates are not replayed after a disconnect, so re-read the aggregates for exact figures.',
+})
+export class UsageUpdate extends UsageAmounts {
+  @Field(() => ID)
+  orgId!: string;
+
+  @Field(() => DateTimeScalar, { description: 'Timestamp of the oldest record counted in this update.' })
+  earliestAt!: Date;
+
+  @Field(() => DateTimeScalar, { description: 'Timestamp of the newest record counted in this update.' })
+  latestAt!: Date;
+
+  @Field(() => DateTimeScalar, { description: 'When the control plane sent this update.' })
+  sentAt!: Date;
+}
