@@ -1,4 +1,5 @@
-// Vitest config of the browser tests: one real Chromium against the built web UI and a real control plane.
+// Vitest config of the browser journeys: real headless Chromium (one, shared through global-setup.ts) against the
+// built web UI, a real control plane on PostgreSQL and, where traffic is needed, a real data plane.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -6,9 +7,13 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
     include: ['**/*.test.ts'],
-    // One browser and one stack at a time: the journey is sequential and ports/databases are per file.
+    globalSetup: ['fixtures/global-setup.ts'],
+    environment: 'node',
+    // One stack per file, started in beforeAll; files run one by one so timings and ports stay honest.
     fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
+    sequence: { concurrent: false },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    teardownTimeout: 60_000,
   },
 });

@@ -1,13 +1,21 @@
-// Creates an organization through the UI and lands on its page.
+// Creates an organization through the platform's Organizations page and lands on its overview.
 import type { Page } from 'playwright-core';
-import { OrganizationPage } from '../pages/organization-page.ts';
+import { OrgOverviewPage } from '../pages/org-overview-page.ts';
 import { OrganizationsPage } from '../pages/organizations-page.ts';
+import { Shell } from '../pages/shell.ts';
 
-export async function createOrganization(page: Page, org: { name: string; slug?: string }): Promise<void> {
+/** Returns the new organization's id (from the URL it lands on). */
+export async function createOrganization(page: Page, org: { name: string; slug?: string }): Promise<string> {
   const list = new OrganizationsPage(page);
+  if (!page.url().endsWith('/platform/organizations')) {
+    await new Shell(page).go('Organizations');
+    await list.waitForLoaded();
+  }
   await list.startCreate();
-  await list.nameInput().fill(org.name);
-  if (org.slug) await list.slugInput().fill(org.slug);
-  await list.submit().click();
-  await new OrganizationPage(page).waitForOrg(org.name);
+  await list.submitCreate(org);
+  await page.waitForURL(/\/orgs\/[^/]+\/overview$/);
+  await new OrgOverviewPage(page).waitForLoaded();
+  const orgId = new URL(page.url()).pathname.split('/')[2];
+  if (!orgId) throw new Error(`no org id in ${page.url()}`);
+  return orgId;
 }

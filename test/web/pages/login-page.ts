@@ -1,5 +1,6 @@
-// The sign-in page, addressed the way a user sees it: by labels and button names.
+// The sign-in page, addressed as a user sees it: the card title, the labelled fields, the sign-in button.
 import type { Page } from 'playwright-core';
+import { field, input } from './widgets.ts';
 
 export class LoginPage {
   readonly page: Page;
@@ -7,19 +8,40 @@ export class LoginPage {
     this.page = page;
   }
 
+  title() {
+    return this.page.getByText('Sign in to LLM Gateway', { exact: true });
+  }
+
   async open(): Promise<void> {
     await this.page.goto('/login');
-    await this.page.getByRole('heading', { name: 'Sign in to LLM Gateway' }).waitFor();
+    await this.waitForShown();
+  }
+
+  async waitForShown(): Promise<void> {
+    await this.page.waitForURL((url) => url.pathname === '/login');
+    await this.title().waitFor();
+  }
+
+  email() {
+    return input(this.page, 'Email');
+  }
+
+  password() {
+    return input(this.page, 'Password');
+  }
+
+  field(label: 'Email' | 'Password') {
+    return field(this.page, label);
   }
 
   async signIn(email: string, password: string): Promise<void> {
-    await this.page.getByLabel('Email').fill(email);
-    await this.page.getByLabel('Password').fill(password);
-    // Enter submits: the form is usable from the keyboard alone.
-    await this.page.getByLabel('Password').press('Enter');
+    await this.email().fill(email);
+    await this.password().fill(password);
+    // Enter submits: the form works from the keyboard alone.
+    await this.password().press('Enter');
   }
 
-  errorAlert() {
-    return this.page.getByRole('alert');
+  error() {
+    return this.page.getByTestId('login-error');
   }
 }

@@ -1,5 +1,7 @@
-// The organizations list and the create-organization form.
+// Platform › Organizations: the list with its filters and row actions, and the new-organization dialog.
 import type { Page } from 'playwright-core';
+import { ConfirmDialog } from './confirm-dialog.ts';
+import { field, input } from './widgets.ts';
 
 export class OrganizationsPage {
   readonly page: Page;
@@ -7,33 +9,58 @@ export class OrganizationsPage {
     this.page = page;
   }
 
+  async open(): Promise<void> {
+    await this.page.goto('/platform/organizations');
+    await this.waitForLoaded();
+  }
+
   async waitForLoaded(): Promise<void> {
     await this.page.getByRole('heading', { level: 1, name: 'Organizations' }).waitFor();
-    await this.page.getByRole('status').filter({ hasText: 'Loading organizations' }).waitFor({ state: 'detached' });
+    await this.page.getByTestId('new-org').waitFor();
   }
 
-  table() {
-    return this.page.getByRole('table', { name: 'Organizations' });
+  /** The row of an organization, found by its name link. */
+  row(name: string) {
+    return this.page.getByRole('row').filter({ has: this.page.getByRole('link', { name, exact: true }) });
   }
 
-  orgLink(name: string) {
-    return this.table().getByRole('link', { name });
+  async openOrg(name: string): Promise<void> {
+    await this.row(name).getByRole('link', { name, exact: true }).click();
+  }
+
+  search() {
+    return this.page.getByRole('textbox', { name: 'Search organizations' });
+  }
+
+  createForm() {
+    return this.page.getByTestId('create-org-form');
+  }
+
+  createField(label: 'Name' | 'Slug') {
+    return field(this.createForm(), label);
   }
 
   async startCreate(): Promise<void> {
-    await this.page.getByRole('link', { name: 'New organization' }).click();
-    await this.page.getByRole('heading', { level: 1, name: 'New organization' }).waitFor();
+    await this.page.getByTestId('new-org').click();
+    await this.createForm().waitFor();
   }
 
-  nameInput() {
-    return this.page.getByLabel('Name');
+  /** Fills the dialog and submits it with Enter (the caller checks where that leads). */
+  async submitCreate(org: { name: string; slug?: string }): Promise<void> {
+    await input(this.createForm(), 'Name').fill(org.name);
+    if (org.slug !== undefined) await input(this.createForm(), 'Slug').fill(org.slug);
+    await input(this.createForm(), 'Name').press('Enter');
   }
 
-  slugInput() {
-    return this.page.getByLabel('Slug');
+  /** Clicks a row action ("Suspend", "Reactivate", "Delete") and returns its confirmation dialog. */
+  async rowAction(name: string, action: 'Suspend' | 'Reactivate' | 'Delete'): Promise<ConfirmDialog> {
+    await this.row(name).getByRole('button', { name: action, exact: true }).click();
+    const dialog = new ConfirmDialog(this.page);
+    await dialog.root().waitFor();
+    return dialog;
   }
 
-  submit() {
-    return this.page.getByRole('button', { name: 'Create organization' });
+  status(name: string) {
+    return this.row(name).getByText(/^(Active|Suspended)$/);
   }
 }

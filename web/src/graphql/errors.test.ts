@@ -17,6 +17,7 @@ describe('ApiError.fromWire', () => {
       extensions: { code: 'BAD_USER_INPUT', field: 'input.allowedModels.2' },
     });
     expect(error.field).toBe('allowedModels');
+    expect(error.path).toBe('input.allowedModels.2');
     expect(ApiError.fromWire({ message: 'gone', extensions: { code: 'NOT_FOUND', field: 'id' } }).field).toBe('id');
   });
 

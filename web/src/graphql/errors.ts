@@ -32,12 +32,15 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode;
   /** Input field the server blamed (e.g. `slug`), without the `input.` prefix or a list index after it. */
   readonly field: string | undefined;
+  /** The server's whole `extensions.field` (e.g. `input.deployments.1.weight`), for forms with list rows. */
+  readonly path: string | undefined;
 
-  constructor(code: ApiErrorCode, message: string, field?: string) {
+  constructor(code: ApiErrorCode, message: string, field?: string, path?: string) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.field = field;
+    this.path = path;
   }
 
   static fromWire(error: WireError): ApiError {
@@ -47,7 +50,7 @@ export class ApiError extends Error {
     const rawField = error.extensions?.field;
     const field = typeof rawField === 'string' ? formField(rawField) : undefined;
     const message = typeof error.message === 'string' && error.message !== '' ? error.message : defaultMessage(code);
-    return new ApiError(code, message, field);
+    return new ApiError(code, message, field, typeof rawField === 'string' && rawField !== '' ? rawField : undefined);
   }
 }
 

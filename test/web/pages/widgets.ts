@@ -1,0 +1,56 @@
+// How the page objects reach form fields and Naive UI widgets. Fields are found by their FormField wrapper
+// (`data-test="field-<label in kebab case>"`) and the control inside it by role or native element; the select
+// menu is the one place that needs a Naive class, because Naive renders its options without a role.
+import type { Locator, Page } from 'playwright-core';
+
+const kebab = (label: string) =>
+  label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+
+/** The FormField with this label (its label, control and message). */
+export function field(scope: Page | Locator, label: string): Locator {
+  return scope.getByTestId(`field-${kebab(label)}`);
+}
+
+/** The text input (or textarea) of a field. */
+export function input(scope: Page | Locator, label: string): Locator {
+  return field(scope, label).locator('input, textarea').first();
+}
+
+/** True once the field shows an error (client rule or the server's extensions.field). */
+export async function isInvalid(scope: Page | Locator, label: string): Promise<boolean> {
+  return (await field(scope, label).getAttribute('data-invalid')) === 'true';
+}
+
+/** The open select menus (teleported to the body). */
+function selectMenu(page: Page): Locator {
+  return page.locator('.n-base-select-menu:visible');
+}
+
+/**
+ * Picks `option` in the select of a field: opens it, types into its search box when it is filterable (remote
+ * pickers search as you type), then clicks the option once it is listed.
+ */
+export async function choose(page: Page, control: Locator, option: string, search = option): Promise<void> {
+  // The focusable part of a select: its search input when filterable, else the selection itself.
+  const trigger = control.locator('input, [tabindex="0"]').first();
+  await trigger.click();
+  if ((await trigger.evaluate((el) => el.tagName)) === 'INPUT') await trigger.fill(search);
+  await selectMenu(page).getByText(option, { exact: true }).first().click();
+}
+
+/** Picks `option` in the select of the field labelled `label`. */
+export async function chooseIn(page: Page, scope: Page | Locator, label: string, option: string): Promise<void> {
+  await choose(page, field(scope, label), option);
+}
+
+/** Closes any open select menu (Escape), e.g. after picking several options of a multiple select. */
+export async function closeMenus(page: Page): Promise<void> {
+  if ((await selectMenu(page).count()) > 0) await page.keyboard.press('Escape');
+  await selectMenu(page)
+    .first()
+    .waitFor({ state: 'detached', timeout: 5_000 })
+    .catch(() => {});
+}

@@ -1,0 +1,23 @@
+// The data-plane fleet: each node's applied config against the version the control plane publishes.
+import { graphql } from '../generated';
+
+export const PlatformFleetQuery = graphql(`
+  query PlatformFleet($filter: DataPlaneNodeFilter, $first: Int, $after: String, $last: Int, $before: String) {
+    configState { version hash }
+    dataPlaneNodes(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      nodes {
+        nodeId
+        appliedVersion
+        appliedHash
+        source
+        version
+        startedAt
+        lastSeenAt
+        connected
+        lagVersions
+      }
+    }
+  }
+`);

@@ -1,0 +1,7 @@
+// Filter choices for the ACTIVE / SUSPENDED status of users and teams.
+import type { EntityStatus } from '../../../graphql/generated/graphql';
+
+export const statusOptions: { label: string; value: EntityStatus }[] = [
+  { label: 'Active', value: 'ACTIVE' },
+  { label: 'Suspended', value: 'SUSPENDED' },
+];
