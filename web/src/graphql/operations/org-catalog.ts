@@ -1,4 +1,5 @@
-// What an org may use: the modules enabled for it (with their model restriction) and the models it may call.
+// What an org may use: the modules enabled for it (with their model restriction) and the models it may call, and
+// the platform admins' control over the org's models (enabling modules uses platform-modules.ts).
 import { graphql } from '../generated';
 
 export const OrgModulesQuery = graphql(`
@@ -42,12 +43,20 @@ export const OrgModelsQuery = graphql(`
   }
 `);
 
+/** Whether the org may use every model or only a list (the names, for the platform admins' change dialog). */
 export const OrgModelAccessQuery = graphql(`
   query OrgModelAccess($orgId: ID!) {
     organization(id: $orgId) {
       id
-      modelAccess { allModels }
+      modelAccess { allModels models { id name } }
     }
+  }
+`);
+
+/** Every model, or only the named ones (platform admins only). */
+export const SetOrgModelAccessMutation = graphql(`
+  mutation SetOrgModelAccess($input: SetOrgModelAccessInput!) {
+    setOrgModelAccess(input: $input) { orgId allModels models { id name } }
   }
 `);
 

@@ -1,4 +1,5 @@
-// The teams of one org and their membership: list, create, rename, suspend, delete, add and remove members.
+// The teams of one org and their membership: list, one team with its members, create, rename, suspend, delete,
+// add and remove members.
 import { graphql } from '../generated';
 
 export const OrgTeamsQuery = graphql(`
@@ -35,6 +36,22 @@ export const OrgTeamQuery = graphql(`
       name
       status
       createdAt
+      members(first: 1) { totalCount }
+      virtualKeys(first: 1, filter: { status: ACTIVE }) { totalCount }
+    }
+  }
+`);
+
+/** One page of a team's members (each with the number of teams they are in: users may belong to several). */
+export const OrgTeamMembersQuery = graphql(`
+  query OrgTeamMembers($id: ID!, $filter: UserFilter, $first: Int, $after: String, $last: Int, $before: String) {
+    team(id: $id) {
+      id
+      members(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
+        totalCount
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        nodes { id email name status teamIds }
+      }
     }
   }
 `);
