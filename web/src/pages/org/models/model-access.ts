@@ -11,8 +11,8 @@ export function accessSummary(access: ModelAccess): string {
   if (access.allModels) return 'This organization may use every model of the catalogue, including models added later.';
   const n = access.models.length;
   if (n === 0)
-    return 'Restricted: this organization may use no model; every request is refused until a platform admin allows some.';
-  return `Restricted: this organization may use only ${n === 1 ? 'this model' : `these ${n} models`}; requests for any other model are refused.`;
+    return 'This organization may use no model: every request is refused until a platform admin allows some.';
+  return `This organization may use only ${n === 1 ? 'this model' : `these ${n} models`}; requests for any other model are refused.`;
 }
 
 /** The form of the platform admins' dialog, as the setOrgModelAccess input (modelNames only when restricted). */
