@@ -258,6 +258,7 @@ describe('org panel: teams, modules and models', () => {
     await list.open(orgId);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     expect(await list.newTeamButton().isVisible()).toBe(true);
+    expect(await list.actionButtons().count()).toBeGreaterThan(0);
     await session.screenshot('org-teams');
 
     await list.openTeam('Operations');
@@ -265,8 +266,41 @@ describe('org panel: teams, modules and models', () => {
     await team.waitForLoaded('Operations');
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     expect(await team.button('Add member').isVisible()).toBe(true);
+    // The handles the viewer test counts do find the write controls when there are some.
+    expect(await team.writeButtons().count()).toBeGreaterThanOrEqual(5);
     expect((await team.keyNames()).sort()).toEqual(['ops-batch', 'ops-notebook']);
     await session.screenshot('org-team-detail');
+    await session.close();
+  });
+
+  it('pages through a team with more members than a page holds', async () => {
+    const { createTeam: big } = await stack.api<{ createTeam: { id: string } }>(
+      'mutation ($o: ID!) { createTeam(input: { orgId: $o, name: "Big team" }) { id } }',
+      { o: orgId },
+    );
+    const emails = Array.from({ length: 12 }, (_, i) => `member${String(i + 1).padStart(2, '0')}@acme-teams.test`);
+    for (const email of emails) {
+      await stack.api('mutation ($i: CreateUserInput!) { createUser(input: $i) { id } }', {
+        i: { orgId, email, teamIds: [big.id] },
+      });
+    }
+    const session = await browser.newSession({ label: 'org admin (pages)', baseURL: stack.web.url });
+    const { page } = session;
+    await signIn(page, orgAdmin);
+    const team = new TeamPage(page);
+    await team.open(orgId, big.id);
+    await team.waitForLoaded('Big team');
+    const range = team.membersRange();
+    expect(await range.textContent()).toBe('1–10 of 12');
+    const first = await team.memberEmails();
+    expect(first).toHaveLength(10);
+    await team.membersPage('Next');
+    await expect.poll(() => range.textContent()).toBe('11–12 of 12');
+    const second = await team.memberEmails();
+    expect(second).toHaveLength(2);
+    expect([...first, ...second].sort()).toEqual(emails);
+    await team.membersPage('Previous');
+    await expect.poll(() => range.textContent()).toBe('1–10 of 12');
     await session.close();
   });
 
@@ -345,6 +379,7 @@ describe('org panel: teams, modules and models', () => {
     // Back to every model: both models listed, the notice says so.
     const models = new OrgModelsPage(page);
     await models.open(orgId);
+    expect(await models.changeButton().count()).toBe(1);
     await models.changeButton().click();
     await models.form().waitFor();
     await models.form().getByText('Every model, including models added later').click();
@@ -361,6 +396,7 @@ describe('org panel: teams, modules and models', () => {
     // Lift the chat module's model restriction, then disable the docs module (after a confirmation).
     const modules = new OrgModulesPage(page);
     await modules.open(orgId);
+    expect(await modules.writeControls().count()).toBe(5);
     await modules.changeModels('chat');
     await modules.enableForm().getByText('Every model the organization may use').click();
     await modules.enableForm().getByTestId('enable-module-submit').click();

@@ -49,6 +49,20 @@ export class TeamPage {
     return this.page.getByTestId('member-row');
   }
 
+  /** The members section: its table and its pager. */
+  members(): Locator {
+    return this.page.locator('section[aria-labelledby="team-members"]');
+  }
+
+  /** The members pager's "1–10 of 12". */
+  membersRange(): Locator {
+    return this.members().getByText(/^\d+–\d+ of \d+$/);
+  }
+
+  async membersPage(direction: 'Next' | 'Previous'): Promise<void> {
+    await this.members().getByRole('button', { name: direction, exact: true }).click();
+  }
+
   member(email: string): Locator {
     return this.page.locator(`[data-test="member-row"][data-email="${email}"]`);
   }
