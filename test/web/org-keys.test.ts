@@ -313,6 +313,35 @@ describe('org keys', () => {
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await page.getByText('11–11 of 11').waitFor();
     expect(await keys.rows().count()).toBe(1);
+    const [last] = await keys.names();
+    if (!last) throw new Error('no key on the second page');
+    // The row's own revoke: confirmed, then the row says so and loses its actions.
+    const confirm = await keys.revoke(last);
+    expect(await confirm.root().textContent()).toMatch(/every data plane within a second/);
+    await confirm.confirm();
+    await page.waitForSelector(`[data-test="key-row"][data-name="${last}"][data-status="REVOKED"]`);
+    expect(await keys.row(last).getByTestId('key-actions').count()).toBe(0);
+
+    // The row's own rotate, without grace: a new secret shown once, and the row shows its prefix.
+    await page.getByRole('button', { name: 'Previous', exact: true }).click();
+    await page.getByText('1–10 of 11').waitFor();
+    const [first] = await keys.names();
+    if (!first) throw new Error('no key on the first page');
+    const before = await keys.prefix(first);
+    await keys.rotate(first);
+    await page.getByTestId('rotate-form').locator('label').filter({ hasText: 'No grace' }).click();
+    await page.getByTestId('rotate-submit').click();
+    const rotated = new SecretDialog(page);
+    await rotated.waitFor();
+    const rotatedSecret = await rotated.secret();
+    await rotated.done();
+    await page.waitForFunction(
+      ([name, prefix]) =>
+        document.querySelector(`[data-test="key-row"][data-name="${name}"] [data-test="key-prefix"]`)?.textContent ===
+        `${prefix}…`,
+      [first, rotatedSecret.slice(0, before.length)] as const,
+    );
+    expect(rotatedSecret.startsWith(before)).toBe(false);
 
     await page.getByTestId('user-new-key').click();
     const form = new KeyForm(page);
@@ -324,8 +353,7 @@ describe('org keys', () => {
     await secretDialog.waitFor();
     const secret = await secretDialog.secret();
     await secretDialog.done();
-    // Still on the second page, which now counts one more key.
-    await page.getByText(/^\d+–\d+ of 12$/).waitFor();
+    await page.getByText('1–10 of 12').waitFor();
     const { virtualKeys } = await stack.api<{ virtualKeys: { nodes: { name: string; prefix: string }[] } }>(
       'query ($orgId: ID!, $userId: ID!) { virtualKeys(orgId: $orgId, filter: { userId: $userId, search: "bob-extra" }) { nodes { name prefix } } }',
       { orgId, userId: bobId },

@@ -78,18 +78,27 @@ export class OrgKeysPage {
     await this.row(name).getByRole('link').first().click();
   }
 
-  /** Clicks "Revoke" in a key's row and returns its confirmation dialog. */
+  /** Opens a row's actions menu and picks "Revoke…"; returns the confirmation dialog it opens. */
   async revoke(name: string): Promise<ConfirmDialog> {
-    await this.row(name).getByTestId('key-revoke').click();
+    await this.rowMenu(name, 'key-revoke');
     const dialog = new ConfirmDialog(this.page);
     await dialog.root().waitFor();
     return dialog;
   }
 
-  /** Buttons of row actions anywhere in the table (none for viewers). */
+  /** Opens a row's actions menu and picks "Rotate…" (the rotate dialog opens). */
+  async rotate(name: string): Promise<void> {
+    await this.rowMenu(name, 'key-rotate');
+    await this.page.getByTestId('rotate-form').waitFor();
+  }
+
+  private async rowMenu(name: string, option: 'key-rotate' | 'key-revoke'): Promise<void> {
+    await this.row(name).getByTestId('key-actions').click();
+    await this.page.locator(`.n-dropdown-menu [data-test="${option}"]`).click();
+  }
+
+  /** The rows' action menu buttons (none for viewers). */
   rowActionButtons() {
-    return this.page.locator(
-      '[data-test="key-row"] [data-test="key-rotate"], [data-test="key-row"] [data-test="key-revoke"]',
-    );
+    return this.page.locator('[data-test="key-row"] [data-test="key-actions"]');
   }
 }
