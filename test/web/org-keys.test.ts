@@ -307,12 +307,10 @@ describe('org keys', () => {
     const { page } = admin;
     await page.goto(`/orgs/${orgId}/users/${bobId}`);
     const keys = new OrgKeysPage(page);
-    await page.getByText('1–10 of 11').waitFor();
-    expect(await keys.rows().count()).toBe(10);
+    await keys.waitForPage('1–10 of 11', 10);
     expect(await keys.rowActionButtons().count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Next', exact: true }).click();
-    await page.getByText('11–11 of 11').waitFor();
-    expect(await keys.rows().count()).toBe(1);
+    await keys.waitForPage('11–11 of 11', 1);
     const [last] = await keys.names();
     if (!last) throw new Error('no key on the second page');
     // The row's own revoke: confirmed, then the row says so and loses its actions.
@@ -324,7 +322,7 @@ describe('org keys', () => {
 
     // The row's own rotate, without grace: a new secret shown once, and the row shows its prefix.
     await page.getByRole('button', { name: 'Previous', exact: true }).click();
-    await page.getByText('1–10 of 11').waitFor();
+    await keys.waitForPage('1–10 of 11', 10);
     const [first] = await keys.names();
     if (!first) throw new Error('no key on the first page');
     const before = await keys.prefix(first);

@@ -17,10 +17,10 @@ export class OrgKeysPage {
     await this.waitForLoaded();
   }
 
-  /** The title is shown and the first page of keys has arrived (rows, or the empty state). */
+  /** The title is shown and the first page of keys has arrived (the table no longer shows its loading state). */
   async waitForLoaded(): Promise<void> {
     await this.page.getByRole('heading', { level: 1, name: 'Keys', exact: true }).waitFor();
-    await this.page.locator('[data-test="key-row"], .n-data-table-empty').first().waitFor();
+    await this.page.locator('.n-data-table:not(.n-data-table--loading)').waitFor();
   }
 
   newKeyButton() {
@@ -63,6 +63,15 @@ export class OrgKeysPage {
   /** The prefix a key's row shows, without the trailing ellipsis. */
   async prefix(name: string): Promise<string> {
     return ((await this.row(name).getByTestId('key-prefix').textContent()) ?? '').replace('…', '');
+  }
+
+  /**
+   * Waits for a page of the table: `range` as the pager shows it (e.g. "11–11 of 11") and that many rows. The pager
+   * moves first, the rows once the page has arrived.
+   */
+  async waitForPage(range: string, rows: number): Promise<void> {
+    await this.page.getByText(range, { exact: true }).waitFor();
+    await this.page.waitForFunction((n) => document.querySelectorAll('[data-test="key-row"]').length === n, rows);
   }
 
   search() {
