@@ -1,8 +1,9 @@
 // Org › Keys in a browser, against a real control plane and data plane: an org admin creates a key and sees its
 // secret once (copy puts it on the clipboard; afterwards only the prefix is ever shown or fetched), the secret works
-// with the official OpenAI client, a rotation keeps the old secret working through its grace period, a revocation
-// is refused by the data plane within seconds, server field errors land on their field, filters narrow the list,
-// a user's page lists their keys (paginated), and a viewer sees everything without a write control.
+// with the official OpenAI client, a rotation keeps the old secret working through its grace period, an edit sends
+// only the changed fields, a revocation is refused by the data plane within seconds, server field errors land on
+// their field, filters narrow the list, a user's page lists their keys (paginated), and a viewer sees everything
+// without a write control.
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey, createModule } from '../harness/index.ts';
@@ -227,6 +228,29 @@ describe('org keys', () => {
     await admin.screenshot('org-key');
   });
 
+  it('edits a key, sending only the fields that changed', async () => {
+    const { page } = admin;
+    const detail = new KeyDetailPage(page);
+    const before = await storedKey(notebook.id);
+    const inputs: unknown[] = [];
+    page.on('request', (r) => {
+      if (r.method() !== 'POST' || new URL(r.url()).pathname !== '/graphql') return;
+      const body = r.postDataJSON() as { query?: string; variables?: { input?: unknown } } | null;
+      if (body?.query?.includes('mutation UpdateOrgKey')) inputs.push(body.variables?.input);
+    });
+    const form = await detail.edit();
+    expect(await form.field('Owner').textContent()).toContain(adaLabel);
+    expect(await form.input('Alias').inputValue()).toBe('ada-notebook');
+    await form.input('Alias').fill('ada-nb');
+    await form.pick('Every model the organization may use');
+    await form.submit();
+    await form.waitForClosed();
+    await detail.text('alias').getByText('ada-nb', { exact: true }).waitFor();
+    expect(inputs).toEqual([{ alias: 'ada-nb', allowedModels: null }]);
+    const after = await storedKey(notebook.id);
+    expect(after).toEqual({ ...before, alias: 'ada-nb', allowedModels: null });
+  });
+
   it('revokes only after confirmation; the data plane then refuses the key within seconds', async () => {
     const { page } = admin;
     const detail = new KeyDetailPage(page);
@@ -279,7 +303,7 @@ describe('org keys', () => {
       expect((await list.names()).length).toBe(13);
     };
     await fresh();
-    await list.search().fill('ada-note');
+    await list.search().fill('ada-nb');
     await list.waitForNames(['notebook']);
     await list.search().fill(supportBot.prefix);
     await list.waitForNames(['support-bot']);
