@@ -32,3 +32,22 @@ export function modelsText(models: readonly string[] | null, shown = 3): string 
 export function prefixText(prefix: string): string {
   return `${prefix}…`;
 }
+
+/** Whether the secret replaced by the last rotation is still accepted (its grace period has not ended). */
+export function previousSecretWorks(validUntil: string | null, now = Date.now()): boolean {
+  if (!validUntil) return false;
+  const end = new Date(validUntil).getTime();
+  return !Number.isNaN(end) && end > now;
+}
+
+/** How long until `iso`, roughly: "45 minutes", "5 hours", "6 days" ("less than a minute" at the end). */
+export function timeLeft(iso: string, now = Date.now()): string {
+  const ms = new Date(iso).getTime() - now;
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'less than a minute';
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (minutes < 120) return plural(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return plural(hours, 'hour');
+  return plural(Math.floor(hours / 24), 'day');
+}
