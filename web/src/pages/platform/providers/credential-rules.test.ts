@@ -30,7 +30,7 @@ describe('credential rules', () => {
   });
 
   it('labels', () => {
-    expect(providerLabel('OPENAI')).toBe('OpenAI-compatible');
+    expect(providerLabel('OPENAI')).toBe('OpenAI');
     expect(providerLabel('OTHER')).toBe('OTHER');
     expect(usedByLabel([])).toBe('Not used by any model');
     expect(usedByLabel(['a', 'b'])).toBe('a, b');

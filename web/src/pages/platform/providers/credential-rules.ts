@@ -18,7 +18,8 @@ export interface SavedCredential {
   secretHint?: string;
 }
 
-export const providerOptions = [{ label: 'OpenAI-compatible', value: 'OPENAI' as ProviderKind }];
+/** OPENAI covers OpenAI itself and any API speaking its protocol (Azure OpenAI, vLLM, proxies…). */
+export const providerOptions = [{ label: 'OpenAI', value: 'OPENAI' as ProviderKind }];
 
 export function providerLabel(kind: string): string {
   return providerOptions.find((o) => o.value === kind)?.label ?? kind;
