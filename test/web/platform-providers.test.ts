@@ -65,6 +65,12 @@ describe('platform: providers, models and fleet', () => {
   it('fleet: shows the data plane with its applied version, refreshes while open and stops when left', async () => {
     const { page } = session;
     const version = await settledVersion();
+    // A node that stopped reporting five minutes ago, one version behind (as the control plane would have kept it).
+    await stack.db.pool.query(
+      `insert into data_plane_nodes (node_id, applied_version, applied_hash, source, version, started_at, last_seen_at)
+       values ('gone-dp', $1, 'feedface', 'control-plane', '0.1.0', now() - interval '1 hour', now() - interval '5 minutes')`,
+      [version - 1],
+    );
     await new Shell(page).go('Fleet');
     const fleet = new FleetPage(page);
     await fleet.waitForLoaded();
@@ -74,7 +80,17 @@ describe('platform: providers, models and fleet', () => {
     expect(await fleet.lag(nodeId).textContent()).toBe('Up to date');
     expect(await fleet.health(nodeId).textContent()).toBe('Connected');
     expect(await fleet.lastSeen(nodeId).textContent()).toMatch(/just now|seconds? ago/);
+    expect(await fleet.row(nodeId).getAttribute('class')).not.toContain('fleet-row--stale');
+    // The silent node stands out: disconnected, behind, last seen minutes ago, its row tinted.
+    expect(await fleet.health('gone-dp').textContent()).toBe('Disconnected');
+    expect(await fleet.lag('gone-dp').textContent()).toBe('1 version behind');
+    expect(await fleet.lastSeen('gone-dp').textContent()).toBe('5 minutes ago');
+    expect(await fleet.row('gone-dp').getAttribute('class')).toContain('fleet-row--stale');
+    expect(await page.getByTestId('connected-count').textContent()).toBe('1 of 2');
     await session.screenshot('fleet');
+    await fleet.filterConnection('Connected');
+    await fleet.row('gone-dp').waitFor({ state: 'detached' });
+    expect(await fleet.row(nodeId).count()).toBe(1);
 
     // A config change elsewhere: without a reload, the page shows the new version and the node applying it.
     await stack.api(

@@ -1,6 +1,7 @@
 // Platform › Fleet: the published config version, and one row per data-plane node with its applied version, lag,
 // connection and last report.
 import type { Page } from 'playwright-core';
+import { choose } from './widgets.ts';
 
 export class FleetPage {
   readonly page: Page;
@@ -40,6 +41,11 @@ export class FleetPage {
 
   lastSeen(nodeId: string) {
     return this.row(nodeId).getByTestId('node-last-seen');
+  }
+
+  /** Shows only connected (or disconnected) nodes. */
+  async filterConnection(option: 'Connected' | 'Disconnected'): Promise<void> {
+    await choose(this.page, this.page.getByTestId('node-connection-filter'), option);
   }
 
   autoRefresh() {
