@@ -203,6 +203,14 @@ describe('platform: providers, models and fleet', () => {
     expect(after.model).toEqual({ inputPricePerMTok: 2.5, outputPricePerMTok: 12.5 });
     await session.screenshot('model-detail');
 
+    // Reweighting a deployment moves the shares.
+    await detail.startEditDeployment('fixture-model');
+    await input(detail.deploymentForm(), 'Weight').fill('1');
+    await input(detail.deploymentForm(), 'Weight').press('Enter');
+    await detail.deploymentForm().waitFor({ state: 'detached' });
+    await detail.deploymentRow('fixture-model').getByTestId('deployment-share').filter({ hasText: '50 %' }).waitFor();
+    expect(await detail.share('gpt-4o')).toBe('50 %');
+
     // Removing one of two works; removing the last one is refused by the API, and the page says why.
     await (await detail.startRemoveDeployment('gpt-4o')).confirm();
     await detail.deploymentRow('gpt-4o').waitFor({ state: 'detached' });
@@ -220,11 +228,11 @@ describe('platform: providers, models and fleet', () => {
     await input(detail.deploymentForm(), 'Upstream model').fill('gpt-4o');
     await input(detail.deploymentForm(), 'Upstream model').press('Enter');
     await detail.deploymentRow('gpt-4o').waitFor();
-    expect(await detail.share('gpt-4o')).toBe('25 %');
+    expect(await detail.share('gpt-4o')).toBe('50 %');
 
     // The catalogue lists it with its routing; the credential filter narrows to the models using one credential.
     await models.open();
-    await models.row('gpt-two').getByText('openai-main → gpt-4o (25 %)').waitFor();
+    await models.row('gpt-two').getByText('openai-main → gpt-4o (50 %)').waitFor();
     await page.goto(`/platform/models?credential=${(await credentialOf('openai-main'))?.id}`);
     await models.row('gpt-two').waitFor();
     expect(await page.getByTestId('model-row').count()).toBe(1);
@@ -264,6 +272,14 @@ describe('platform: providers, models and fleet', () => {
     const html = await page.content();
     expect(html).not.toContain(rotated);
     expect(html).not.toContain(mainKey);
+
+    // Editing changes the name and base URL; the key is not part of that form.
+    await providers.startEdit('fleet-bump');
+    expect(await providers.formField('API key').count()).toBe(0);
+    await input(providers.form(), 'Base URL').fill('https://eu.api.example.com/v1');
+    await input(providers.form(), 'Base URL').press('Enter');
+    await providers.form().waitFor({ state: 'detached' });
+    await providers.row('fleet-bump').getByText('https://eu.api.example.com/v1').waitFor();
   });
 
   it('models: a server error about one deployment row lands on that row’s field', async () => {
@@ -285,6 +301,8 @@ describe('platform: providers, models and fleet', () => {
     await models.submit();
 
     await models.rowField(1, 'Credential').getByText('does not exist').waitFor();
+    // Focus moved to the control to fix.
+    expect(await models.rowField(1, 'Credential').evaluate((el) => el.contains(document.activeElement))).toBe(true);
     expect(await isInvalid(models.deploymentRow(1), 'Credential')).toBe(true);
     expect(await isInvalid(models.deploymentRow(1), 'Upstream model')).toBe(false);
     expect(await isInvalid(models.deploymentRow(0), 'Credential')).toBe(false);
