@@ -47,3 +47,10 @@ export const PlatformAdminOptionsQuery = graphql(`
     }
   }
 `);
+
+/** One credential's label, for a picker showing a credential chosen before it searched. */
+export const PlatformCredentialNameQuery = graphql(`
+  query PlatformCredentialName($id: ID!) {
+    providerCredential(id: $id) { id name secretHint }
+  }
+`);

@@ -1,0 +1,58 @@
+// Platform › Fleet: the published config version, and one row per data-plane node with its applied version, lag,
+// connection and last report.
+import type { Page } from 'playwright-core';
+import { choose } from './widgets.ts';
+
+export class FleetPage {
+  readonly page: Page;
+  constructor(page: Page) {
+    this.page = page;
+  }
+
+  async open(): Promise<void> {
+    await this.page.goto('/platform/fleet');
+    await this.waitForLoaded();
+  }
+
+  async waitForLoaded(): Promise<void> {
+    await this.page.getByRole('heading', { level: 1, name: 'Fleet' }).waitFor();
+    await this.page.getByTestId('published-version').waitFor();
+  }
+
+  publishedVersion() {
+    return this.page.getByTestId('published-version');
+  }
+
+  row(nodeId: string) {
+    return this.page.locator(`[data-test="node-row"][data-node="${nodeId}"]`);
+  }
+
+  applied(nodeId: string) {
+    return this.row(nodeId).getByTestId('node-applied');
+  }
+
+  lag(nodeId: string) {
+    return this.row(nodeId).getByTestId('node-lag');
+  }
+
+  health(nodeId: string) {
+    return this.row(nodeId).getByTestId('node-health');
+  }
+
+  lastSeen(nodeId: string) {
+    return this.row(nodeId).getByTestId('node-last-seen');
+  }
+
+  /** Shows only connected (or disconnected) nodes. */
+  async filterConnection(option: 'Connected' | 'Disconnected'): Promise<void> {
+    await choose(this.page, this.page.getByTestId('node-connection-filter'), option);
+  }
+
+  autoRefresh() {
+    return this.page.getByTestId('auto-refresh');
+  }
+
+  async refresh(): Promise<void> {
+    await this.page.getByTestId('refresh-fleet').click();
+  }
+}
