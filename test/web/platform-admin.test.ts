@@ -211,6 +211,10 @@ describe('platform admin pages', () => {
   it('shows these changes in the audit log, each with its state before and after', async () => {
     const audit = new AuditPage(platform.page);
     await audit.open();
+    // Newest first.
+    const times = await audit.times();
+    expect(times.length).toBeGreaterThan(5);
+    expect([...times].sort().reverse()).toEqual(times);
 
     const revoked = audit.row('apiToken.revoke');
     await expect(revoked.count()).resolves.toBe(1);
@@ -252,6 +256,8 @@ describe('platform admin pages', () => {
 
     const audit = new AuditPage(session.page);
     await audit.open(org.id);
+    const times = await audit.times();
+    expect([...times].sort().reverse()).toEqual(times);
     const set = audit.row('billingSettings.set', org.id);
     await set.waitFor();
     // Platform-wide events (the platform token) are not the org's.

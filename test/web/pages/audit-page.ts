@@ -25,6 +25,13 @@ export class AuditPage {
     return this.page.locator(`[data-test="audit-row"][data-action="${action}"]${target}`);
   }
 
+  /** The times of the rows shown, top to bottom (ISO, from each row's <time datetime>). */
+  async times(): Promise<string[]> {
+    return this.rows()
+      .locator('time')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('datetime') ?? ''));
+  }
+
   /** Narrows the log to one entity type by its label (e.g. "API token"). */
   async filterType(label: string): Promise<void> {
     await choose(this.page, this.page.getByTestId('audit-type'), label);
