@@ -266,4 +266,31 @@ describe('platform admin pages', () => {
     await expect(audit.field(change, 'markupPercent')).resolves.toEqual({ before: '—', after: '20' });
     await session.screenshot('org-audit');
   });
+
+  it("changes an admin's role and name, then disables and deletes them after confirming", async () => {
+    const temp = await stack.createAdmin('ORG_VIEWER', org.id, 'tom@acme-billing.test');
+    const admins = new AdminsPage(platform.page);
+    await admins.open();
+    await admins.edit(temp.email, { role: 'Org admin', name: 'Tom Temp' });
+    await admins.row(temp.email).filter({ hasText: 'Tom Temp' }).waitFor();
+    await expect(admins.row(temp.email).textContent()).resolves.toContain('Org admin');
+
+    const disable = await admins.rowAction(temp.email, 'Disable');
+    await disable.waitFor(/Disable Tom Temp/);
+    await disable.confirm();
+    // Disabled admins are hidden until asked for, and cannot sign in.
+    await admins.row(temp.email).waitFor({ state: 'detached' });
+    await admins.showDisabled();
+    await expect(admins.row(temp.email).textContent()).resolves.toContain('Disabled');
+    await expect(stack.login(temp)).rejects.toThrow();
+
+    const remove = await admins.rowAction(temp.email, 'Delete');
+    await remove.waitFor(/Delete Tom Temp/);
+    await remove.confirm();
+    await admins.row(temp.email).waitFor({ state: 'detached' });
+    const { adminUsers } = await stack.api<{ adminUsers: { nodes: { email: string }[] } }>(
+      '{ adminUsers(filter: { includeDisabled: true }) { nodes { email } } }',
+    );
+    expect(adminUsers.nodes.map((a) => a.email)).not.toContain(temp.email);
+  });
 });

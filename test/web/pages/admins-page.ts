@@ -61,6 +61,21 @@ export class AdminsPage {
     await this.form().waitFor({ state: 'hidden' });
   }
 
+  /** Opens a row's edit dialog, changes what is given, and saves with Enter. */
+  async edit(email: string, changes: { name?: string; role?: RoleLabel; password?: string }): Promise<void> {
+    await this.row(email).getByRole('button', { name: 'Edit', exact: true }).click();
+    await this.form().waitFor();
+    if (changes.role) await this.chooseRole(changes.role);
+    if (changes.password !== undefined) await input(this.form(), 'New password').fill(changes.password);
+    if (changes.name !== undefined) await input(this.form(), 'Name').fill(changes.name);
+    await input(this.form(), 'Name').press('Enter');
+    await this.form().waitFor({ state: 'hidden' });
+  }
+
+  async showDisabled(): Promise<void> {
+    await this.page.getByTestId('show-disabled').click();
+  }
+
   /** The role radios of the open dialog (hidden inputs styled by Naive: attached, not visible). */
   roleRadio(role: RoleLabel) {
     return this.form().getByRole('radio', { name: role, exact: true });
