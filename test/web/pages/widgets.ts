@@ -54,3 +54,16 @@ export async function closeMenus(page: Page): Promise<void> {
     .waitFor({ state: 'detached', timeout: 5_000 })
     .catch(() => {});
 }
+
+/**
+ * Picks the radio labelled `label` in `scope` by clicking its label, as a person does: Naive UI keeps the native
+ * input visually hidden, so it is checked through its label, then verified.
+ */
+export async function chooseRadio(scope: Locator, label: string): Promise<void> {
+  // The inner locator of `has` is matched inside each label, so it starts from the page, not from `scope`.
+  const inLabel = scope.page().getByRole('radio', { name: label, exact: true });
+  await scope.locator('label').filter({ has: inLabel }).click();
+  if (!(await scope.getByRole('radio', { name: label, exact: true }).isChecked())) {
+    throw new Error(`the radio "${label}" did not get checked`);
+  }
+}

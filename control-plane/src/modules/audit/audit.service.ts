@@ -78,7 +78,8 @@ export class AuditService {
       params,
     );
 
-    // Newest first: forward pages walk down the ids, backward pages up.
+    // Newest first: forward pages walk down the ids, backward pages up. The order names the table's bigint column:
+    // a bare `id` would mean the selected text alias, sorting "9" after "10".
     const pageWhere = [...where];
     const pageParams = [...params];
     const after = cursorId('after', window.after);
@@ -96,7 +97,7 @@ export class AuditService {
     const rows = await this.#em.execute<Row[]>(
       `select id::text as id, at, actor_kind, actor_id, actor_label, org_id, action, target_type, target_id, before, after
          from audit_events ${pageWhere.length ? `where ${pageWhere.join(' and ')}` : ''}
-        order by id ${backward ? 'asc' : 'desc'} limit ?`,
+        order by audit_events.id ${backward ? 'asc' : 'desc'} limit ?`,
       [...pageParams, limit],
     );
     return sqlConnection(rows, window, Number(n), (r) => [r.id], toEvent);

@@ -40,12 +40,25 @@ export const PlatformResetOrgBillingMutation = graphql(`
   }
 `);
 
-/** Without a period: the org's last complete billing period. */
-export const PlatformBillingExportQuery = graphql(`
-  query PlatformBillingExport($orgId: ID!, $period: String) {
-    billingExport(orgId: $orgId, period: $period) {
+/** The organizations whose settings the billing page lists (their effective settings load per row). */
+export const PlatformBillingOrgsQuery = graphql(`
+  query PlatformBillingOrgs($filter: OrganizationFilter, $first: Int, $after: String, $last: Int, $before: String) {
+    organizations(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      nodes { id name slug status }
+    }
+  }
+`);
+
+/**
+ * What an export holds, without its text (the file itself is downloaded from GET /export/usage.csv): a `period`
+ * (YYYY-MM), or `from` and `to`, or neither for the org's last complete billing period.
+ */
+export const PlatformBillingExportSummaryQuery = graphql(`
+  query PlatformBillingExportSummary($orgId: ID!, $period: String, $from: DateTime, $to: DateTime) {
+    billingExport(orgId: $orgId, period: $period, from: $from, to: $to) {
       filename
-      csv
       lineCount
       period
       from

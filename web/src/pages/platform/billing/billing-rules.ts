@@ -1,13 +1,13 @@
 // Billing settings: the form's rules (the API's bounds, for feedback before sending) and the periods an export
 // can name. The control plane checks everything again.
 
-export interface BillingValues {
+// A type alias (not an interface) so that it is a Record<string, unknown>, as useForm takes.
+export type BillingValues = {
   markupPercent: number | null;
   currency: string;
   exchangeRate: number | null;
   periodAnchorDay: number | null;
-  [key: string]: unknown;
-}
+};
 
 /** Decimal places of a number as typed (1e-7 counts as 7). */
 export function decimals(value: number): number {
@@ -100,4 +100,39 @@ export function exportSummary(e: {
 }): string {
   const lines = e.lineCount === 1 ? '1 line' : `${e.lineCount.toLocaleString('en-US')} lines`;
   return `${e.totalBilledAmount} ${e.currency} billed for ${lines} (provider cost ${e.totalProviderCostUsd} USD)`;
+}
+
+/** "+20 %", "−10 % (discount)", "0 %": how a markup reads in the settings list. */
+export function markupLabel(markupPercent: number): string {
+  if (markupPercent > 0) return `+${markupPercent} %`;
+  if (markupPercent < 0) return `−${Math.abs(markupPercent)} % (discount)`;
+  return '0 %';
+}
+
+/** "EUR, 0.92 per USD"; USD alone. */
+export function currencyLabel(currency: string, exchangeRate: number): string {
+  return currency === 'USD' ? 'USD' : `${currency}, ${exchangeRate} per USD`;
+}
+
+/** Longest window an export takes (the API's limit for explicit from/to). */
+export const maxExportDays = 366;
+
+/**
+ * The export window of a date range picked in the browser (each end a local midnight, the last day included): the
+ * same calendar days in UTC, `to` exclusive, as whole hours the API accepts.
+ */
+export function utcDayWindow(range: [number, number]): { from: string; to: string } {
+  const [start, end] = range.map((ms) => new Date(ms));
+  if (!start || !end) throw new Error('a range has two ends');
+  const from = Date.UTC(start.getFullYear(), start.getMonth(), start.getDate());
+  const to = Date.UTC(end.getFullYear(), end.getMonth(), end.getDate() + 1);
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+}
+
+export function exportRangeError(range: [number, number] | null): string | undefined {
+  if (!range) return 'Choose the first and last day.';
+  const { from, to } = utcDayWindow(range);
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+  if (days > maxExportDays) return `An export covers at most ${maxExportDays} days.`;
+  return undefined;
 }
