@@ -48,7 +48,8 @@ export function chartOption(args: {
   return {
     aria: { enabled: true, label: { description: `${args.title}, per ${bucket.toLowerCase()}, stacked by group.` } },
     animationDuration: 300,
-    grid: { left: 8, right: 12, top: 40, bottom: 8 },
+    // 'same': the axis labels count inside the grid's box, so none is cut off at the edges.
+    grid: { left: 8, right: 12, top: 40, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     legend: { type: 'scroll', top: 0, left: 0, right: 0, icon: 'roundRect', itemWidth: 12, itemHeight: 12 },
     tooltip: {
       trigger: 'axis',
