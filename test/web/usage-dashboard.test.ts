@@ -25,6 +25,8 @@ describe('usage dashboards', () => {
   let orgAdmin: Login;
   let secret: string;
   let keyId: string;
+  let quietSecret: string;
+  const quietOrg = 'Quiet Org';
   const orgName = 'Usage Dash Corp';
   const keyName = 'checkout-service';
 
@@ -47,19 +49,36 @@ describe('usage dashboards', () => {
     secret = key.secret;
     keyId = key.id;
     orgAdmin = await stack.createAdmin('ORG_ADMIN', orgId, 'ops@usage-dash.test');
-    // The data plane must know the key before traffic: wait until a call goes through.
-    await waitFor(
-      'the data plane to accept the new key',
-      async () => {
-        try {
-          await stack.openai(secret).models.list();
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { timeoutMs: 20_000, intervalMs: 200 },
+    // A second org with traffic of its own, for the platform page's org filter.
+    const quiet = await stack.api<{ createOrganization: { id: string } }>(
+      'mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }',
+      { input: { name: quietOrg } },
     );
+    const quietTeam = await stack.api<{ createTeam: { id: string } }>(
+      'mutation ($input: CreateTeamInput!) { createTeam(input: $input) { id } }',
+      { input: { orgId: quiet.createOrganization.id, name: 'Ops' } },
+    );
+    const quietKey = await createKey(stack.api, {
+      orgId: quiet.createOrganization.id,
+      teamId: quietTeam.createTeam.id,
+      name: 'batch',
+    });
+    quietSecret = quietKey.secret;
+    // The data plane must know the keys before traffic: wait until a call goes through.
+    for (const s of [secret, quietSecret]) {
+      await waitFor(
+        'the data plane to accept the new key',
+        async () => {
+          try {
+            await stack.openai(s).models.list();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
+    }
   });
 
   afterAll(() => stack?.stop());
@@ -75,8 +94,8 @@ describe('usage dashboards', () => {
     return usageTotals;
   }
 
-  async function chat(stream: boolean, n: number): Promise<void> {
-    const client = stack.openai(secret);
+  async function chat(key: string, stream: boolean, n: number): Promise<void> {
+    const client = stack.openai(key);
     const messages = [{ role: 'user' as const, content: `usage dashboard call ${n}` }];
     if (stream) {
       let text = '';
@@ -89,6 +108,9 @@ describe('usage dashboards', () => {
       expect(r.choices[0]?.message.content).toContain(`usage dashboard call ${n}`);
     }
   }
+
+  /** How long live figures may take: the data plane's batching, then the feed's one-second coalescing. */
+  const live = { timeoutMs: 20_000, intervalMs: 200 };
 
   /** Lets the charts' short grow animation finish, for the screenshots only. */
   const settle = () => sleep(600);
@@ -126,10 +148,10 @@ describe('usage dashboards', () => {
 
     // A mark on the window: it survives only if the page is never reloaded.
     await page.evaluate(() => Object.assign(window, { usageMark: 'no reload' }));
-    await chat(false, 1);
-    await chat(true, 2);
-    await chat(false, 3);
-    await chat(true, 4);
+    await chat(secret, false, 1);
+    await chat(secret, true, 2);
+    await chat(secret, false, 3);
+    await chat(secret, true, 4);
 
     // The data plane batches usage to the control plane; the page follows through the subscription alone (its
     // periodic re-read is a minute away).
@@ -198,6 +220,13 @@ describe('usage dashboards', () => {
     await usage.choosePreset('lastMonth');
     await waitFor('last month to show no requests', async () => (await usage.total('requests')) === 0);
     expect(await usage.live().count()).toBe(0);
+    // A custom period (UTC days, the last one today) follows live too; the view is kept in the address.
+    await usage.choosePreset('custom');
+    await page.getByTestId('usage-custom-range').waitFor();
+    await waitFor('the custom period to count the 4 requests', async () => (await usage.total('requests')) === 4);
+    expect(await usage.windowText()).toMatch(/00:00 – .+ UTC$/);
+    await usage.live().waitFor();
+    expect(new URL(page.url()).searchParams.get('range')).toBe('custom');
     await usage.choosePreset('last24h');
     await waitFor('the last 24 h to show the 4 requests', async () => (await usage.total('requests')) === 4);
     await usage.live().waitFor();
@@ -208,6 +237,10 @@ describe('usage dashboards', () => {
     await session.screenshot('org-usage');
     await checkTablet(usage);
     await session.screenshot('org-usage');
+    // The reload kept the view from the address: the last 24 h, by key.
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toMatchObject({ range: 'last24h', by: 'key' });
+    await usage.row(keyName).waitFor();
+    expect(await usage.total('requests')).toBe(4);
     await session.close();
   });
 
@@ -216,19 +249,25 @@ describe('usage dashboards', () => {
     const { page } = session;
     await signIn(page, stack.platformAdmin);
     const usage = new UsagePage(page);
+    // The other org's request, sent just before: the page counts it, at once or live.
+    await chat(quietSecret, false, 100);
     await usage.openPlatform();
     await usage.row(orgName).waitFor();
     expect((await usage.rowCells(orgName)).slice(1, 3)).toEqual([orgName, '4']);
     await usage.live().waitFor();
-    const before = await usage.total('requests');
-    expect(before).toBe(4);
+    await waitFor('the platform totals to count 5 requests', async () => (await usage.total('requests')) === 5, live);
+    await usage.row(quietOrg).waitFor();
 
-    await chat(false, 5);
-    await waitFor('the platform totals to count 5 requests', async () => (await usage.total('requests')) === 5, {
-      timeoutMs: 20_000,
-      intervalMs: 200,
-    });
+    await chat(secret, false, 5);
+    await waitFor('the platform totals to count 6 requests', async () => (await usage.total('requests')) === 6, live);
     await waitFor('the org row to count 5', async () => (await usage.rowCells(orgName))[2] === '5');
+
+    // Narrowed to one org: its figures only, still live.
+    await usage.filterOrg(orgName);
+    await waitFor('the filtered totals to count 5', async () => (await usage.total('requests')) === 5);
+    await waitFor('only the org to be listed', async () => (await usage.rows().count()) === 1);
+    await chat(secret, true, 6);
+    await waitFor('the filtered totals to count 6', async () => (await usage.total('requests')) === 6, live);
 
     // By key, platform-wide: the key's name and its org's name.
     await usage.breakDownBy('Key');

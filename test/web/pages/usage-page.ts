@@ -2,7 +2,7 @@
 // the top-N rows and the CSV exports.
 import { text } from 'node:stream/consumers';
 import type { Page } from 'playwright-core';
-import { choose } from './widgets.ts';
+import { choose, closeMenus } from './widgets.ts';
 
 export type UsageTotal = 'requests' | 'errors' | 'input-tokens' | 'output-tokens' | 'cost';
 
@@ -42,6 +42,17 @@ export class UsagePage {
   /** A count card as a number ("1,234" -> 1234). */
   async total(name: Exclude<UsageTotal, 'cost'>): Promise<number> {
     return Number((await this.totalText(name)).replace(/,/g, ''));
+  }
+
+  /** The period shown, e.g. "Nov 29, 2026, 00:00 – Dec 5, 2026, 15:00 UTC". */
+  async windowText(): Promise<string> {
+    return ((await this.page.getByTestId('usage-window').textContent()) ?? '').trim();
+  }
+
+  /** Platform page: narrows the dashboard to one organization (the org filter is a multiple select). */
+  async filterOrg(name: string): Promise<void> {
+    await choose(this.page, this.page.getByTestId('usage-org-filter'), name);
+    await closeMenus(this.page);
   }
 
   live() {

@@ -1,6 +1,14 @@
 // Costs keep enough decimals to show a single request's cost; counts get thousands separators.
 import { describe, expect, it } from 'vitest';
-import { bucketLabel, formatCompact, formatCost, formatCostAxis, formatCount, formatPercent } from './usage-format';
+import {
+  bucketLabel,
+  formatCompact,
+  formatCost,
+  formatCostAxis,
+  formatCount,
+  formatPercent,
+  formatWindow,
+} from './usage-format';
 
 describe('usage number formats', () => {
   it('costs: cents from a dollar up, 4 decimals from a cent, 6 below, never a misleading zero', () => {
@@ -41,5 +49,11 @@ describe('usage number formats', () => {
     expect(bucketLabel('2026-11-10T14:00:00.000Z', 'HOUR', 'Asia/Kolkata')).toBe('Nov 10, 19:30');
     expect(bucketLabel('2026-11-10T00:00:00.000Z', 'DAY')).toBe('Nov 10');
     expect(bucketLabel('2026-11-01T00:00:00.000Z', 'MONTH')).toBe('Nov 2026');
+  });
+
+  it('windows read in UTC, as the API counts them', () => {
+    expect(formatWindow('2026-11-29T00:00:00.000Z', '2026-12-05T15:00:00.000Z')).toBe(
+      'Nov 29, 2026, 00:00 – Dec 5, 2026, 15:00 UTC',
+    );
   });
 });

@@ -76,3 +76,18 @@ export function bucketLabel(bucketStart: string, bucket: UsageBucket, timeZone?:
   }
   return new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(date);
 }
+
+const utcInstant = new Intl.DateTimeFormat('en-US', {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+});
+
+/** "Nov 29, 2026, 00:00 – Dec 5, 2026, 15:00 UTC": the window as the API counts it (the end excluded). */
+export function formatWindow(from: string, to: string): string {
+  return `${utcInstant.format(new Date(from))} – ${utcInstant.format(new Date(to))} UTC`;
+}
