@@ -281,6 +281,9 @@ describe('usage dashboards', () => {
     await session.screenshot('platform-usage');
     await checkTablet(usage);
     await session.screenshot('platform-usage');
+    // The reload kept the org filter from the address.
+    await waitFor('the filtered totals after the reload', async () => (await usage.total('requests')) === 6);
+    expect(new URL(page.url()).searchParams.getAll('org')).toHaveLength(1);
     await session.close();
   });
 });
