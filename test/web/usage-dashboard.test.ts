@@ -216,6 +216,22 @@ describe('usage dashboards', () => {
     expect(points.reduce((s, p) => s + Number(p.requests), 0)).toBe(4);
     expect(points.reduce((s, p) => s + Number(p.input_tokens), 0)).toBe(api.inputTokens);
 
+    // By team and by user: their names; by module: the key has none, said so in words.
+    for (const [dimension, name] of [
+      ['Team', 'Payments'],
+      ['User', 'Dana Dev'],
+      ['Module', 'No module'],
+    ] as const) {
+      await usage.breakDownBy(dimension);
+      await usage.row(name).waitFor();
+      expect((await usage.rowCells(name))[2]).toBe('4');
+    }
+    // The charts' rest is exactly the usage without a module, and is named so (the export lists what they show).
+    const byModule = csvRecords((await usage.export('series')).text);
+    expect(byModule.length).toBeGreaterThan(0);
+    expect(byModule.every((p) => p.module_id === '' && p.module_name === 'No module')).toBe(true);
+    await usage.breakDownBy('Key');
+
     // Last month has none of it, and is not live.
     await usage.choosePreset('lastMonth');
     await waitFor('last month to show no requests', async () => (await usage.total('requests')) === 0);

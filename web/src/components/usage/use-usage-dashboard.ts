@@ -49,6 +49,8 @@ export interface SeriesResult {
   pivot: Pivot;
   /** The point limit was reached: the charts show the beginning of the window only. */
   truncated: boolean;
+  /** Every value with usage is charted, so "Other" is exactly the usage without a value (e.g. keys without a team). */
+  restIsNoValue: boolean;
 }
 
 export interface TopResult {
@@ -119,6 +121,7 @@ export function useUsageDashboard(input: () => DashboardInput) {
       dimension,
       pivot: pivot(bucketStarts(window), total.points, grouped.points, dimension),
       truncated: total.truncated || grouped.truncated,
+      restIsNoValue: byCost.usageTop.length < chartGroups && byCost.usageTop.some((e) => e.value === null),
     };
   });
 

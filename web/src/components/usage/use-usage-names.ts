@@ -29,7 +29,7 @@ const goneLabels: Partial<Record<UsageDimension, string>> = {
   TEAM: 'Deleted team',
   USER: 'Deleted user',
   KEY: 'Unknown key',
-  MODULE: 'Deleted module',
+  MODULE: 'Unavailable module',
 };
 
 async function lookUp(dimension: UsageDimension, id: string): Promise<UsageName | null> {
@@ -131,7 +131,15 @@ export function namesKnown(dimension: UsageDimension, values: (string | null)[])
   return values.every((v) => v === null || names.has(`${dimension}:${v}`));
 }
 
-/** A chart or export group's name: "Other" for the rest, else the value's name. */
-export function groupName(dimension: UsageDimension, group: { value: string | null; other: boolean }): string {
-  return group.other ? 'Other' : usageName(dimension, group.value).name;
+/**
+ * A chart or export group's name: the value's name, or for the rest "Other" — "No team" and the like when the
+ * rest is known to be only the usage without a value.
+ */
+export function groupName(
+  dimension: UsageDimension,
+  group: { value: string | null; other: boolean },
+  restIsNoValue = false,
+): string {
+  if (!group.other) return usageName(dimension, group.value).name;
+  return restIsNoValue ? noValueLabels[dimension] : 'Other';
 }
