@@ -119,6 +119,8 @@ describe('platform: modules', () => {
       status: 'ACTIVE',
     });
     expect(detail.moduleId()).toBe(created?.id);
+    // A module's page keeps "Modules" highlighted in the menu.
+    expect(await new Shell(page).activeItem()).toBe('Modules');
     expect(await page.getByText('Not enabled for any organization yet.').isVisible()).toBe(true);
     await session.close();
   });

@@ -256,6 +256,16 @@ describe('sign-in and the shell', () => {
     await shell.toggleMenu().click();
     await expect.poll(() => shell.menuOpen()).toBe(true);
     expect(await shell.toggleMenu().getAttribute('aria-expanded')).toBe('true');
+    await session.screenshot('menu-open');
+    // Escape, or a click beside the menu, folds it again.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => shell.menuOpen()).toBe(false);
+    await shell.toggleMenu().click();
+    await expect.poll(() => shell.menuOpen()).toBe(true);
+    await page.mouse.click(tablet.width - 100, tablet.height - 100);
+    await expect.poll(() => shell.menuOpen()).toBe(false);
+    await shell.toggleMenu().click();
+    await expect.poll(() => shell.menuOpen()).toBe(true);
     // Choosing a page folds the menu again, so the page gets the whole width.
     await shell.go('Modules');
     await shell.waitForHeading('Modules');
