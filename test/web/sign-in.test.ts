@@ -127,6 +127,27 @@ describe('sign-in and the shell', () => {
     await session.close();
   });
 
+  it('a session that ends while in use (signed out elsewhere) leads to the login page, then back', async () => {
+    const session = await browser.newSession({ label: 'platform admin', baseURL: stack.web.url });
+    const { page } = session;
+    const shell = new Shell(page);
+    await signIn(page, stack.platformAdmin);
+    const login = new LoginPage(page);
+    const token = await login.storedToken();
+    // The same session ends on the server (as a sign-out in another browser would end it).
+    await gqlClient(stack.cp.graphqlUrl, token ?? '')('mutation { logout }');
+
+    await shell.go('Modules');
+    await login.waitForShown();
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/platform/modules');
+    expect(await login.storedToken()).toBeNull();
+    await login.signIn(stack.platformAdmin.email, stack.platformAdmin.password);
+    await page.waitForURL('**/platform/modules');
+    await shell.waitForHeading('Modules');
+    expect(await login.storedToken()).not.toBe(token);
+    await session.close();
+  });
+
   it('signing out ends the session: the API refuses the old token afterwards', async () => {
     const session = await browser.newSession({ label: 'platform admin', baseURL: stack.web.url });
     const { page } = session;
