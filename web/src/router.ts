@@ -5,6 +5,7 @@ import { useSession } from './composables/use-session';
 import { onUnauthenticated } from './graphql/client';
 import { sessionToken } from './graphql/session';
 import type { Panel, PanelRoutes } from './navigation';
+import { nextPath } from './pages/auth/sign-in';
 
 // Each page folder with pages has a `routes.ts` exporting `panelRoutes` (see navigation.ts).
 const declared = Object.values(import.meta.glob<{ panelRoutes: PanelRoutes }>('./pages/**/routes.ts', { eager: true }));
@@ -47,10 +48,30 @@ export const router = createRouter({
   ],
 });
 
+// Registered first. During a navigation the guard below sees a lost session itself and sends the admin to the
+// login page with the page they were opening; the listener at the end must not supersede that with the page they
+// were leaving.
+let navigating = false;
+router.beforeEach(() => {
+  navigating = true;
+});
+router.afterEach(() => {
+  navigating = false;
+});
+router.onError(() => {
+  navigating = false;
+});
+
 router.beforeEach(async (to) => {
+  if (to.name === 'login') {
+    // Already signed in (a bookmark, the back button): straight on to where the login page would lead.
+    if (!sessionToken.value || !(await useSession().loadAdmin())) return true;
+    return nextPath(to.query.next);
+  }
   if (to.meta.public) return true;
   if (!sessionToken.value) return { name: 'login', query: { next: to.fullPath } };
   const admin = await useSession().loadAdmin();
+  // No admin but a token: the API could not be reached; the page shows the failure of its own requests.
   if (!admin) return sessionToken.value ? true : { name: 'login', query: { next: to.fullPath } };
   const panel = to.matched.find((r) => r.meta.panel)?.meta.panel;
   if (panel === 'platform' && admin.role !== 'PLATFORM_ADMIN') return { name: 'home' };
@@ -65,5 +86,5 @@ router.afterEach((to) => {
 // A session the API no longer accepts ends here: back to the login page, then to where the admin was.
 onUnauthenticated(() => {
   const current = router.currentRoute.value;
-  if (!current.meta.public) void router.replace({ name: 'login', query: { next: current.fullPath } });
+  if (!navigating && !current.meta.public) void router.replace({ name: 'login', query: { next: current.fullPath } });
 });

@@ -32,4 +32,11 @@ describe('validation rules', () => {
   it('suggestSlug folds accents and punctuation into hyphens', () => {
     expect(suggestSlug('  Café Crème & Co. ')).toBe('cafe-creme-co');
   });
+
+  it('suggestSlug stays a valid slug for long names, and is empty when nothing is left', () => {
+    const long = suggestSlug(`${'a'.repeat(62)} b`);
+    expect(long).toBe('a'.repeat(62));
+    expect(slug(long)).toBeUndefined();
+    expect(suggestSlug('東京 !!')).toBe('');
+  });
 });

@@ -41,12 +41,14 @@ export function all<V>(...rules: Rule<V>[]): Rule<V> {
   };
 }
 
-/** The slug the server would likely derive, shown as a placeholder so admins see what they get. */
+/** The slug the server derives from a name (the control plane's slugify), shown so admins see what they get. */
 export function suggestSlug(name: string): string {
   return name
-    .toLowerCase()
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
 }

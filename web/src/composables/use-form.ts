@@ -61,6 +61,17 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
     invalid?.querySelector<HTMLElement>('input, textarea, [tabindex]:not([tabindex="-1"])')?.focus();
   }
 
+  /**
+   * Focuses the form's first control, e.g. when its dialog has opened (NModal's `after-enter`), unless the admin
+   * is already in one of its fields.
+   */
+  async function focusFirst(): Promise<void> {
+    await nextTick();
+    const el = formEl.value instanceof HTMLElement ? formEl.value : formEl.value?.$el;
+    if (!el || el.contains(document.activeElement)) return;
+    el.querySelector<HTMLElement>('input:not([disabled]), textarea:not([disabled])')?.focus();
+  }
+
   /** Clears every error (e.g. when a dialog reopens). */
   function reset(next: T = initial): void {
     Object.assign(values, next);
@@ -68,5 +79,5 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
     formError.value = undefined;
   }
 
-  return { values, errors, formError, validate, applyServerError, reset };
+  return { values, errors, formError, validate, applyServerError, reset, focusFirst };
 }

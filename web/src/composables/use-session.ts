@@ -1,6 +1,6 @@
 // The signed-in admin: sign in, sign out, and who it is (loaded once per session), with its role and org.
 import { computed, shallowRef } from 'vue';
-import { request } from '../graphql/client';
+import { reportUnauthenticated, request } from '../graphql/client';
 import { type ApiError, toApiError } from '../graphql/errors';
 import type { MeQuery as MeResult } from '../graphql/generated/graphql';
 import { LoginMutation, LogoutMutation, MeQuery } from '../graphql/operations/session';
@@ -8,7 +8,9 @@ import { clearSessionToken, sessionToken, setSessionToken } from '../graphql/ses
 
 export type SignedInAdmin = NonNullable<MeResult['me']>;
 
-const admin = shallowRef<SignedInAdmin | null>(null);
+/** The admin, with the token it was loaded for: another tab signing in as someone else makes it stale. */
+const loaded = shallowRef<{ token: string; admin: SignedInAdmin } | null>(null);
+const admin = computed(() => (loaded.value && loaded.value.token === sessionToken.value ? loaded.value.admin : null));
 
 export function useSession() {
   const signedIn = computed(() => sessionToken.value !== null);
@@ -18,7 +20,7 @@ export function useSession() {
     try {
       const { login } = await request(LoginMutation, { email, password });
       setSessionToken(login.token);
-      admin.value = login.admin;
+      loaded.value = { token: login.token, admin: login.admin };
       return undefined;
     } catch (e) {
       return toApiError(e);
@@ -32,17 +34,24 @@ export function useSession() {
       // The token is dropped locally either way; a failed server-side logout only leaves it to expire.
     }
     clearSessionToken();
-    admin.value = null;
+    loaded.value = null;
   }
 
-  /** Fetches the current admin if not known yet; an expired session surfaces as UNAUTHENTICATED. */
+  /**
+   * Fetches the current admin if not known yet. The API answers `me: null` for a token it does not accept
+   * (expired, signed out elsewhere, garbage): that ends the session here too, like an UNAUTHENTICATED error.
+   * Other failures (network) leave the admin unknown and the token in place.
+   */
   async function loadAdmin(): Promise<SignedInAdmin | null> {
-    if (admin.value || !signedIn.value) return admin.value;
+    const token = sessionToken.value;
+    if (admin.value || !token) return admin.value;
     try {
       const { me } = await request(MeQuery, {});
-      admin.value = me;
+      if (sessionToken.value !== token) return admin.value; // signed in or out meanwhile
+      if (me) loaded.value = { token, admin: me };
+      else reportUnauthenticated();
     } catch {
-      // UNAUTHENTICATED already redirects to the login page; other failures leave the admin unknown.
+      // UNAUTHENTICATED already ended the session; other failures leave the admin unknown.
     }
     return admin.value;
   }

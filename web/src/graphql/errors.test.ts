@@ -29,6 +29,18 @@ describe('ApiError.fromWire', () => {
     expect(ApiError.fromWire({}).message).toMatch(/went wrong/);
   });
 
+  it('keeps the wait of a throttling refusal', () => {
+    const error = ApiError.fromWire({
+      message: 'Too many failed logins; try again in 900 s',
+      extensions: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 900 },
+    });
+    expect(error).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 900 });
+    expect(ApiError.fromWire({ extensions: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 'soon' } })).toMatchObject({
+      retryAfterSeconds: undefined,
+      message: 'Too many attempts. Wait a moment and try again.',
+    });
+  });
+
   it('ignores empty or non-string fields', () => {
     expect(
       ApiError.fromWire({ message: 'x', extensions: { code: 'BAD_USER_INPUT', field: '' } }).field,

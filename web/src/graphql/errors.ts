@@ -7,6 +7,7 @@ export type ApiErrorCode =
   | 'BAD_USER_INPUT'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'TOO_MANY_REQUESTS'
   | 'INTERNAL_SERVER_ERROR'
   | 'GRAPHQL_VALIDATION_FAILED'
   | 'NETWORK_ERROR'
@@ -18,6 +19,7 @@ const knownCodes = new Set<string>([
   'BAD_USER_INPUT',
   'NOT_FOUND',
   'CONFLICT',
+  'TOO_MANY_REQUESTS',
   'INTERNAL_SERVER_ERROR',
   'GRAPHQL_VALIDATION_FAILED',
 ]);
@@ -25,7 +27,7 @@ const knownCodes = new Set<string>([
 /** One GraphQL error as it arrives on the wire. */
 export interface WireError {
   message?: unknown;
-  extensions?: { code?: unknown; field?: unknown };
+  extensions?: { code?: unknown; field?: unknown; retryAfterSeconds?: unknown };
 }
 
 export class ApiError extends Error {
@@ -34,13 +36,16 @@ export class ApiError extends Error {
   readonly field: string | undefined;
   /** The server's whole `extensions.field` (e.g. `input.deployments.1.weight`), for forms with list rows. */
   readonly path: string | undefined;
+  /** With TOO_MANY_REQUESTS: how long the server asks the caller to wait. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ApiErrorCode, message: string, field?: string, path?: string) {
+  constructor(code: ApiErrorCode, message: string, field?: string, path?: string, retryAfterSeconds?: number) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.field = field;
     this.path = path;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   static fromWire(error: WireError): ApiError {
@@ -50,7 +55,14 @@ export class ApiError extends Error {
     const rawField = error.extensions?.field;
     const field = typeof rawField === 'string' ? formField(rawField) : undefined;
     const message = typeof error.message === 'string' && error.message !== '' ? error.message : defaultMessage(code);
-    return new ApiError(code, message, field, typeof rawField === 'string' && rawField !== '' ? rawField : undefined);
+    const retry = error.extensions?.retryAfterSeconds;
+    return new ApiError(
+      code,
+      message,
+      field,
+      typeof rawField === 'string' && rawField !== '' ? rawField : undefined,
+      typeof retry === 'number' && Number.isFinite(retry) && retry > 0 ? retry : undefined,
+    );
   }
 }
 
@@ -69,6 +81,8 @@ export function defaultMessage(code: ApiErrorCode): string {
       return 'You do not have permission to do this.';
     case 'NOT_FOUND':
       return 'This item does not exist or was deleted.';
+    case 'TOO_MANY_REQUESTS':
+      return 'Too many attempts. Wait a moment and try again.';
     case 'NETWORK_ERROR':
       return 'Cannot reach the control plane. Check your connection and try again.';
     case 'BAD_RESPONSE':

@@ -13,7 +13,7 @@ export const OrganizationsQuery = graphql(`
         status
         createdAt
         users(first: 1) { totalCount }
-        virtualKeys(first: 1) { totalCount }
+        virtualKeys(first: 1, filter: { status: ACTIVE }) { totalCount }
       }
     }
   }
@@ -56,5 +56,11 @@ export const OrganizationSummaryQuery = graphql(`
       virtualKeys(first: 1, filter: { status: ACTIVE }) { totalCount }
       modules(first: 1) { totalCount }
     }
+  }
+`);
+
+export const UpdateOrganizationMutation = graphql(`
+  mutation UpdateOrganization($id: ID!, $input: UpdateOrganizationInput!) {
+    updateOrganization(id: $id, input: $input) { id name slug }
   }
 `);

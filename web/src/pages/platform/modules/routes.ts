@@ -15,7 +15,7 @@ export const panelRoutes: PanelRoutes = {
       name: 'platform-module',
       component: () => import('./Detail.vue'),
       props: true,
-      meta: { title: 'Module' },
+      meta: { title: 'Module', navSection: 'platform-modules' },
     },
   ],
 };
