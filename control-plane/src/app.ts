@@ -6,7 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import type { Config } from './config.ts';
 import { type Context, createContext, type Deps } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
-import { createOrm, migrate } from './db/orm.ts';
+import { closeOrm, createOrm, migrate } from './db/orm.ts';
 import { createErrorFormatter } from './errors.ts';
 import { queryLimitsPlugin } from './graphql/limits.ts';
 import { applyCors } from './http/cors.ts';
@@ -34,7 +34,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const orm = await createOrm(config.databaseUrl, logger);
-  const closers: (() => Promise<unknown>)[] = [() => orm.close(true)];
+  const closers: (() => Promise<unknown>)[] = [() => closeOrm(orm)];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch((err) => logger.error({ err }, 'error while closing'));
   };

@@ -56,3 +56,21 @@ export async function migrate(orm: Orm, logger: Logger): Promise<void> {
   const applied = await orm.migrator.up();
   if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
 }
+
+/** How long closing waits for queries still running (a resolver that outlived its failed request, say). */
+const quietTimeoutMs = 5_000;
+
+/**
+ * Closes the ORM once no query holds or awaits a pooled connection, waiting at most `quietTimeoutMs`.
+ * Why wait: kysely 0.29's PostgresDriver reads its pool again right after `pool.connect()` resolves; when the ORM
+ * is closed in between, that read throws, the fresh client is never released and `pool.end()` never resolves, so
+ * shutdown would hang on a query that was merely in flight.
+ */
+export async function closeOrm(orm: Orm): Promise<void> {
+  const pool = await orm.em.getConnection().getNativeClient();
+  const deadline = Date.now() + quietTimeoutMs;
+  while (Date.now() < deadline && (pool.totalCount > pool.idleCount || pool.waitingCount > 0)) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await orm.close(true);
+}
