@@ -1,7 +1,8 @@
 // One page of a Relay connection at a time: next/previous by cursor, page size, total count, and a filter that
 // starts again from the first page when it changes. Every list of the UI is one of these.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { computed, type MaybeRefOrGetter, ref, toValue, watch } from 'vue';
+import { computed, type MaybeRefOrGetter, type Ref, ref, toValue, watch } from 'vue';
+import type { ApiError } from '../graphql/errors';
 import { useQuery } from './use-query';
 
 export interface PageInfo {
@@ -25,6 +26,21 @@ export interface PageVariables {
 }
 
 export const pageSizes = [10, 25, 50, 100];
+
+/** One page of a list and its controls, as ConnectionTable shows them (useConnection returns one). */
+export interface PagedList<N> {
+  nodes: Readonly<Ref<N[]>>;
+  loading: Readonly<Ref<boolean>>;
+  error: Readonly<Ref<ApiError | undefined>>;
+  totalCount: Readonly<Ref<number>>;
+  pageNumber: Readonly<Ref<number>>;
+  pageSize: Ref<number>;
+  hasNext: Readonly<Ref<boolean>>;
+  hasPrevious: Readonly<Ref<boolean>>;
+  next(): void;
+  previous(): void;
+  refetch(): Promise<void>;
+}
 
 /**
  * `variables` are the list's own (filter, org id…); `select` picks the connection out of the answer (it may be
@@ -93,5 +109,3 @@ export function useConnection<TData, TVariables extends PageVariables, N>(
     previous,
   };
 }
-
-export type Connection = ReturnType<typeof useConnection<unknown, PageVariables, unknown>>;
