@@ -36,9 +36,22 @@ function selectMenu(page: Page): Locator {
 export async function choose(page: Page, control: Locator, option: string, search = option): Promise<void> {
   // The focusable part of a select: its search input when filterable, else the selection itself.
   const trigger = control.locator('input, [tabindex="0"]').first();
-  await trigger.click();
-  if ((await trigger.evaluate((el) => el.tagName)) === 'INPUT') await trigger.fill(search);
-  await selectMenu(page).getByText(option, { exact: true }).first().click();
+  // A menu opened while its dialog is still moving into place can close again under the pointer (seen at tablet
+  // width): then it is opened once more, a bounded number of times, rather than waiting for it in vain.
+  for (let attempt = 1; ; attempt += 1) {
+    await trigger.click();
+    if ((await trigger.evaluate((el) => el.tagName)) === 'INPUT') await trigger.fill(search);
+    try {
+      await selectMenu(page)
+        .getByText(option, { exact: true })
+        .first()
+        .click({ timeout: attempt < 3 ? 4_000 : 10_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await closeMenus(page);
+    }
+  }
 }
 
 /** Picks `option` in the select of the field labelled `label`. */
