@@ -1,5 +1,6 @@
 // This replica's usageUpdates subscribers: deltas from gw_usage are coalesced per org (at most one message per
 // org per interval, the first one at once) and handed to every subscriber of that org and to the platform-wide ones.
+import { PushQueue } from '../../graphql/push-queue.ts';
 import { mergeDeltas, type UsageDelta } from './usage-notify.ts';
 
 export interface UsageUpdateMessage extends UsageDelta {
@@ -11,59 +12,23 @@ export interface UsageUpdateMessage extends UsageDelta {
 const maxBacklog = 256;
 
 /** One subscriber's queue, as the AsyncIterator a GraphQL subscription consumes. */
-export class UpdateQueue implements AsyncIterableIterator<UsageUpdateMessage> {
+export class UpdateQueue extends PushQueue<UsageUpdateMessage> {
   /** The org this subscriber follows; null = every org. */
   readonly orgId: string | null;
-  readonly #pending: UsageUpdateMessage[] = [];
-  #waiting: ((result: IteratorResult<UsageUpdateMessage>) => void) | null = null;
-  #done = false;
   readonly #onClose: (q: UpdateQueue) => void;
 
   constructor(orgId: string | null, onClose: (q: UpdateQueue) => void) {
+    super(maxBacklog);
     this.orgId = orgId;
     this.#onClose = onClose;
   }
 
   push(message: UsageUpdateMessage): void {
-    if (this.#done) return;
-    if (this.#waiting) {
-      const resolve = this.#waiting;
-      this.#waiting = null;
-      resolve({ value: message, done: false });
-      return;
-    }
-    if (this.#pending.length >= maxBacklog) this.#pending.shift();
-    this.#pending.push(message);
+    this.enqueue(message, (backlog, latest) => [...backlog.slice(1), latest]);
   }
 
-  next(): Promise<IteratorResult<UsageUpdateMessage>> {
-    const value = this.#pending.shift();
-    if (value) return Promise.resolve({ value, done: false });
-    if (this.#done) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => {
-      this.#waiting = resolve;
-    });
-  }
-
-  /** Called by graphql-ws when the client completes or disconnects, and by the fan-out on shutdown. */
-  return(): Promise<IteratorResult<UsageUpdateMessage>> {
-    if (!this.#done) {
-      this.#done = true;
-      this.#pending.length = 0;
-      this.#waiting?.({ value: undefined, done: true });
-      this.#waiting = null;
-      this.#onClose(this);
-    }
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  throw(error?: unknown): Promise<IteratorResult<UsageUpdateMessage>> {
-    void this.return();
-    return Promise.reject(error);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
+  protected override onClosed(): void {
+    this.#onClose(this);
   }
 }
 
