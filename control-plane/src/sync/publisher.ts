@@ -8,9 +8,9 @@ import {
   snapshotProblems,
   snapshotSchema,
 } from '@gw/schema';
-import pg from 'pg';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import { configChannel } from '../db/config-change.ts';
+import { PgListener } from '../db/listen.ts';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import { buildSnapshot } from './build-snapshot.ts';
@@ -49,8 +49,7 @@ export class Publisher {
   #resolveFirst!: () => void;
   #building: Promise<void> | null = null;
   #dirty = false;
-  #listener: pg.Client | null = null;
-  #reconnectDelayMs = 250;
+  readonly #listener: PgListener;
   #retryDelayMs = 1_000;
   #timers = new Set<NodeJS.Timeout>();
   #stopped = false;
@@ -58,6 +57,14 @@ export class Publisher {
   constructor(opts: PublisherOptions) {
     this.#opts = opts;
     this.#log = opts.logger.child({ component: 'publisher' });
+    this.#listener = new PgListener({
+      databaseUrl: opts.databaseUrl,
+      channel: configChannel,
+      logger: this.#log,
+      onNotify: () => void this.refresh(),
+      // Notifications sent while disconnected are lost: rebuild to catch up.
+      onRestore: () => void this.refresh(),
+    });
     this.#firstPublish = new Promise((resolve) => {
       this.#resolveFirst = resolve;
     });
@@ -65,7 +72,7 @@ export class Publisher {
 
   /** Listens first, then builds: a change committed in between is either in the build or notified after it. */
   async start(): Promise<void> {
-    await this.#listen();
+    await this.#listener.start();
     await this.refresh();
     const poll = setInterval(() => void this.#poll(), this.#opts.pollIntervalMs ?? 30_000);
     poll.unref();
@@ -119,9 +126,7 @@ export class Publisher {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     for (const q of [...this.#subscribers]) await q.return();
-    const listener = this.#listener;
-    this.#listener = null;
-    await listener?.end().catch(() => {});
+    await this.#listener.stop();
     await this.#building?.catch(() => {});
   }
 
@@ -171,56 +176,6 @@ export class Publisher {
       q.push(message, () => fullOf(this.#current!));
     }
     this.#log.info({ version: next.version, hash: next.hash, deltas, fulls }, 'published snapshot');
-  }
-
-  async #listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#opts.databaseUrl, keepAlive: true });
-    client.on('notification', (n) => {
-      if (n.channel === configChannel) void this.refresh();
-    });
-    client.on('error', (err) => {
-      this.#log.warn({ err: err.message }, 'LISTEN connection failed');
-      this.#reconnect(client);
-    });
-    client.on('end', () => this.#reconnect(client));
-    try {
-      await client.connect();
-      await client.query(`listen ${configChannel}`);
-    } catch (err) {
-      client.removeAllListeners('end');
-      await client.end().catch(() => {});
-      throw err;
-    }
-    if (this.#stopped) {
-      await client.end().catch(() => {});
-      return;
-    }
-    this.#listener = client;
-    this.#reconnectDelayMs = 250;
-  }
-
-  #reconnect(dead: pg.Client): void {
-    if (this.#stopped || this.#listener !== dead) return;
-    this.#listener = null;
-    dead.removeAllListeners('end');
-    void dead.end().catch(() => {});
-    this.#scheduleListen();
-  }
-
-  #scheduleListen(): void {
-    const delay = this.#reconnectDelayMs;
-    this.#reconnectDelayMs = Math.min(this.#reconnectDelayMs * 2, 10_000);
-    this.#later(delay, async () => {
-      try {
-        await this.#listen();
-        this.#log.info('LISTEN connection restored');
-        // Notifications sent while disconnected are lost: rebuild to catch up.
-        await this.refresh();
-      } catch (err) {
-        this.#log.warn({ err: (err as Error).message, retryInMs: this.#reconnectDelayMs }, 'LISTEN reconnect failed');
-        this.#scheduleListen();
-      }
-    });
   }
 
   /** Backs off to 30 s: a failure that does not heal by itself (e.g. a corrupt secret) should not flood the log. */
