@@ -1,6 +1,7 @@
 // Org › Modules and Org › Models: what the org may use; their write controls exist for platform admins only.
 import type { Locator, Page } from 'playwright-core';
 import { ConfirmDialog } from './confirm-dialog.ts';
+import { waitForListPage } from './widgets.ts';
 
 export class OrgModulesPage {
   readonly page: Page;
@@ -14,9 +15,7 @@ export class OrgModulesPage {
   }
 
   async waitForLoaded(): Promise<void> {
-    await this.page.getByRole('heading', { level: 1, name: 'Modules', exact: true }).waitFor();
-    await this.page.getByRole('table').first().waitFor();
-    await this.page.locator('.n-data-table--loading').waitFor({ state: 'detached' });
+    await waitForListPage(this.page, 'Modules');
   }
 
   rows(): Locator {

@@ -1,7 +1,7 @@
 // Org › Teams: the list with its filters, counts and row actions, and the team dialog (new team, rename).
 import type { Locator, Page } from 'playwright-core';
 import { ConfirmDialog } from './confirm-dialog.ts';
-import { field, input, isInvalid } from './widgets.ts';
+import { field, input, isInvalid, waitForListPage } from './widgets.ts';
 
 /** The dialog of a new team or a rename (TeamDialog.vue). */
 export class TeamForm {
@@ -56,9 +56,7 @@ export class TeamsPage {
   }
 
   async waitForLoaded(): Promise<void> {
-    await this.page.getByRole('heading', { level: 1, name: 'Teams', exact: true }).waitFor();
-    await this.page.getByRole('table').first().waitFor();
-    await this.page.locator('.n-data-table--loading').waitFor({ state: 'detached' });
+    await waitForListPage(this.page, 'Teams');
   }
 
   newTeamButton(): Locator {

@@ -2,7 +2,7 @@
 // create and to edit a user.
 import type { Locator, Page } from 'playwright-core';
 import { ConfirmDialog } from './confirm-dialog.ts';
-import { choose, closeMenus, field, input, isInvalid } from './widgets.ts';
+import { choose, closeMenus, field, input, isInvalid, waitForListPage } from './widgets.ts';
 
 type UserField = 'Email' | 'Name' | 'Teams';
 
@@ -73,9 +73,7 @@ export class UsersPage {
   }
 
   async waitForLoaded(): Promise<void> {
-    await this.page.getByRole('heading', { level: 1, name: 'Users', exact: true }).waitFor();
-    await this.page.getByRole('table').first().waitFor();
-    await this.page.locator('.n-data-table--loading').waitFor({ state: 'detached' });
+    await waitForListPage(this.page, 'Users');
   }
 
   form(): Locator {

@@ -2,7 +2,7 @@
 // page with the organizations it is enabled for and the enable / change-models dialog.
 import type { Locator, Page } from 'playwright-core';
 import { ConfirmDialog } from './confirm-dialog.ts';
-import { choose, closeMenus, field, input, isInvalid } from './widgets.ts';
+import { choose, closeMenus, field, input, isInvalid, waitForListPage } from './widgets.ts';
 
 type ModuleField = 'Key' | 'Name' | 'Description';
 
@@ -103,9 +103,7 @@ export class ModulesPage {
   }
 
   async waitForLoaded(): Promise<void> {
-    await this.page.getByRole('heading', { level: 1, name: 'Modules', exact: true }).waitFor();
-    await this.page.getByRole('table').first().waitFor();
-    await this.page.locator('.n-data-table--loading').waitFor({ state: 'detached' });
+    await waitForListPage(this.page, 'Modules');
   }
 
   rows(): Locator {

@@ -80,3 +80,10 @@ export async function chooseRadio(scope: Locator, label: string): Promise<void> 
     throw new Error(`the radio "${label}" did not get checked`);
   }
 }
+
+/** A list page is ready: its title shows, and its first table has arrived and stopped loading. */
+export async function waitForListPage(page: Page, title: string): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor();
+  await page.getByRole('table').first().waitFor();
+  await page.locator('.n-data-table--loading').waitFor({ state: 'detached' });
+}
