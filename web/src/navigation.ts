@@ -47,3 +47,16 @@ export interface PanelRoutes {
 
 /** Shorthand for a page's menu entry. */
 export const navEntry = (panel: Panel, order: number, label: string): NavMeta => ({ panel, label, order });
+
+/**
+ * Whether an admin may open a page of `panel` (for org pages: of org `orgId`). The router's guard and the links
+ * that point across panels share this rule; the API enforces its own on every request.
+ */
+export function panelAllows(
+  admin: { role: string; orgId?: string | null },
+  panel: Panel | undefined,
+  orgId: unknown,
+): boolean {
+  if (admin.role === 'PLATFORM_ADMIN' || panel === undefined) return true;
+  return panel === 'org' && orgId === admin.orgId;
+}

@@ -4,7 +4,7 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { useSession } from './composables/use-session';
 import { onUnauthenticated } from './graphql/client';
 import { sessionToken } from './graphql/session';
-import type { Panel, PanelRoutes } from './navigation';
+import { type Panel, type PanelRoutes, panelAllows } from './navigation';
 import { nextPath } from './pages/auth/sign-in';
 
 // Each page folder with pages has a `routes.ts` exporting `panelRoutes` (see navigation.ts).
@@ -74,9 +74,7 @@ router.beforeEach(async (to) => {
   // No admin but a token: the API could not be reached; the page shows the failure of its own requests.
   if (!admin) return sessionToken.value ? true : { name: 'login', query: { next: to.fullPath } };
   const panel = to.matched.find((r) => r.meta.panel)?.meta.panel;
-  if (panel === 'platform' && admin.role !== 'PLATFORM_ADMIN') return { name: 'home' };
-  if (panel === 'org' && admin.role !== 'PLATFORM_ADMIN' && to.params.orgId !== admin.orgId) return { name: 'home' };
-  return true;
+  return panelAllows(admin, panel, to.params.orgId) ? true : { name: 'home' };
 });
 
 router.afterEach((to) => {

@@ -1,5 +1,7 @@
 // What the signed-in admin may do, for hiding controls: the API enforces the same rules on every request.
 import { computed, type MaybeRefOrGetter, toValue } from 'vue';
+import { type RouteLocationRaw, useRouter } from 'vue-router';
+import { panelAllows } from '../navigation';
 import { useSession } from './use-session';
 
 export function useAccess() {
@@ -13,5 +15,14 @@ export function useAccess() {
       if (a.role === 'PLATFORM_ADMIN') return true;
       return a.role === 'ORG_ADMIN' && a.orgId === toValue(orgId);
     });
-  return { admin, isPlatform, canWrite };
+  const router = useRouter();
+  /** May open this page: it exists and the router's guard lets the admin in (e.g. org roles stay out of the platform panel). */
+  const canOpen = (to: RouteLocationRaw): boolean => {
+    const a = admin.value;
+    if (!a) return false;
+    const target = router.resolve(to);
+    if (target.name === 'not-found') return false;
+    return panelAllows(a, target.matched.find((r) => r.meta.panel)?.meta.panel, target.params.orgId);
+  };
+  return { admin, isPlatform, canWrite, canOpen };
 }
