@@ -1,5 +1,5 @@
-// Filter choices for the ACTIVE / SUSPENDED status of users and teams.
-import type { EntityStatus } from '../../../graphql/generated/graphql';
+// Filter choices for the ACTIVE / SUSPENDED status of organizations, modules, teams and users.
+import type { EntityStatus } from './graphql/generated/graphql';
 
 export const statusOptions: { label: string; value: EntityStatus }[] = [
   { label: 'Active', value: 'ACTIVE' },
