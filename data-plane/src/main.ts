@@ -14,6 +14,7 @@ import { ConfigSync } from './snapshot/sync.ts';
 import { lockStateDir } from './state-lock.ts';
 import { Upstream } from './upstream/pools.ts';
 import { UsageBatcher } from './usage/batcher.ts';
+import { DeadLetterFile } from './usage/dead-letter.ts';
 import { ingestUsage, isPermanentIngestError } from './usage/ingest.ts';
 import { UsageSpool } from './usage/spool.ts';
 
@@ -70,8 +71,10 @@ async function main(): Promise<void> {
     maxBytes: config.usageSpoolMaxBytes,
     onDropped: (count, reason) => metrics.usageDropped.inc({ reason }, count),
   });
+  const deadLetter = await DeadLetterFile.open(config.stateDir);
   const usage = new UsageBatcher({
     spool,
+    deadLetter,
     send: ingestUsage(cp),
     isPermanent: isPermanentIngestError,
     onRejected: (count) => metrics.usageRejected.inc(count),
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
     await sync.stop();
     const flushed = await usage.stop(usageFlushOnStopMs);
     if (!flushed.sent) logger.warn({ left: flushed.left }, 'usage left in the spool for the next start');
+    await deadLetter.close();
     await Promise.allSettled([upstream.close(), cp.close()]);
     logger.info('stopped');
     process.exit(exitCode);

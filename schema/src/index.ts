@@ -4,4 +4,6 @@ export * from './contract/errors.ts';
 export * from './contract/node-status.ts';
 export * from './contract/snapshot.ts';
 export * from './contract/sync.ts';
+export * from './contract/text.ts';
+export * from './contract/text-samples.ts';
 export * from './contract/usage.ts';

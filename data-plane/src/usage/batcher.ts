@@ -1,9 +1,11 @@
 // Sends spooled usage records to the control plane in order, in batches (by size or by timer), retrying
-// with backoff. Every record of an answered batch leaves the spool: accepted, duplicate or rejected.
+// with backoff. Every record of an answered batch leaves the spool: accepted, duplicate, or rejected and kept in the
+// dead-letter file (so a record the control plane can never take never blocks the records behind it).
 import type { IngestResult, UsageRecord } from '@gw/schema';
 import { type BackoffOptions, backoffDelay } from '../backoff.ts';
 import type { Logger } from '../logger.ts';
 import type { UsageSink } from '../routes/deps.ts';
+import type { DeadLetter, DeadLetterFile } from './dead-letter.ts';
 import type { UsageSpool } from './spool.ts';
 import type { RecordLine } from './spool-files.ts';
 
@@ -22,6 +24,8 @@ export interface UsageBatcherOptions {
    * sent again in halves, down to single records, so that only the records at fault are rejected.
    */
   isPermanent?: (err: unknown) => boolean;
+  /** Where rejected records go before they leave the spool. */
+  deadLetter: DeadLetterFile;
   /** Called with the number of records the control plane rejected (metrics). */
   onRejected?: (count: number) => void;
 }
@@ -150,18 +154,36 @@ export class UsageBatcher implements UsageSink {
           rejected: [{ index: 0, requestId: null, field: null, reason: (err as Error).message }],
         };
       }
-      this.#settle(batch, answer);
+      try {
+        await this.#settle(batch, answer);
+      } catch (err) {
+        // The rejected records must be on disk before the batch leaves the spool: keep it, and try again later.
+        const delay = backoffDelay(this.#failures++, this.#backoff);
+        this.#retryAt = Date.now() + delay;
+        logger.error({ err, retryInMs: delay }, 'could not write the usage dead-letter file; will retry');
+        return;
+      }
       await spool.ack(batch.length);
       this.#limit = Math.min(batchSize, this.#limit * 2);
       if (spool.pendingCount >= batchSize) await spool.flush().catch(() => {});
     }
   }
 
-  /** Logs and counts the records the control plane rejected; they leave the spool with the rest. */
-  #settle(batch: RecordLine[], answer: IngestResult): void {
-    const { logger } = this.#o;
+  /**
+   * Keeps the records the control plane rejected in the dead-letter file, then logs and counts them. Rejects when
+   * the file cannot be written (nothing is counted then; the batch stays in the spool).
+   */
+  async #settle(batch: RecordLine[], answer: IngestResult): Promise<void> {
+    const { logger, deadLetter } = this.#o;
     const { rejected } = answer;
     if (rejected.length) {
+      const letters: DeadLetter[] = rejected.map((r) => ({
+        // An index the batch does not have (a control plane bug) still leaves a trace of the requestId.
+        line: batch[r.index] ?? JSON.stringify({ requestId: r.requestId }),
+        reason: r.reason,
+        field: r.field,
+      }));
+      await deadLetter.add(letters);
       this.#o.onRejected?.(rejected.length);
       for (const r of rejected.slice(0, logRejectedMax)) {
         logger.error(
@@ -170,8 +192,9 @@ export class UsageBatcher implements UsageSink {
             index: r.index,
             field: r.field,
             reason: r.reason,
+            deadLetter: deadLetter.path,
           },
-          'control plane rejected a usage record; it is not stored',
+          'control plane rejected a usage record; it is kept in the dead-letter file',
         );
       }
       if (rejected.length > logRejectedMax) {

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.ts';
 import { GatewayMetrics } from '../metrics.ts';
 import { UsageBatcher } from './batcher.ts';
+import { DeadLetterFile } from './dead-letter.ts';
 import { UsageSpool, type UsageSpoolOptions } from './spool.ts';
 import { captureLogger, parsed, readRecords, sampleRecord as rec } from './test-records.ts';
 
@@ -278,6 +279,7 @@ describe('UsageSpool', () => {
     let sendCalls = 0;
     const down = new UsageBatcher({
       spool,
+      deadLetter: await DeadLetterFile.open(stateDir),
       send: parsed(async () => {
         sendCalls++;
         throw new Error('control plane unreachable');
@@ -313,6 +315,7 @@ describe('UsageSpool', () => {
     let peak = 0;
     const up = new UsageBatcher({
       spool: replay,
+      deadLetter: await DeadLetterFile.open(stateDir),
       send: parsed(async (rs) => {
         peak = Math.max(peak, replay.memoryCount);
         for (const r of rs) got.push(r.requestId);

@@ -1,6 +1,6 @@
 // Usage: cost arithmetic, and the in-order batcher over the spool (partial rejection, isolating a refused batch,
 // graceful stop). The spool itself is tested in spool.test.ts.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type IngestResult, type UsageRecord, usageRecord } from '@gw/schema';
@@ -11,6 +11,7 @@ import { GatewayMetrics } from '../metrics.ts';
 import { startFakeControlPlane } from '../test-support/fake-control-plane.ts';
 import { sampleSnapshot, storeOf } from '../test-support/snapshots.ts';
 import { UsageBatcher } from './batcher.ts';
+import { DeadLetterFile, deadLetterName } from './dead-letter.ts';
 import { ingestUsage, isPermanentIngestError } from './ingest.ts';
 import { beginExchange, costUsd, finishExchange } from './meter.ts';
 import { UsageSpool } from './spool.ts';
@@ -61,6 +62,7 @@ describe('UsageBatcher', () => {
     const sent: string[][] = [];
     const batcher = new UsageBatcher({
       spool,
+      deadLetter: await DeadLetterFile.open(dir),
       send: parsed(async (records) => {
         sent.push(records.map((r) => r.requestId));
         return acceptAll(records);
@@ -85,6 +87,7 @@ describe('UsageBatcher', () => {
     let fail = true;
     const batcher = new UsageBatcher({
       spool,
+      deadLetter: await DeadLetterFile.open(dir),
       send: parsed(async (records) => {
         if (fail) throw new Error('control plane down');
         sent.push(...records.map((r) => r.requestId));
@@ -113,6 +116,7 @@ describe('UsageBatcher', () => {
     const spool = await UsageSpool.open(dir);
     const down = new UsageBatcher({
       spool,
+      deadLetter: await DeadLetterFile.open(dir),
       send: parsed(async () => {
         throw new Error('down');
       }),
@@ -128,6 +132,7 @@ describe('UsageBatcher', () => {
     const got: UsageRecord[] = [];
     const up = new UsageBatcher({
       spool: replayed,
+      deadLetter: await DeadLetterFile.open(dir),
       send: parsed(async (rs) => {
         got.push(...rs);
         return acceptAll(rs);
@@ -140,13 +145,14 @@ describe('UsageBatcher', () => {
     expect(got).toEqual(records);
   });
 
-  it('acknowledges every record of an answered batch; rejected ones are logged with requestId and reason, and counted', async () => {
+  it('acknowledges every record of an answered batch; rejected ones go to the dead-letter file, logged with requestId and reason, and counted', async () => {
     const spool = await UsageSpool.open(dir);
     const { logger, lines } = captureLogger();
     const metrics = new GatewayMetrics({ userLabels: false, keyLabels: false });
     const calls: string[][] = [];
     const batcher = new UsageBatcher({
       spool,
+      deadLetter: await DeadLetterFile.open(dir),
       send: parsed(async (rs) => {
         calls.push(rs.map((r) => r.requestId));
         return {
@@ -169,10 +175,22 @@ describe('UsageBatcher', () => {
     expect(calls).toEqual([records.map((r) => r.requestId)]); // sent once, not retried
     expect(spool.openCount).toBe(0);
     expect(await metrics.metrics()).toContain('gateway_usage_rejected_total 2');
+    const letters = (await readFile(join(dir, deadLetterName), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(letters).toEqual([
+      { rejectedAt: expect.any(String), reason: 'inputTokens: Too small', field: 'inputTokens', record: records[1] },
+      { rejectedAt: expect.any(String), reason: 'requestId: Too small', field: 'requestId', record: records[3] },
+    ]);
+    expect((await stat(join(dir, deadLetterName))).mode & 0o777).toBe(0o600);
+    const reopened = await DeadLetterFile.open(dir);
+    expect(reopened.records).toBe(2);
+    expect(reopened.lastAt).toBeInstanceOf(Date);
     const errors = lines.filter((l) => l.level === 50);
     expect(errors).toEqual([
       expect.objectContaining({
-        msg: 'control plane rejected a usage record; it is not stored',
+        msg: 'control plane rejected a usage record; it is kept in the dead-letter file',
         requestId: records[1].requestId,
         index: 1,
         field: 'inputTokens',
@@ -181,6 +199,38 @@ describe('UsageBatcher', () => {
       // The control plane could not read this one's requestId; the data plane still knows it.
       expect.objectContaining({ requestId: records[3].requestId, index: 3, reason: 'requestId: Too small' }),
     ]);
+  });
+
+  it('keeps a batch with rejected records in the spool while the dead-letter file cannot be written', async () => {
+    const spool = await UsageSpool.open(dir);
+    const letters = await DeadLetterFile.open(dir);
+    await mkdir(join(dir, deadLetterName)); // a directory where the file should be: every write fails
+    const { logger, lines } = captureLogger();
+    let calls = 0;
+    const batcher = new UsageBatcher({
+      spool,
+      deadLetter: letters,
+      send: parsed(async (rs) => {
+        calls++;
+        return {
+          accepted: rs.length - 1,
+          duplicates: 0,
+          rejected: [{ index: 0, requestId: rs[0].requestId, field: 'model', reason: 'model: bad' }],
+        };
+      }),
+      batchSize: 10,
+      flushMs: 60_000,
+      logger,
+      backoff: { minMs: 60_000, maxMs: 60_000 },
+    });
+    batcher.record(rec());
+    batcher.record(rec());
+    await batcher.flush();
+    expect(calls).toBe(1);
+    expect(spool.openCount).toBe(2); // nothing acknowledged: the rejected record must not be lost
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 50, msg: 'could not write the usage dead-letter file; will retry' }),
+    );
   });
 
   it('isolates the records at fault when the control plane refuses a whole batch, rejecting only them', async () => {
@@ -193,6 +243,7 @@ describe('UsageBatcher', () => {
     const { logger, lines } = captureLogger();
     const batcher = new UsageBatcher({
       spool,
+      deadLetter: await DeadLetterFile.open(dir),
       // As an older control plane would: one bad record fails the whole batch.
       send: parsed(async (rs) => {
         sizes.push(rs.length);
@@ -223,6 +274,7 @@ describe('UsageBatcher', () => {
     let calls = 0;
     const batcher = new UsageBatcher({
       spool,
+      deadLetter: await DeadLetterFile.open(dir),
       send: parsed(async () => {
         calls++;
         throw new ControlPlaneError('control plane answered HTTP 503');
@@ -245,6 +297,7 @@ describe('UsageBatcher', () => {
     const got: string[] = [];
     const batcher = new UsageBatcher({
       spool,
+      deadLetter: await DeadLetterFile.open(dir),
       send: parsed(async (rs) => {
         got.push(...rs.map((r) => r.requestId));
         return acceptAll(rs);
@@ -266,6 +319,7 @@ describe('UsageBatcher', () => {
     let sent = 0;
     const batcher = new UsageBatcher({
       spool,
+      deadLetter: await DeadLetterFile.open(dir),
       send: parsed(async (rs) => {
         sent += rs.length;
         return acceptAll(rs);

@@ -1,5 +1,6 @@
 // The usage contract: the envelope is checked alone, records one by one with field-level reasons.
 import { describe, expect, it } from 'vitest';
+import { unstorableTexts } from './text-samples.ts';
 import { checkUsageRecords, maxUsageBatchRecords, type UsageRecord, usageBatchEnvelope } from './usage.ts';
 
 function record(patch: Record<string, unknown> = {}): UsageRecord {
@@ -70,5 +71,29 @@ describe('checkUsageRecords', () => {
     const { rejected } = checkUsageRecords([record({ inputTokens: secretish })]);
     expect(rejected[0].field).toBe('inputTokens');
     expect(rejected[0].reason).not.toContain(secretish);
+  });
+});
+
+describe('text PostgreSQL cannot store', () => {
+  const textFields = ['requestId', 'nodeId', 'orgId', 'teamId', 'userId', 'keyId', 'moduleId', 'model', 'provider'];
+  const cases = textFields.flatMap((field) =>
+    unstorableTexts.map(([kind, text]) => [field, kind, `${text}-padding-to-min-length`] as const),
+  );
+
+  it.each(cases)('rejects %s with %s, naming the field and not the value', (field, _kind, text) => {
+    const { valid, rejected } = checkUsageRecords([record({ [field]: text })]);
+    expect(valid).toEqual([]);
+    expect(rejected[0].field).toBe(field);
+    expect(rejected[0].reason).not.toContain(text);
+  });
+
+  it.each([
+    ['costUsd', 1e10],
+    ['inputTokens', 2 ** 41],
+    ['orgId', 'o'.repeat(65)],
+    ['ts', '0000-01-01T00:00:00Z'],
+    ['ts', '2030-01-01T00:00:00+16:00'],
+  ])('rejects %s = %s, beyond what the columns and rollups hold', (field, value) => {
+    expect(checkUsageRecords([record({ [field]: value })]).rejected[0].field).toBe(field);
   });
 });

@@ -1,31 +1,50 @@
 // Usage records: one per data-plane request, batched to the control plane, idempotent on requestId.
 import { z } from 'zod';
+import { pgText, pgTimestamp } from './text.ts';
+
+/** Longest model name a record carries, in code points; longer caller input is cut to this. */
+export const maxUsageModelLength = 256;
+
+/**
+ * Token counts a record may carry: far above any real request, and low enough that the rollups' bigint sums of an
+ * hour cannot overflow.
+ */
+export const maxUsageTokens = 2 ** 40;
+
+/** Largest cost of one record, USD: usage_records.cost_usd is numeric(20, 10), so it must stay under 10^10. */
+export const maxUsageCostUsd = 1e9;
+
+/** Ids are UUIDs in practice; the cap keeps every rollup index row well within PostgreSQL's btree limit. */
+const id = () => pgText(64, 1);
 
 export const usageRecord = z
   .object({
     /** Unique per request; ingestion ignores a requestId it already holds. */
-    requestId: z.string().min(8).max(64),
+    requestId: pgText(64, 8),
     /** ISO-8601 time the request arrived at the data plane. */
-    ts: z.string().datetime({ offset: true }),
-    nodeId: z.string().min(1).max(128),
-    orgId: z.string().min(1),
-    teamId: z.string().min(1).nullable(),
-    userId: z.string().min(1).nullable(),
-    keyId: z.string().min(1),
+    ts: pgTimestamp(),
+    nodeId: pgText(128, 1),
+    orgId: id(),
+    teamId: id().nullable(),
+    userId: id().nullable(),
+    keyId: id(),
     /**
      * The product module the request is attributed to (the key's module, or the x-gateway-module header); null for
      * none. Optional on the wire so that data planes older than modules stay valid; it reads as null then.
      */
-    moduleId: z.string().min(1).nullable().default(null),
-    /** Public model name the caller asked for (as in the snapshot), or the raw name when unknown. */
-    model: z.string().max(256),
-    provider: z.string().max(64).nullable(),
-    upstreamModel: z.string().max(256).nullable(),
-    inputTokens: z.number().int().nonnegative(),
-    outputTokens: z.number().int().nonnegative(),
-    cachedInputTokens: z.number().int().nonnegative(),
+    moduleId: id().nullable().default(null),
+    /**
+     * Public model name the caller asked for (as in the snapshot), or the raw name when unknown, made storable by
+     * `storableText` (text.ts): every text field must be text PostgreSQL can store.
+     */
+    model: pgText(maxUsageModelLength),
+    provider: pgText(64).nullable(),
+    upstreamModel: pgText(256).nullable(),
+    inputTokens: z.number().int().nonnegative().max(maxUsageTokens),
+    outputTokens: z.number().int().nonnegative().max(maxUsageTokens),
+    cachedInputTokens: z.number().int().nonnegative().max(maxUsageTokens),
     /** USD, from the snapshot's model prices at request time. */
-    costUsd: z.number().nonnegative(),
+    costUsd: z.number().nonnegative().max(maxUsageCostUsd),
     /** Whole request as seen by the data plane, ms. */
     latencyMs: z.number().nonnegative(),
     /** Part of latencyMs spent in the gateway itself (not waiting on the provider), ms. */
@@ -33,7 +52,7 @@ export const usageRecord = z
     /** HTTP status returned to the caller. */
     status: z.number().int().min(100).max(599),
     /** Error code from the closed list in errors.ts, or null on success. */
-    errorCode: z.string().nullable(),
+    errorCode: pgText(64).nullable(),
     stream: z.boolean(),
   })
   .strict();

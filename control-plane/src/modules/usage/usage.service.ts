@@ -240,13 +240,74 @@ export class UsageService {
         'usage records rejected',
       );
     }
-    let accepted = 0;
-    if (valid.length) {
-      const rows = await this.#em.execute<{ accepted: string }[]>(ingestSql, [JSON.stringify(dedupe(valid))]);
-      accepted = Number(rows[0].accepted);
+    const stored = valid.length ? await this.#store(dedupe(valid)) : { accepted: 0, refused: new Map() };
+    let refusedCount = 0;
+    if (stored.refused.size) {
+      // Records the database itself refused are answered one by one (repeats of their requestId with them), so the
+      // data plane can set them aside; the rest of the batch is stored.
+      const rejectedAt = new Set(rejected.map((r) => r.index));
+      let v = 0;
+      envelope.data.records.forEach((_, index) => {
+        if (rejectedAt.has(index)) return;
+        const { requestId } = valid[v++];
+        const reason = stored.refused.get(requestId);
+        if (reason === undefined) return;
+        rejected.push({ index, requestId, field: null, reason });
+        refusedCount++;
+      });
+      rejected.sort((a, b) => a.index - b.index);
+      logger?.warn(
+        { refused: [...stored.refused.keys()].slice(0, logRejectedMax), count: stored.refused.size },
+        'usage records refused by the database',
+      );
     }
-    return { accepted, duplicates: valid.length - accepted, rejected };
+    return { accepted: stored.accepted, duplicates: valid.length - stored.accepted - refusedCount, rejected };
   }
+
+  /**
+   * Stores the records with one statement. Should the database refuse the data of some record (a value the
+   * contract let through but a column, a trigger or an index cannot take), the statement is retried on halves
+   * until each refused record stands alone: those are answered as refused, every other record is stored. Errors
+   * that are not about the data (connection lost, database down) propagate, so the data plane keeps the batch.
+   */
+  async #store(records: UsageRecord[]): Promise<{ accepted: number; refused: Map<string, string> }> {
+    try {
+      const rows = await this.#em.execute<{ accepted: string }[]>(ingestSql, [JSON.stringify(records)]);
+      return { accepted: Number(rows[0].accepted), refused: new Map() };
+    } catch (err) {
+      const sqlState = refusedDataState(err);
+      if (sqlState === null) throw err;
+      if (records.length === 1) {
+        return { accepted: 0, refused: new Map([[records[0].requestId, refusedReason(sqlState)]]) };
+      }
+      const half = Math.ceil(records.length / 2);
+      const first = await this.#store(records.slice(0, half));
+      const second = await this.#store(records.slice(half));
+      return { accepted: first.accepted + second.accepted, refused: new Map([...first.refused, ...second.refused]) };
+    }
+  }
+}
+
+/**
+ * SQLSTATE classes that blame the data of the statement: 22 data exception (bad text, numeric overflow, dates out
+ * of range), 23 integrity constraint violation, 54 program limit exceeded (e.g. an index row too large).
+ */
+const dataErrorClasses = new Set(['22', '23', '54']);
+
+/** The SQLSTATE of a database error caused by the data, or null for any other error. */
+export function refusedDataState(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && dataErrorClasses.has(code.slice(0, 2)) ? code : null;
+}
+
+/** PostgreSQL's own messages may quote the value (e.g. in a JSON context line): the reason names only the class. */
+function refusedReason(sqlState: string): string {
+  const kind = sqlState.startsWith('22')
+    ? 'a value it cannot store'
+    : sqlState.startsWith('23')
+      ? 'a constraint'
+      : 'a size limit';
+  return `record: the database refused it (SQLSTATE ${sqlState}: ${kind})`;
 }
 
 /** A batch repeating a requestId counts the repeats as duplicates; ON CONFLICT cannot see rows of its own statement. */
