@@ -83,6 +83,11 @@ async function main(): Promise<void> {
     logger,
   });
   usage.start();
+  const usageFigures = () => ({
+    backlog: spool.openCount + spool.pendingCount,
+    deadLetterRecords: deadLetter.records,
+  });
+  metrics.usageSource = usageFigures;
   const lifecycle: Lifecycle = { shuttingDown: false };
   const app = createApp({
     nodeId: config.nodeId,
@@ -99,7 +104,15 @@ async function main(): Promise<void> {
   if (logger.isLevelEnabled('info')) logger.info({ url: server.url, nodeId: config.nodeId }, 'listening');
   else process.stdout.write(`${JSON.stringify({ msg: 'listening', url: server.url, nodeId: config.nodeId })}\n`);
 
-  const reporter = new NodeStatusReporter({ client: cp, stores, logger, nodeId: config.nodeId, startedAt, version });
+  const reporter = new NodeStatusReporter({
+    client: cp,
+    stores,
+    logger,
+    nodeId: config.nodeId,
+    startedAt,
+    version,
+    usage: () => ({ ...usageFigures(), lastDeadLetterAt: deadLetter.lastAt?.toISOString() ?? null }),
+  });
   reporter.start();
   const sync = new ConfigSync({
     url: config.controlPlaneWsUrl,
@@ -108,7 +121,10 @@ async function main(): Promise<void> {
     stores,
     file,
     logger,
-    onApplied: () => void reporter.reportNow(),
+    onApplied: () => {
+      void reporter.reportNow();
+      usage.retryNow();
+    },
   });
   sync.start();
 

@@ -45,4 +45,15 @@ describe('GatewayMetrics', () => {
       'gateway_requests_total{org="o",team="t",model="m",provider="openai",status="200",user="u",key="k"} 1',
     );
   });
+
+  it('reads the usage backlog and dead letters at each scrape', async () => {
+    const m = new GatewayMetrics({ userLabels: false, keyLabels: false });
+    let figures = { backlog: 12, deadLetterRecords: 0 };
+    m.usageSource = () => figures;
+    expect(await m.metrics()).toContain('gateway_usage_backlog_records 12');
+    figures = { backlog: 0, deadLetterRecords: 3 };
+    const text = await m.metrics();
+    expect(text).toContain('gateway_usage_backlog_records 0');
+    expect(text).toContain('gateway_usage_dead_letter_records 3');
+  });
 });

@@ -58,8 +58,10 @@ function bucketIndex(bounds: number[], value: number): number {
 
 export class GatewayMetrics {
   readonly registry = new client.Registry();
-  /** Usage records the control plane refused as invalid (they are logged with their reason, not stored). */
+  /** Usage records the control plane rejected (logged with their reason and kept in the dead-letter file). */
   readonly usageRejected: client.Counter;
+  /** Read at each scrape for the usage gauges (backlog, dead letters); set once the spool is open. */
+  usageSource: (() => { backlog: number; deadLetterRecords: number }) | null = null;
   /** Usage records dropped before reaching the spool, by reason (`spool_full`, `spool_unwritable`). */
   readonly usageDropped: client.Counter<'reason'>;
   readonly #userLabels: boolean;
@@ -98,8 +100,27 @@ export class GatewayMetrics {
     // Incremented off the request path (per answered batch, per spool write tick): plain prom-client is fine.
     this.usageRejected = new client.Counter({
       name: 'gateway_usage_rejected_total',
-      help: 'Usage records the control plane rejected as invalid; they are not stored.',
+      help: 'Usage records the control plane rejected; each is logged and kept in DP_STATE_DIR/usage-dead-letter.jsonl.',
       registers: [this.registry],
+    });
+    const usage = () => this.usageSource?.();
+    new client.Gauge({
+      name: 'gateway_usage_dead_letter_records',
+      help: 'Usage records in the dead-letter file (DP_STATE_DIR/usage-dead-letter.jsonl), earlier runs included.',
+      registers: [this.registry],
+      collect() {
+        const source = usage();
+        if (source) this.set(source.deadLetterRecords);
+      },
+    });
+    new client.Gauge({
+      name: 'gateway_usage_backlog_records',
+      help: 'Usage records not yet acknowledged by the control plane (on disk in the spool or waiting in memory).',
+      registers: [this.registry],
+      collect() {
+        const source = usage();
+        if (source) this.set(source.backlog);
+      },
     });
     this.usageDropped = new client.Counter({
       name: 'gateway_usage_dropped_total',

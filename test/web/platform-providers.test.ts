@@ -67,8 +67,10 @@ describe('platform: providers, models and fleet', () => {
     const version = await settledVersion();
     // A node that stopped reporting five minutes ago, one version behind (as the control plane would have kept it).
     await stack.db.pool.query(
-      `insert into data_plane_nodes (node_id, applied_version, applied_hash, source, version, started_at, last_seen_at)
-       values ('gone-dp', $1, 'feedface', 'control-plane', '0.1.0', now() - interval '1 hour', now() - interval '5 minutes')`,
+      `insert into data_plane_nodes (node_id, applied_version, applied_hash, source, version, started_at, last_seen_at,
+                                     usage_backlog, usage_dead_letter_records, usage_last_dead_letter_at)
+       values ('gone-dp', $1, 'feedface', 'control-plane', '0.1.0', now() - interval '1 hour', now() - interval '5 minutes',
+               1200, 3, now() - interval '6 minutes')`,
       [version - 1],
     );
     await new Shell(page).go('Fleet');
@@ -86,6 +88,11 @@ describe('platform: providers, models and fleet', () => {
     expect(await fleet.lag('gone-dp').textContent()).toBe('1 version behind');
     expect(await fleet.lastSeen('gone-dp').textContent()).toBe('5 minutes ago');
     expect(await fleet.row('gone-dp').getAttribute('class')).toContain('fleet-row--stale');
+    // Usage delivery: the live node has delivered everything; the silent one left a backlog and dead letters.
+    expect(await fleet.usageBacklog(nodeId).textContent()).toBe('All delivered');
+    expect(await fleet.deadLetters(nodeId).count()).toBe(0);
+    expect(await fleet.usageBacklog('gone-dp').textContent()).toBe('1,200 waiting');
+    expect(await fleet.deadLetters('gone-dp').textContent()).toBe('3 dead letters');
     expect(await page.getByTestId('connected-count').textContent()).toBe('1 of 2');
     await session.screenshot('fleet');
     await fleet.filterConnection('Connected');

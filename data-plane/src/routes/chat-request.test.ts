@@ -1,4 +1,5 @@
 // Request validation: every invalid field is rejected with its `param`, nothing is clamped.
+import { unstorableTexts } from '@gw/schema';
 import { describe, expect, it } from 'vitest';
 import { validateChatRequest } from './chat-request.ts';
 
@@ -34,6 +35,7 @@ describe('validateChatRequest', () => {
     [{ ...ok, model: '' }, 'model'],
     [{ ...ok, model: 5 }, 'model'],
     [{ ...ok, model: 'x'.repeat(257) }, 'model'],
+    ...unstorableTexts.map(([, model]) => [{ ...ok, model }, 'model'] as [object, string]),
     [{ model: 'm' }, 'messages'],
     [{ ...ok, messages: [] }, 'messages'],
     [{ ...ok, messages: 'hi' }, 'messages'],

@@ -1,4 +1,5 @@
 // Hand-written checks of an OpenAI chat-completions body: cheap, precise `param`, and never clamps a value.
+import { unstorableTextReason } from '@gw/schema';
 import { type Decision, deny } from '../policy/decision.ts';
 import type { ChatRequest } from '../providers/types.ts';
 
@@ -64,6 +65,8 @@ export function validateChatRequest(parsed: unknown): Decision<{ request: ChatRe
   if (model === undefined || model === null) return invalid('model', "'model' is required.");
   if (typeof model !== 'string' || model.length === 0) return invalid('model', "'model' must be a non-empty string.");
   if (model.length > 256) return invalid('model', "'model' must be at most 256 characters.");
+  const unstorable = unstorableTextReason(model);
+  if (unstorable) return invalid('model', `'model' ${unstorable}.`);
 
   const messages = body.messages;
   if (messages === undefined || messages === null) return invalid('messages', "'messages' is required.");

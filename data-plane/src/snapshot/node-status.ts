@@ -12,6 +12,7 @@ export class NodeStatusReporter {
   readonly #logger: Logger;
   readonly #base: Pick<NodeStatusReport, 'nodeId' | 'startedAt' | 'version'>;
   readonly #intervalMs: number;
+  readonly #usage: (() => NonNullable<NodeStatusReport['usage']>) | undefined;
   #timer: NodeJS.Timeout | null = null;
   #inFlight: Promise<void> | null = null;
   #again = false;
@@ -25,12 +26,15 @@ export class NodeStatusReporter {
     startedAt: Date;
     version: string;
     intervalMs?: number;
+    /** Usage delivery figures: backlog and dead letters. */
+    usage?: () => NonNullable<NodeStatusReport['usage']>;
   }) {
     this.#client = options.client;
     this.#stores = options.stores;
     this.#logger = options.logger;
     this.#base = { nodeId: options.nodeId, startedAt: options.startedAt.toISOString(), version: options.version };
     this.#intervalMs = options.intervalMs ?? 10_000;
+    this.#usage = options.usage;
   }
 
   report(): NodeStatusReport {
@@ -40,6 +44,7 @@ export class NodeStatusReporter {
       appliedVersion: store?.version ?? null,
       appliedHash: store?.hash ?? null,
       source: store?.source ?? null,
+      ...(this.#usage && { usage: this.#usage() }),
     };
   }
 

@@ -40,6 +40,13 @@ function requestIdOf(line: RecordLine | undefined): string | null {
   }
 }
 
+/**
+ * Retries of a failed send: 250 ms doubling to 2 s (with jitter), so that usage flows again within a second or two of
+ * the control plane being back. A failed attempt costs one refused connection or one error answer: cheap enough to
+ * repeat every 1-2 s per data plane.
+ */
+export const usageRetryBackoff: BackoffOptions = { minMs: 250, maxMs: 2_000 };
+
 /** Rejected records logged one by one per batch; the rest are summed up in one line. */
 const logRejectedMax = 20;
 
@@ -47,6 +54,7 @@ export class UsageBatcher implements UsageSink {
   readonly #o: UsageBatcherOptions;
   readonly #backoff: BackoffOptions;
   #timer: NodeJS.Timeout | null = null;
+  #retryTimer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #failures = 0;
   #retryAt = 0;
@@ -56,7 +64,7 @@ export class UsageBatcher implements UsageSink {
 
   constructor(options: UsageBatcherOptions) {
     this.#o = options;
-    this.#backoff = options.backoff ?? { minMs: 1000, maxMs: 30_000 };
+    this.#backoff = options.backoff ?? usageRetryBackoff;
     this.#limit = options.batchSize;
   }
 
@@ -89,6 +97,13 @@ export class UsageBatcher implements UsageSink {
     return this.#running;
   }
 
+  /** Sends now, ignoring the backoff: the control plane is known to be back (a config push just arrived from it). */
+  retryNow(): void {
+    if (!this.#failures) return;
+    this.#retryAt = 0;
+    void this.flush();
+  }
+
   /**
    * Stops the timers, then sends until the spool is empty, a send fails, or the deadline passes; whatever is
    * left is on disk and replayed at the next start.
@@ -96,6 +111,8 @@ export class UsageBatcher implements UsageSink {
   async stop(deadlineMs: number): Promise<{ sent: boolean; left: number }> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
     const deadline = Date.now() + deadlineMs;
     this.#retryAt = 0;
     const { spool } = this.#o;
@@ -132,8 +149,7 @@ export class UsageBatcher implements UsageSink {
         this.#failures = 0;
       } catch (err) {
         if (!this.#o.isPermanent?.(err)) {
-          const delay = backoffDelay(this.#failures++, this.#backoff);
-          this.#retryAt = Date.now() + delay;
+          const delay = this.#retryLater();
           if (this.#failures === 1) {
             logger.warn({ err: (err as Error).message, retryInMs: delay }, 'usage batch failed; will retry');
           }
@@ -158,8 +174,7 @@ export class UsageBatcher implements UsageSink {
         await this.#settle(batch, answer);
       } catch (err) {
         // The rejected records must be on disk before the batch leaves the spool: keep it, and try again later.
-        const delay = backoffDelay(this.#failures++, this.#backoff);
-        this.#retryAt = Date.now() + delay;
+        const delay = this.#retryLater();
         logger.error({ err, retryInMs: delay }, 'could not write the usage dead-letter file; will retry');
         return;
       }
@@ -167,6 +182,22 @@ export class UsageBatcher implements UsageSink {
       this.#limit = Math.min(batchSize, this.#limit * 2);
       if (spool.pendingCount >= batchSize) await spool.flush().catch(() => {});
     }
+  }
+
+  /** Backs off after a failure and wakes up when the backoff ends, not at the next send tick; returns the delay. */
+  #retryLater(): number {
+    const delay = backoffDelay(this.#failures++, this.#backoff);
+    this.#retryAt = Date.now() + delay;
+    if (this.#timer) {
+      // Only while started: a stopped batcher sends nothing on its own.
+      if (this.#retryTimer) clearTimeout(this.#retryTimer);
+      this.#retryTimer = setTimeout(() => {
+        this.#retryTimer = null;
+        void this.flush();
+      }, delay);
+      this.#retryTimer.unref();
+    }
+    return delay;
   }
 
   /**

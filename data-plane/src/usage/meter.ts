@@ -1,5 +1,5 @@
 // Per-request accounting: timing, provider wait, tokens and cost; produces one UsageRecord and the metrics.
-import type { SnapshotModel, UsageRecord } from '@gw/schema';
+import { maxUsageModelLength, type SnapshotModel, storableText, type UsageRecord } from '@gw/schema';
 import type { MetricLabels } from '../metrics.ts';
 import type { TokenUsage } from '../providers/types.ts';
 import type { KeyEntry, ModelEntry } from '../snapshot/store.ts';
@@ -93,7 +93,9 @@ export function finishExchange(ex: Exchange, nodeId: string, status: number, err
         userId: key.user?.id ?? null,
         keyId: key.key.id,
         moduleId: ex.moduleId,
-        model: ex.model.length > 256 ? ex.model.slice(0, 256) : ex.model,
+        // The caller's own text: made storable (cut on code points, NUL and lone surrogates replaced) so that the record
+        // of a refused request still reaches billing.
+        model: storableText(ex.model, maxUsageModelLength),
         provider: ex.provider,
         upstreamModel: ex.upstreamModel,
         inputTokens: usage?.inputTokens ?? 0,

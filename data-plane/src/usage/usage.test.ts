@@ -3,8 +3,8 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type IngestResult, type UsageRecord, usageRecord } from '@gw/schema';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type IngestResult, type UsageRecord, unstorableTexts, usageRecord } from '@gw/schema';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ControlPlaneClient, ControlPlaneError } from '../control-plane-client.ts';
 import { silentLogger } from '../logger.ts';
 import { GatewayMetrics } from '../metrics.ts';
@@ -53,6 +53,17 @@ describe('meter', () => {
     expect(usageRecord.parse(done.record)).toEqual(done.record);
     expect(done.record?.costUsd).toBeCloseTo((10 * 1 + 4 * 2) / 1e6, 12);
     expect(done.labels).toMatchObject({ org: 'org-1', team: 'team-1', model: 'gpt-test', status: 200 });
+  });
+
+  it.each(unstorableTexts)('records a refused request whose model is %s with the text made storable', (_, text) => {
+    const store = storeOf(sampleSnapshot());
+    const ex = beginExchange('1d7c1a4e-8c67-4a53-9f43-7a0c1f6b1d12');
+    ex.key = [...store.keysByHash.values()].find((k) => k.key.id === 'key-good')!;
+    // Longer than a record holds too, so that the cut is exercised as well.
+    ex.model = text.repeat(Math.ceil(300 / text.length));
+    const { record } = finishExchange(ex, 'node-1', 400, 'caller_invalid_request');
+    expect(usageRecord.safeParse(record).success).toBe(true);
+    expect(record?.model).toContain('�');
   });
 });
 
@@ -110,6 +121,70 @@ describe('UsageBatcher', () => {
     await new Promise((r) => setTimeout(r, 60));
     await batcher.flush();
     expect(sent).toEqual(records.map((r) => r.requestId));
+  });
+
+  it('resumes within two seconds of the control plane being back, however long the outage', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    try {
+      const spool = await UsageSpool.open(dir);
+      const attempts: number[] = [];
+      let backAt = Number.POSITIVE_INFINITY;
+      const batcher = new UsageBatcher({
+        spool,
+        deadLetter: await DeadLetterFile.open(dir),
+        send: parsed(async (records) => {
+          attempts.push(Date.now());
+          if (Date.now() < backAt) throw new Error('connect ECONNREFUSED');
+          return acceptAll(records);
+        }),
+        batchSize: 500,
+        flushMs: 1_000,
+        logger: silentLogger(),
+      });
+      batcher.record(rec());
+      batcher.start();
+      const t0 = Date.now();
+      // Ten minutes of outage, in steps of 100 ms.
+      while (Date.now() - t0 < 600_000) await vi.advanceTimersByTimeAsync(100);
+      backAt = Date.now();
+      while (spool.openCount + spool.pendingCount > 0 && Date.now() - backAt < 60_000) {
+        await vi.advanceTimersByTimeAsync(100);
+      }
+      expect(spool.openCount + spool.pendingCount).toBe(0);
+      expect(attempts.at(-1)! - backAt).toBeLessThanOrEqual(2_000);
+      const gaps = attempts.slice(1).map((t, i) => t - attempts[i]);
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(2_000);
+      await batcher.stop(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('retries at once when told the control plane is back', async () => {
+    const spool = await UsageSpool.open(dir);
+    let up = false;
+    const sent: string[] = [];
+    const batcher = new UsageBatcher({
+      spool,
+      deadLetter: await DeadLetterFile.open(dir),
+      send: parsed(async (records) => {
+        if (!up) throw new Error('down');
+        sent.push(...records.map((r) => r.requestId));
+        return acceptAll(records);
+      }),
+      batchSize: 10,
+      flushMs: 60_000,
+      logger: silentLogger(),
+      backoff: { minMs: 60_000, maxMs: 60_000 },
+    });
+    const r = rec();
+    batcher.record(r);
+    await batcher.flush();
+    expect(sent).toEqual([]);
+    up = true;
+    batcher.retryNow();
+    await batcher.flush();
+    expect(sent).toEqual([r.requestId]);
   });
 
   it('leaves records in the spool when stopping while the control plane is down, and replays them next start', async () => {

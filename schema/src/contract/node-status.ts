@@ -10,6 +10,18 @@ export const nodeStatusReport = z
     source: z.enum(['control-plane', 'disk']).nullable(),
     startedAt: z.string().datetime({ offset: true }),
     version: z.string(),
+    /** Usage delivery on this node (absent from data planes older than the dead-letter file). */
+    usage: z
+      .object({
+        /** Records spooled on disk or waiting in memory, not yet acknowledged by the control plane. */
+        backlog: z.number().int().nonnegative(),
+        /** Records the control plane rejected, kept in the node's dead-letter file (earlier runs included). */
+        deadLetterRecords: z.number().int().nonnegative(),
+        /** When the newest dead letter was written. */
+        lastDeadLetterAt: z.string().datetime({ offset: true }).nullable(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 // Platform › Fleet: the published config version, and one row per data-plane node with its applied version, lag,
-// connection and last report.
+// connection, last report and usage delivery (backlog, dead letters).
 import type { Page } from 'playwright-core';
 import { choose } from './widgets.ts';
 
@@ -41,6 +41,14 @@ export class FleetPage {
 
   lastSeen(nodeId: string) {
     return this.row(nodeId).getByTestId('node-last-seen');
+  }
+
+  usageBacklog(nodeId: string) {
+    return this.row(nodeId).getByTestId('node-usage-backlog');
+  }
+
+  deadLetters(nodeId: string) {
+    return this.row(nodeId).getByTestId('node-dead-letters');
   }
 
   /** Shows only connected (or disconnected) nodes. */

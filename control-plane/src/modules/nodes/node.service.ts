@@ -23,6 +23,9 @@ interface NodeRow {
   started_at: string | null;
   last_seen_at: string;
   current_version: string;
+  usage_backlog: string | null;
+  usage_dead_letter_records: string | null;
+  usage_last_dead_letter_at: string | null;
 }
 
 export class NodeService {
@@ -41,13 +44,26 @@ export class NodeService {
     }
     const r = parsed.data;
     await this.#em.execute(
-      `insert into data_plane_nodes (node_id, applied_version, applied_hash, source, version, started_at, last_seen_at)
-       values (?, ?, ?, ?, ?, ?, now())
+      `insert into data_plane_nodes (node_id, applied_version, applied_hash, source, version, started_at, last_seen_at,
+                                     usage_backlog, usage_dead_letter_records, usage_last_dead_letter_at)
+       values (?, ?, ?, ?, ?, ?, now(), ?, ?, ?)
        on conflict (node_id) do update set
          applied_version = excluded.applied_version, applied_hash = excluded.applied_hash,
          source = excluded.source, version = excluded.version,
-         started_at = excluded.started_at, last_seen_at = excluded.last_seen_at`,
-      [r.nodeId, r.appliedVersion, r.appliedHash, r.source, r.version, r.startedAt],
+         started_at = excluded.started_at, last_seen_at = excluded.last_seen_at,
+         usage_backlog = excluded.usage_backlog, usage_dead_letter_records = excluded.usage_dead_letter_records,
+         usage_last_dead_letter_at = excluded.usage_last_dead_letter_at`,
+      [
+        r.nodeId,
+        r.appliedVersion,
+        r.appliedHash,
+        r.source,
+        r.version,
+        r.startedAt,
+        r.usage?.backlog ?? null,
+        r.usage?.deadLetterRecords ?? null,
+        r.usage?.lastDeadLetterAt ?? null,
+      ],
     );
   }
 
@@ -89,7 +105,8 @@ export class NodeService {
       // Raw queries return timestamps as PostgreSQL text; to_json gives ISO-8601, which Date parses everywhere.
       `select n.node_id, n.applied_version, n.applied_hash, n.source, n.version,
               to_json(n.started_at) #>> '{}' as started_at, to_json(n.last_seen_at) #>> '{}' as last_seen_at,
-              s.version as current_version
+              s.version as current_version, n.usage_backlog, n.usage_dead_letter_records,
+              to_json(n.usage_last_dead_letter_at) #>> '{}' as usage_last_dead_letter_at
          from data_plane_nodes n cross join config_state s
         ${keyed.length ? `where ${keyed.join(' and ')}` : ''}
         order by n.node_id ${backward ? 'desc' : 'asc'} limit ?`,
@@ -111,6 +128,9 @@ export class NodeService {
           lastSeenAt: new Date(r.last_seen_at),
           connected: now.getTime() - new Date(r.last_seen_at).getTime() <= connectedWindowMs,
           lagVersions: r.applied_version === null ? null : Number(r.current_version) - Number(r.applied_version),
+          usageBacklog: r.usage_backlog === null ? null : Number(r.usage_backlog),
+          usageDeadLetterRecords: r.usage_dead_letter_records === null ? null : Number(r.usage_dead_letter_records),
+          usageLastDeadLetterAt: r.usage_last_dead_letter_at === null ? null : new Date(r.usage_last_dead_letter_at),
         }),
     );
   }

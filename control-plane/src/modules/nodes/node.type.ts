@@ -31,6 +31,22 @@ export class DataPlaneNode {
 
   @Field(() => Int, { nullable: true, description: 'Current config version minus the applied one.' })
   lagVersions!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Usage records on the node not yet acknowledged by the control plane (null: not reported).',
+  })
+  usageBacklog!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Usage records the control plane rejected, kept in the node's dead-letter file (DP_STATE_DIR/usage-dead-letter.jsonl) for an operator to inspect; null: not reported.",
+  })
+  usageDeadLetterRecords!: number | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the newest dead letter was written.' })
+  usageLastDeadLetterAt!: Date | null;
 }
 
 export const DataPlaneNodeConnection = connectionType(DataPlaneNode, 'DataPlaneNode');

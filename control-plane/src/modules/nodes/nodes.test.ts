@@ -84,6 +84,33 @@ describe('data-plane nodes', () => {
     expect(live.data?.dataPlaneNodes.nodes.map((n) => n.nodeId)).toEqual(['eu-1']);
   });
 
+  it('stores the usage backlog and dead letters a node reports, and null for a node that reports none', async () => {
+    const status = {
+      nodeId: 'zz-dl-1',
+      appliedVersion: 0,
+      appliedHash: 'c'.repeat(64),
+      source: 'control-plane',
+      startedAt: new Date().toISOString(),
+      version: '0.1.0',
+    };
+    const fields =
+      '{ dataPlaneNodes(filter: { search: "zz-dl-" }) { nodes { nodeId usageBacklog usageDeadLetterRecords usageLastDeadLetterAt } } }';
+    await t.app.gql(report, { i: status }, dataPlaneToken);
+    const before = await t.app.gql<{ dataPlaneNodes: { nodes: unknown[] } }>(fields);
+    expect(before.data?.dataPlaneNodes.nodes).toEqual([
+      { nodeId: 'zz-dl-1', usageBacklog: null, usageDeadLetterRecords: null, usageLastDeadLetterAt: null },
+    ]);
+    const at = '2030-01-02T03:04:05.000Z';
+    const usage = { backlog: 1234, deadLetterRecords: 2, lastDeadLetterAt: at };
+    expect((await t.app.gql(report, { i: { ...status, usage } }, dataPlaneToken)).errors).toBeUndefined();
+    const after = await t.app.gql<{ dataPlaneNodes: { nodes: unknown[] } }>(fields);
+    expect(after.data?.dataPlaneNodes.nodes).toEqual([
+      { nodeId: 'zz-dl-1', usageBacklog: 1234, usageDeadLetterRecords: 2, usageLastDeadLetterAt: at },
+    ]);
+    const bad = await t.app.gql(report, { i: { ...status, usage: { ...usage, backlog: -1 } } }, dataPlaneToken);
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('rejects a malformed report with the issue path', async () => {
     const r = await t.app.gql(report, { i: { nodeId: '', appliedVersion: null } }, dataPlaneToken);
     expect(r.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.nodeId' });

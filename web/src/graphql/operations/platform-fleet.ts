@@ -20,6 +20,9 @@ export const PlatformFleetQuery = graphql(`
         lastSeenAt
         connected
         lagVersions
+        usageBacklog
+        usageDeadLetterRecords
+        usageLastDeadLetterAt
       }
     }
   }
