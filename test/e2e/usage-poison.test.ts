@@ -16,7 +16,9 @@ beforeAll(async () => {
 afterAll(() => stack?.teardown.run());
 
 /** A chat call sent as raw JSON text, so that lone surrogates travel as `\uD83D` escapes as a hostile client sends them. */
-async function chat(model: string): Promise<{ status: number; body: { error?: Record<string, unknown> }; requestId: string }> {
+async function chat(
+  model: string,
+): Promise<{ status: number; body: { error?: Record<string, unknown> }; requestId: string }> {
   const res = await fetch(`${stack.dps[0].url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.seeded.key.secret}` },
