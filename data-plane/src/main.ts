@@ -15,6 +15,7 @@ import { lockStateDir } from './state-lock.ts';
 import { Upstream } from './upstream/pools.ts';
 import { UsageBatcher } from './usage/batcher.ts';
 import { DeadLetterFile } from './usage/dead-letter.ts';
+import { InflightJournal, recoverInflight } from './usage/inflight.ts';
 import { ingestUsage, isPermanentIngestError } from './usage/ingest.ts';
 import { UsageSpool } from './usage/spool.ts';
 
@@ -71,6 +72,15 @@ async function main(): Promise<void> {
     maxBytes: config.usageSpoolMaxBytes,
     onDropped: (count, reason) => metrics.usageDropped.inc({ reason }, count),
   });
+  // Requests a crash cut short: billed as incomplete, before the journal starts afresh.
+  const interrupted = await recoverInflight(config.stateDir, logger);
+  if (interrupted.length) {
+    for (const r of interrupted) spool.append(r);
+    await spool.flush();
+    logger.warn({ records: interrupted.length }, 'recorded requests the last run left in flight as incomplete usage');
+  }
+  const inflight = await InflightJournal.open(config.stateDir, config.nodeId, { logger });
+  inflight.start();
   const deadLetter = await DeadLetterFile.open(config.stateDir);
   const usage = new UsageBatcher({
     spool,
@@ -95,6 +105,7 @@ async function main(): Promise<void> {
     stores,
     upstream,
     usage,
+    inflight,
     metrics,
     logger,
     lifecycle,
@@ -141,6 +152,7 @@ async function main(): Promise<void> {
     if (!drained) logger.warn({ graceMs: config.shutdownGraceMs }, 'grace period over; cut the remaining requests');
     reporter.stop();
     await sync.stop();
+    await inflight.close().catch((err: unknown) => logger.error({ err }, 'could not close the in-flight journal'));
     const flushed = await usage.stop(usageFlushOnStopMs);
     if (!flushed.sent) logger.warn({ left: flushed.left }, 'usage left in the spool for the next start');
     await deadLetter.close();

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlaneTap, startControlPlaneTap } from '../harness/control-plane-tap.ts';
-import { sleep } from '../harness/wait.ts';
+import { defaultModels } from '../harness/seed.ts';
+import { sleep, waitFor } from '../harness/wait.ts';
 import { expectExactlyOnce, recordedIds, settledDiff } from './exactly-once.ts';
 import { type Stack, startStack } from './stack.ts';
 import { startTraffic } from './traffic.ts';
@@ -18,7 +19,15 @@ let stack: Stack;
 let tap: ControlPlaneTap;
 
 beforeAll(async () => {
-  stack = await startStack({ name: 'dp-crash', dataPlanes: 0 });
+  stack = await startStack({
+    name: 'dp-crash',
+    dataPlanes: 0,
+    models: [
+      ...defaultModels,
+      // A stream long enough to be cut by the kill: 400 words, one every 25 ms.
+      { name: 'long-stream', upstreamModel: 'fixture-model@chunks=400,chunkDelay=25', outputPricePerMTok: 2 },
+    ],
+  });
   tap = stack.teardown.add(await startControlPlaneTap(stack.cp.url), (t) => t.close(), 'control-plane tap');
 });
 afterAll(() => stack?.teardown.run());
@@ -32,6 +41,22 @@ function idsOnDisk(dir: string): Set<string> {
     for (const m of text.matchAll(/"requestId"\s*:\s*"([^"]+)"/g)) ids.add(m[1]);
   }
   return ids;
+}
+
+/** Output tokens of the newest progress line the in-flight journal holds for `requestId` (0: none yet). */
+function streamedSoFar(dir: string, requestId: string): number {
+  let text = '';
+  try {
+    text = readFileSync(join(dir, 'usage-inflight.jsonl'), 'utf8');
+  } catch {
+    return 0;
+  }
+  let tokens = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`{"p":${JSON.stringify(requestId)}`)) continue;
+    tokens = (JSON.parse(line) as { o: number }).o;
+  }
+  return tokens;
 }
 
 interface Outcome {
@@ -119,5 +144,65 @@ describe('SIGKILL on a data plane, restarted on the same state dir', () => {
   ])('500 ms after traffic (%s): every answered request is stored exactly once', async (_, ingestFailing) => {
     const { lost } = await crashRun(ingestFailing ? 'paused-refused' : 'paused', { pauseMs: 500, ingestFailing });
     expect(lost).toEqual([]);
+  });
+});
+
+describe('SIGKILL on a data plane with requests in flight', () => {
+  it('records each cut request at the next start, marked incomplete, with the tokens streamed so far', async () => {
+    const dp = await stack.addDataPlane('in-flight', { controlPlaneUrl: tap.url });
+    try {
+      const client = stack.client(dp, undefined, 60_000);
+      const { data, response } = await client.chat.completions
+        .create({ model: 'long-stream', messages: [{ role: 'user', content: 'count with me' }], stream: true })
+        .withResponse();
+      const requestId = response.headers.get('x-request-id')!;
+      let chunks = 0;
+      const reading = (async () => {
+        try {
+          for await (const _ of data) chunks++;
+        } catch {
+          // the connection dies with the data plane
+        }
+      })();
+      // Once the journal holds a progress line with tokens for it (written every second while it streams).
+      await waitFor('a progress line with tokens', () => streamedSoFar(dp.stateDir, requestId) > 0, {
+        timeoutMs: 20_000,
+      });
+      const relayedAtKill = chunks;
+      expect(await dp.process.kill()).toBeNull();
+      await reading;
+      expect(relayedAtKill).toBeLessThan(400); // really cut
+      expect(await recordedIds(stack.db, { nodeIds: [dp.nodeId] })).toEqual(new Map());
+
+      await dp.restart();
+      const row = await waitFor(
+        'the record of the cut stream',
+        async () => {
+          const { rows } = await stack.db.pool.query(
+            `select status, error_code, incomplete, stream, model, output_tokens::int, cost_usd::float8
+             from usage_records where request_id = $1`,
+            [requestId],
+          );
+          return rows[0];
+        },
+        { timeoutMs: 20_000 },
+      );
+      expect(row).toMatchObject({
+        status: 502,
+        error_code: 'gateway_interrupted',
+        incomplete: true,
+        stream: true,
+        model: 'long-stream',
+      });
+      // Tokens known at the last progress line (at most a second before the kill): some, and no more than relayed.
+      expect(row.output_tokens).toBeGreaterThan(0);
+      expect(row.output_tokens).toBeLessThanOrEqual(relayedAtKill + 2);
+      expect(row.cost_usd).toBeCloseTo((row.output_tokens * 2) / 1e6, 12);
+      expect(dp.process.output().join('\n')).toContain(
+        'recorded requests the last run left in flight as incomplete usage',
+      );
+    } finally {
+      await dp.dispose();
+    }
   });
 });

@@ -33,6 +33,8 @@ export interface StreamTransform {
   end(): Buffer | null;
   /** Usage seen so far (set once the provider reported it). */
   readonly usage: TokenUsage | null;
+  /** Events relayed so far (an estimate of output tokens while the provider has not reported usage). */
+  readonly events: number;
 }
 
 export interface ProviderFailure {

@@ -33,6 +33,7 @@ export function chatCompletions(deps: AppDeps) {
 
   function finish(ex: Exchange, status: number, errorCode: string | null): void {
     if (ex.finished) return;
+    deps.inflight?.end(ex);
     const done = finishExchange(ex, deps.nodeId, status, errorCode);
     deps.metrics.observe(done.labels, {
       latencySeconds: done.latencyMs / 1000,
@@ -85,6 +86,8 @@ export function chatCompletions(deps: AppDeps) {
     const upstreamRequest = provider.chatRequest(request, target.deployment.upstreamModel, target.credential.apiKey);
 
     const sentAt = performance.now();
+    // From here on the provider may spend tokens: a crash must still leave a record.
+    deps.inflight?.begin(ex);
     const res = await deps.upstream.send(target.credential.baseUrl, upstreamRequest, clientAbortSignal(event));
     if (res.statusCode < 200 || res.statusCode > 299) {
       const body = await readAll(res.body, maxErrorBody);
@@ -106,6 +109,7 @@ export function chatCompletions(deps: AppDeps) {
     }
 
     const transform = provider.chatStream({ keepUsageChunk: request.includeUsage });
+    ex.tokensSoFar = () => transform.usage ?? { inputTokens: 0, outputTokens: transform.events, cachedInputTokens: 0 };
     const relay = new StreamRelay(res.body, transform, (outcome) => {
       ex.providerMs = performance.now() - sentAt;
       ex.usage = transform.usage;

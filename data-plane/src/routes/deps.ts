@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { StoreHolder } from '../snapshot/store.ts';
 import type { Upstream } from '../upstream/pools.ts';
+import type { Exchange } from '../usage/meter.ts';
 
 export interface Lifecycle {
   /** Set on SIGTERM: new requests get 503 gateway_shutting_down, readiness fails. */
@@ -14,12 +15,20 @@ export interface UsageSink {
   record(record: UsageRecord): void;
 }
 
+/** Where requests forwarded to a provider are noted until they finish (the in-flight journal). */
+export interface InflightSink {
+  begin(ex: Exchange): void;
+  end(ex: Exchange): void;
+}
+
 export interface AppDeps {
   readonly nodeId: string;
   readonly maxBodyBytes: number;
   readonly stores: StoreHolder;
   readonly upstream: Upstream;
   readonly usage: UsageSink;
+  /** Absent in tests that do not exercise crash recovery. */
+  readonly inflight?: InflightSink;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   readonly lifecycle: Lifecycle;

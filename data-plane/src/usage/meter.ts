@@ -23,6 +23,13 @@ export interface Exchange {
   /** Time spent waiting on the provider, ms (request sent -> last byte received). */
   providerMs: number;
   usage: TokenUsage | null;
+  /**
+   * Tokens known while a stream runs (the provider's usage once reported, else one output token per content event
+   * relayed so far); null for answers read whole. Read by the in-flight journal, off the request path.
+   */
+  tokensSoFar: (() => TokenUsage) | null;
+  /** Its start is in the in-flight journal (set by the journal's writer). */
+  journaled: boolean;
   finished: boolean;
 }
 
@@ -40,6 +47,8 @@ export function beginExchange(requestId: string): Exchange {
     stream: false,
     providerMs: 0,
     usage: null,
+    tokensSoFar: null,
+    journaled: false,
     finished: false,
   };
 }
@@ -83,31 +92,49 @@ export function finishExchange(ex: Exchange, nodeId: string, status: number, err
     user: key?.user?.id ?? '',
     key: key?.key.id ?? '',
   };
-  const record: UsageRecord | null = key
-    ? {
-        requestId: ex.requestId,
-        ts: new Date(ex.startedAtMs).toISOString(),
-        nodeId,
-        orgId: key.org.id,
-        teamId: key.team?.id ?? null,
-        userId: key.user?.id ?? null,
-        keyId: key.key.id,
-        moduleId: ex.moduleId,
-        // The caller's own text: made storable (cut on code points, NUL and lone surrogates replaced) so that the record
-        // of a refused request still reaches billing.
-        model: storableText(ex.model, maxUsageModelLength),
-        provider: ex.provider,
-        upstreamModel: ex.upstreamModel,
-        inputTokens: usage?.inputTokens ?? 0,
-        outputTokens: usage?.outputTokens ?? 0,
-        cachedInputTokens: usage?.cachedInputTokens ?? 0,
-        costUsd: cost,
-        latencyMs,
-        overheadMs,
-        status,
-        errorCode,
-        stream: ex.stream,
-      }
+  const record = key
+    ? usageRecordOf(ex, key, nodeId, { status, errorCode, usage, costUsd: cost, latencyMs, overheadMs })
     : null;
   return { record, labels, latencyMs, overheadMs, costUsd: cost };
+}
+
+/** The usage record of an authenticated exchange, finished or (for the in-flight journal) as it stands. */
+export function usageRecordOf(
+  ex: Exchange,
+  key: KeyEntry,
+  nodeId: string,
+  outcome: {
+    status: number;
+    errorCode: string | null;
+    usage: TokenUsage | null;
+    costUsd: number;
+    latencyMs: number;
+    overheadMs: number;
+  },
+): UsageRecord {
+  const { usage } = outcome;
+  return {
+    requestId: ex.requestId,
+    ts: new Date(ex.startedAtMs).toISOString(),
+    nodeId,
+    orgId: key.org.id,
+    teamId: key.team?.id ?? null,
+    userId: key.user?.id ?? null,
+    keyId: key.key.id,
+    moduleId: ex.moduleId,
+    // The caller's own text: made storable (cut on code points, NUL and lone surrogates replaced) so that the record
+    // of a refused request still reaches billing.
+    model: storableText(ex.model, maxUsageModelLength),
+    provider: ex.provider,
+    upstreamModel: ex.upstreamModel,
+    inputTokens: usage?.inputTokens ?? 0,
+    outputTokens: usage?.outputTokens ?? 0,
+    cachedInputTokens: usage?.cachedInputTokens ?? 0,
+    costUsd: outcome.costUsd,
+    latencyMs: outcome.latencyMs,
+    overheadMs: outcome.overheadMs,
+    status: outcome.status,
+    errorCode: outcome.errorCode,
+    stream: ex.stream,
+  };
 }

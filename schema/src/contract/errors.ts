@@ -43,6 +43,11 @@ export const errorCodes = {
   gateway_not_ready: { status: 503, type: 'api_error', retry: true },
   gateway_shutting_down: { status: 503, type: 'api_error', retry: true },
   gateway_internal_error: { status: 500, type: 'api_error', retry: true },
+  /**
+   * Never sent to a caller: the usage record of a request that was still in flight when its data plane crashed,
+   * written at the next start from the in-flight journal (with `incomplete: true`).
+   */
+  gateway_interrupted: { status: 502, type: 'api_error', retry: true },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -54,6 +54,11 @@ export const usageRecord = z
     /** Error code from the closed list in errors.ts, or null on success. */
     errorCode: pgText(64).nullable(),
     stream: z.boolean(),
+    /**
+     * True for a request still in flight when its data plane crashed: recorded at the next start from the in-flight
+     * journal with the tokens known then (status 502, errorCode `gateway_interrupted`). Absent (the usual case) is false.
+     */
+    incomplete: z.boolean().optional(),
   })
   .strict();
 

@@ -82,7 +82,8 @@ function seriesCursor(field: string, value: string | undefined, dims: number): u
 }
 
 /** Database column, contract field and SQL type of every stored usage field. */
-const fields: [column: string, field: keyof UsageRecord, type: string][] = [
+/** Columns filled from record fields; a field a record may leave out takes the default given. */
+const fields: [column: string, field: keyof UsageRecord, type: string, absent?: string][] = [
   ['request_id', 'requestId', 'text'],
   ['ts', 'ts', 'timestamptz'],
   ['node_id', 'nodeId', 'text'],
@@ -103,6 +104,7 @@ const fields: [column: string, field: keyof UsageRecord, type: string][] = [
   ['status', 'status', 'smallint'],
   ['error_code', 'errorCode', 'text'],
   ['stream', 'stream', 'boolean'],
+  ['incomplete', 'incomplete', 'boolean', 'false'],
 ];
 
 /**
@@ -116,7 +118,7 @@ const fields: [column: string, field: keyof UsageRecord, type: string][] = [
  */
 const ingestSql = `with inserted as (
     insert into usage_records (${fields.map(([c]) => c).join(', ')})
-    select ${fields.map(([, f]) => `r."${f}"`).join(', ')}
+    select ${fields.map(([, f, , absent]) => (absent ? `coalesce(r."${f}", ${absent})` : `r."${f}"`)).join(', ')}
       from jsonb_to_recordset(?::jsonb) as r(${fields.map(([, f, t]) => `"${f}" ${t}`).join(', ')})
     on conflict (request_id) do nothing
     returning org_id, key_id, ts, status, input_tokens, output_tokens, cached_input_tokens, cost_usd

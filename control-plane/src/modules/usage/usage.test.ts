@@ -92,6 +92,22 @@ describe('ingestUsage', () => {
     });
   });
 
+  it('stores whether a record is incomplete (a request a crash cut short), false when the field is absent', async () => {
+    const orgId = await createOrg(t.app, 'Crash Org');
+    const cut = record(orgId, randomUUID(), { status: 502, errorCode: 'gateway_interrupted', incomplete: true });
+    const whole = record(orgId, randomUUID());
+    const res = await t.app.gql(ingest, { b: { records: [cut, whole] } }, dataPlaneToken);
+    expect(res.data).toEqual({ ingestUsage: { accepted: 2, duplicates: 0, rejected: [] } });
+    const rows = await t.db.query(
+      'select request_id, incomplete from usage_records where request_id = any($1) order by incomplete',
+      [[cut.requestId, whole.requestId]],
+    );
+    expect(rows).toEqual([
+      { request_id: whole.requestId, incomplete: false },
+      { request_id: cut.requestId, incomplete: true },
+    ]);
+  });
+
   it('counts repeats inside one batch as duplicates', async () => {
     const orgId = await createOrg(t.app, 'Repeat Org');
     const r = record(orgId, randomUUID());

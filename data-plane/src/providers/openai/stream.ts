@@ -4,6 +4,8 @@ import type { StreamTransform, TokenUsage } from '../types.ts';
 import { usageFromOpenAI } from './response.ts';
 
 const usageKey = Buffer.from('"usage"');
+/** A data line after the first of a region (regions start at an event boundary; JSON text holds no raw newline). */
+const dataLine = Buffer.from('\ndata:');
 const CR = 0x0d;
 const SPACE = 0x20;
 const COLON = 0x3a;
@@ -63,6 +65,7 @@ export class OpenAIStreamTransform implements StreamTransform {
   readonly #keepUsageChunk: boolean;
   #carry: Buffer | null = null;
   #usage: TokenUsage | null = null;
+  #events = 0;
 
   constructor(options: { keepUsageChunk: boolean }) {
     this.#keepUsageChunk = options.keepUsageChunk;
@@ -70,6 +73,10 @@ export class OpenAIStreamTransform implements StreamTransform {
 
   get usage(): TokenUsage | null {
     return this.#usage;
+  }
+
+  get events(): number {
+    return this.#events;
   }
 
   push(chunk: Buffer): Buffer | null {
@@ -95,6 +102,8 @@ export class OpenAIStreamTransform implements StreamTransform {
 
   /** Complete events in; the bytes to forward out. */
   #process(region: Buffer): Buffer | null {
+    if (region[0] === 0x64 /* d */ && region.indexOf('data:') === 0) this.#events++;
+    for (let at = region.indexOf(dataLine); at !== -1; at = region.indexOf(dataLine, at + 6)) this.#events++;
     if (!hasUsageObject(region)) return region;
     const kept: Buffer[] = [];
     let dropped = false;
