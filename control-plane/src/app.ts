@@ -9,6 +9,7 @@ import { SecretBox } from './crypto/secret-box.ts';
 import { closeOrm, createOrm, migrate } from './db/orm.ts';
 import { createErrorFormatter } from './errors.ts';
 import { queryLimitsPlugin } from './graphql/limits.ts';
+import { clientAddress } from './http/client-address.ts';
 import { applyCors } from './http/cors.ts';
 import { handleGraphQL } from './http/graphql-http.ts';
 import { handleUsageCsv, usageCsvPath } from './http/usage-csv.ts';
@@ -84,7 +85,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       if (path === '/graphql') {
         if (req.method !== 'GET' && req.method !== 'POST') return json(res, 405, { error: 'method not allowed' });
         return handleGraphQL(req, res, apollo, () =>
-          createContext(req.headers.authorization, deps, req.socket.remoteAddress ?? null),
+          createContext(req.headers.authorization, deps, clientAddress(req)),
         );
       }
       if (path === usageCsvPath) return handleUsageCsv(req, res, deps);

@@ -21,7 +21,7 @@ export interface Deps {
 
 export interface Context {
   caller: Caller;
-  /** The client's address (for login throttling); null over WebSocket. */
+  /** The client's address (for login throttling), over HTTP and WebSocket alike; null when unknown. */
   remote: string | null;
   em: Em;
   loaders: Loaders;

@@ -6,6 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { resolveCaller } from './access/caller.ts';
 import { createContext, type Deps } from './context.ts';
+import { clientAddress } from './http/client-address.ts';
 
 type Formatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -24,12 +25,13 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
       onConnect: async (ctx) => {
         const caller = await resolveCaller(authorizationOf(ctx.connectionParams), deps, deps.orm.em.fork());
         if (caller.kind === 'anonymous') {
-          log.warn({ remote: ctx.extra.request.socket.remoteAddress }, 'websocket refused: bad or missing token');
+          log.warn({ remote: clientAddress(ctx.extra.request) }, 'websocket refused: bad or missing token');
           return false;
         }
         return true;
       },
-      context: (ctx) => createContext(authorizationOf(ctx.connectionParams), deps),
+      // The upgrade request's address: logins over the socket are throttled like those over HTTP.
+      context: (ctx) => createContext(authorizationOf(ctx.connectionParams), deps, clientAddress(ctx.extra.request)),
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return;
         return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) };

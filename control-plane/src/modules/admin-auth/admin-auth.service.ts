@@ -33,7 +33,8 @@ export class AdminAuthService {
     remote: string | null,
   ): Promise<{ token: string; admin: AdminUserRecord }> {
     const throttle = new LoginThrottle(this.#em);
-    await throttle.check(email, remote);
+    // Counted as a failure until the password proves right: the check and the record are one step.
+    await throttle.reserve(email, remote);
     const rows = await this.#em.execute<{ id: string }[]>(
       `select a.id from admin_users a left join organizations o on o.id = a.org_id
         where lower(a.email) = lower(?) and a.disabled_at is null and o.deleted_at is null`,
@@ -42,10 +43,7 @@ export class AdminAuthService {
     const admin = rows[0] ? await this.#em.findOne(AdminUserEntity, { id: rows[0].id }) : null;
     decoyHash ??= hashPassword('decoy password');
     const ok = await verifyPassword(password, admin?.passwordHash ?? (await decoyHash));
-    if (!admin || !ok) {
-      await throttle.failed(email, remote);
-      throw unauthenticated('Invalid email or password');
-    }
+    if (!admin || !ok) throw unauthenticated('Invalid email or password');
     await throttle.succeeded(email);
     const { token, hash } = newSessionToken();
     await inTransaction(this.#em, async (em) => {
