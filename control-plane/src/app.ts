@@ -3,6 +3,8 @@ import 'reflect-metadata';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { resolveCaller } from './access/caller.ts';
+import { LiveCredentials } from './access/live-credentials.ts';
 import type { Config } from './config.ts';
 import { type Context, createContext, type Deps } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
@@ -51,7 +53,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     await usageFeed.start();
     closers.push(() => usageFeed.stop());
 
-    const deps: Deps = { config, logger, orm, secretBox, publisher, usageFeed };
+    const liveCredentials = new LiveCredentials({
+      databaseUrl: config.databaseUrl,
+      logger,
+      resolve: (authorization) => resolveCaller(authorization, deps, orm.em.fork()),
+    });
+    await liveCredentials.start();
+    closers.push(() => liveCredentials.stop());
+
+    const deps: Deps = { config, logger, orm, secretBox, publisher, usageFeed, liveCredentials };
     const schema = await gatewaySchema();
     const formatError = createErrorFormatter(logger);
     const apollo = new ApolloServer<Context>({

@@ -4,7 +4,6 @@ import { closeCodes } from '@gw/schema';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { resolveCaller } from './access/caller.ts';
 import { createContext, type Deps } from './context.ts';
 import { clientAddress } from './http/client-address.ts';
 
@@ -21,9 +20,12 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
   const disposable = useServer(
     {
       schema,
-      /** Unknown tokens are refused at the handshake; graphql-ws closes with 4403 when this returns false. */
+      /**
+       * Unknown tokens are refused at the handshake; graphql-ws closes with 4403 when this returns false. A session
+       * or API token stays watched while the socket is open, and closes it once it no longer stands (4403 too).
+       */
       onConnect: async (ctx) => {
-        const caller = await resolveCaller(authorizationOf(ctx.connectionParams), deps, deps.orm.em.fork());
+        const caller = await deps.liveCredentials.admit(ctx.extra.socket, authorizationOf(ctx.connectionParams));
         if (caller.kind === 'anonymous') {
           log.warn({ remote: clientAddress(ctx.extra.request) }, 'websocket refused: bad or missing token');
           return false;

@@ -7,6 +7,7 @@ import { Migration20261201000200_usage_rollups } from './Migration20261201000200
 import { Migration20261201000201_billing_settings } from './Migration20261201000201_billing_settings.ts';
 import { Migration20261201000300_model_deployments } from './Migration20261201000300_model_deployments.ts';
 import { Migration20261202000000_tenancy } from './Migration20261202000000_tenancy.ts';
+import { Migration20261203000000_api_token_holders } from './Migration20261203000000_api_token_holders.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20251124000000_init', class: Migration20251124000000_init },
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201000201_billing_settings', class: Migration20261201000201_billing_settings },
   { name: 'Migration20261201000300_model_deployments', class: Migration20261201000300_model_deployments },
   { name: 'Migration20261202000000_tenancy', class: Migration20261202000000_tenancy },
+  { name: 'Migration20261203000000_api_token_holders', class: Migration20261203000000_api_token_holders },
 ];

@@ -1,6 +1,7 @@
 // Admin authentication: password login into expiring sessions (stored hashed), logout, and first-admin seeding.
 
 import type { Principal } from '../../access/caller.ts';
+import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import { hashPassword, verifyPassword } from '../../crypto/password.ts';
 import { newSessionToken } from '../../crypto/tokens.ts';
 import type { Em } from '../../db/orm.ts';
@@ -71,6 +72,8 @@ export class AdminAuthService {
   async logout(sessionHash: string, actor: Principal, orgId: string | null): Promise<void> {
     await inTransaction(this.#em, async (em) => {
       await em.execute('delete from admin_sessions where token_hash = ?', [sessionHash]);
+      // Live connections opened with this session close on every replica once this commits.
+      await notifyCredentialChange(em);
       await recordAudit(em, actor, { action: 'session.logout', targetType: 'adminUser', targetId: actor.id, orgId });
     });
   }
