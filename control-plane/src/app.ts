@@ -3,12 +3,15 @@ import 'reflect-metadata';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { resolveCaller } from './access/caller.ts';
+import { LiveCredentials } from './access/live-credentials.ts';
 import type { Config } from './config.ts';
 import { type Context, createContext, type Deps } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import { closeOrm, createOrm, migrate } from './db/orm.ts';
 import { createErrorFormatter } from './errors.ts';
 import { queryLimitsPlugin } from './graphql/limits.ts';
+import { clientAddress } from './http/client-address.ts';
 import { applyCors } from './http/cors.ts';
 import { handleGraphQL } from './http/graphql-http.ts';
 import { handleUsageCsv, usageCsvPath } from './http/usage-csv.ts';
@@ -50,7 +53,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     await usageFeed.start();
     closers.push(() => usageFeed.stop());
 
-    const deps: Deps = { config, logger, orm, secretBox, publisher, usageFeed };
+    const liveCredentials = new LiveCredentials({
+      databaseUrl: config.databaseUrl,
+      logger,
+      resolve: (authorization) => resolveCaller(authorization, deps, orm.em.fork()),
+    });
+    await liveCredentials.start();
+    closers.push(() => liveCredentials.stop());
+
+    const deps: Deps = { config, logger, orm, secretBox, publisher, usageFeed, liveCredentials };
     const schema = await gatewaySchema();
     const formatError = createErrorFormatter(logger);
     const apollo = new ApolloServer<Context>({
@@ -84,7 +95,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       if (path === '/graphql') {
         if (req.method !== 'GET' && req.method !== 'POST') return json(res, 405, { error: 'method not allowed' });
         return handleGraphQL(req, res, apollo, () =>
-          createContext(req.headers.authorization, deps, req.socket.remoteAddress ?? null),
+          createContext(req.headers.authorization, deps, clientAddress(req)),
         );
       }
       if (path === usageCsvPath) return handleUsageCsv(req, res, deps);

@@ -1,5 +1,6 @@
 // Per-request context: who is calling (from the bearer token) and an entity manager forked for this request only.
 import { type Caller, resolveCaller } from './access/caller.ts';
+import type { LiveCredentials } from './access/live-credentials.ts';
 import type { Config } from './config.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
 import type { Em, Orm } from './db/orm.ts';
@@ -17,11 +18,13 @@ export interface Deps {
   publisher: Publisher;
   /** Live usage (usageUpdates) fanned out from gw_usage notifications. */
   usageFeed: UsageFeed;
+  /** The sessions and API tokens behind open WebSockets, closed when they stop standing (gw_auth notifications). */
+  liveCredentials: LiveCredentials;
 }
 
 export interface Context {
   caller: Caller;
-  /** The client's address (for login throttling); null over WebSocket. */
+  /** The client's address (for login throttling), over HTTP and WebSocket alike; null when unknown. */
   remote: string | null;
   em: Em;
   loaders: Loaders;

@@ -4,8 +4,8 @@ import { closeCodes } from '@gw/schema';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { resolveCaller } from './access/caller.ts';
 import { createContext, type Deps } from './context.ts';
+import { clientAddress } from './http/client-address.ts';
 
 type Formatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -20,16 +20,20 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
   const disposable = useServer(
     {
       schema,
-      /** Unknown tokens are refused at the handshake; graphql-ws closes with 4403 when this returns false. */
+      /**
+       * Unknown tokens are refused at the handshake; graphql-ws closes with 4403 when this returns false. A session
+       * or API token stays watched while the socket is open, and closes it once it no longer stands (4403 too).
+       */
       onConnect: async (ctx) => {
-        const caller = await resolveCaller(authorizationOf(ctx.connectionParams), deps, deps.orm.em.fork());
+        const caller = await deps.liveCredentials.admit(ctx.extra.socket, authorizationOf(ctx.connectionParams));
         if (caller.kind === 'anonymous') {
-          log.warn({ remote: ctx.extra.request.socket.remoteAddress }, 'websocket refused: bad or missing token');
+          log.warn({ remote: clientAddress(ctx.extra.request) }, 'websocket refused: bad or missing token');
           return false;
         }
         return true;
       },
-      context: (ctx) => createContext(authorizationOf(ctx.connectionParams), deps),
+      // The upgrade request's address: logins over the socket are throttled like those over HTTP.
+      context: (ctx) => createContext(authorizationOf(ctx.connectionParams), deps, clientAddress(ctx.extra.request)),
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return;
         return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) };

@@ -1,4 +1,5 @@
-// Who is calling, from the bearer token: the data plane, the static ADMIN_TOKEN, a login session or an API token.
+// Who is calling, from the bearer token: the data plane, the static ADMIN_TOKEN, a login session or an API token
+// (which acts within the current standing of the admin holding it).
 import { timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../context.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
@@ -18,9 +19,25 @@ export interface Principal {
 
 export type Caller =
   | { kind: 'anonymous'; reason: 'missing' | 'invalid' }
-  /** `orgId` is null for platform admins and set for the two org roles. */
-  | { kind: 'admin'; role: Role; orgId: string | null; principal: Principal; sessionHash: string | null }
+  | {
+      kind: 'admin';
+      /** For an API token: the lesser of its own role and its holder's current one. */
+      role: Role;
+      /** null for platform admins and set for the two org roles. */
+      orgId: string | null;
+      principal: Principal;
+      sessionHash: string | null;
+      /** The admin user whose standing this credential rests on; null for ADMIN_TOKEN and tokens it made. */
+      holderId: string | null;
+      /** When the session or token stops working by itself; null = never. */
+      expiresAt: Date | null;
+    }
   | { kind: 'data-plane' };
+
+const roleRank: Record<Role, number> = { org_viewer: 0, org_admin: 1, platform_admin: 2 };
+
+/** The lesser of two roles (a platform role and an org role never meet: the holder's scope rules that out). */
+export const lesserRole = (a: Role, b: Role): Role => (roleRank[a] <= roleRank[b] ? a : b);
 
 export function bearerToken(authorization: string | undefined | null): string | null {
   if (!authorization) return null;
@@ -39,12 +56,13 @@ interface ScopeRow {
   label: string;
   role: Role;
   org_id: string | null;
+  expires_at: Date | null;
 }
 
 /** An unexpired session of an enabled admin whose org (if any) is not deleted. */
 async function sessionCaller(em: Em, hash: string): Promise<Caller | null> {
   const rows = await em.execute<ScopeRow[]>(
-    `select a.id, a.email as label, a.role, a.org_id from admin_sessions s
+    `select a.id, a.email as label, a.role, a.org_id, s.expires_at from admin_sessions s
        join admin_users a on a.id = s.admin_id
        left join organizations o on o.id = a.org_id
       where s.token_hash = ? and s.expires_at > now() and a.disabled_at is null and o.deleted_at is null`,
@@ -58,18 +76,28 @@ async function sessionCaller(em: Em, hash: string): Promise<Caller | null> {
     orgId: r.org_id,
     principal: { kind: 'admin_user', id: r.id, label: r.label },
     sessionHash: hash,
+    holderId: r.id,
+    expiresAt: new Date(r.expires_at!),
   };
 }
 
 /** Last use is written at most once a minute per token, so reads do not turn into a write each. */
 const lastUsedResolutionSeconds = 60;
 
+/**
+ * An unrevoked, unexpired token of an org that is not deleted, whose holder (if any) exists, is enabled and
+ * still has the token's scope. The holder's current role caps the token's.
+ */
 async function apiTokenCaller(em: Em, hash: string): Promise<Caller | null> {
-  const rows = await em.execute<ScopeRow[]>(
-    `select t.id, t.name as label, t.role, t.org_id from api_tokens t
+  const rows = await em.execute<(ScopeRow & { holder_id: string | null; holder_role: Role | null })[]>(
+    `select t.id, t.name as label, t.role, t.org_id, t.expires_at, h.id as holder_id, h.role as holder_role
+       from api_tokens t
        left join organizations o on o.id = t.org_id
+       left join admin_users h on h.id = t.holder_admin_id
       where t.token_hash = ? and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
-        and o.deleted_at is null`,
+        and o.deleted_at is null
+        and (t.holder_admin_id is null
+             or (h.id is not null and h.disabled_at is null and (h.org_id is null or h.org_id = t.org_id)))`,
     [hash],
   );
   const r = rows[0];
@@ -81,10 +109,12 @@ async function apiTokenCaller(em: Em, hash: string): Promise<Caller | null> {
   );
   return {
     kind: 'admin',
-    role: r.role,
+    role: r.holder_role ? lesserRole(r.role, r.holder_role) : r.role,
     orgId: r.org_id,
     principal: { kind: 'api_token', id: r.id, label: r.label },
     sessionHash: null,
+    holderId: r.holder_id,
+    expiresAt: r.expires_at ? new Date(r.expires_at) : null,
   };
 }
 
@@ -99,6 +129,8 @@ export async function resolveCaller(authorization: string | undefined | null, de
       orgId: null,
       principal: { kind: 'static_token', id: null, label: 'ADMIN_TOKEN' },
       sessionHash: null,
+      holderId: null,
+      expiresAt: null,
     };
   }
   const hash = sha256Hex(token);

@@ -5,6 +5,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { createContext, type Deps } from '../context.ts';
 import { AppError, type AppErrorCode, badInput } from '../errors.ts';
 import { exportUsage } from '../modules/billing/billing-export.service.ts';
+import { clientAddress } from './client-address.ts';
 
 export const usageCsvPath = '/export/usage.csv';
 
@@ -57,7 +58,7 @@ export async function handleUsageCsv(req: IncomingMessage, res: ServerResponse, 
     return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET');
   }
   try {
-    const ctx = await createContext(req.headers.authorization, deps, req.socket.remoteAddress ?? null);
+    const ctx = await createContext(req.headers.authorization, deps, clientAddress(req));
     // Authentication first: an anonymous caller learns nothing, not even which parameters are wrong.
     if (ctx.caller.kind === 'anonymous') {
       const missing = ctx.caller.reason === 'missing';

@@ -7,6 +7,7 @@ import { Migration20261201000200_usage_rollups } from './Migration20261201000200
 import { Migration20261201000201_billing_settings } from './Migration20261201000201_billing_settings.ts';
 import { Migration20261201000300_model_deployments } from './Migration20261201000300_model_deployments.ts';
 import { Migration20261202000000_tenancy } from './Migration20261202000000_tenancy.ts';
+import { Migration20261203000000_api_token_holders } from './Migration20261203000000_api_token_holders.ts';
 import { Migration20261207000000_node_usage } from './Migration20261207000000_node_usage.ts';
 import { Migration20261207000001_usage_incomplete } from './Migration20261207000001_usage_incomplete.ts';
 
@@ -18,6 +19,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201000201_billing_settings', class: Migration20261201000201_billing_settings },
   { name: 'Migration20261201000300_model_deployments', class: Migration20261201000300_model_deployments },
   { name: 'Migration20261202000000_tenancy', class: Migration20261202000000_tenancy },
+  { name: 'Migration20261203000000_api_token_holders', class: Migration20261203000000_api_token_holders },
   { name: 'Migration20261207000000_node_usage', class: Migration20261207000000_node_usage },
   { name: 'Migration20261207000001_usage_incomplete', class: Migration20261207000001_usage_incomplete },
 ];

@@ -1,6 +1,7 @@
 // Admin authentication: password login into expiring sessions (stored hashed), logout, and first-admin seeding.
 
 import type { Principal } from '../../access/caller.ts';
+import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import { hashPassword, verifyPassword } from '../../crypto/password.ts';
 import { newSessionToken } from '../../crypto/tokens.ts';
 import type { Em } from '../../db/orm.ts';
@@ -33,7 +34,8 @@ export class AdminAuthService {
     remote: string | null,
   ): Promise<{ token: string; admin: AdminUserRecord }> {
     const throttle = new LoginThrottle(this.#em);
-    await throttle.check(email, remote);
+    // Counted as a failure until the password proves right: the check and the record are one step.
+    await throttle.reserve(email, remote);
     const rows = await this.#em.execute<{ id: string }[]>(
       `select a.id from admin_users a left join organizations o on o.id = a.org_id
         where lower(a.email) = lower(?) and a.disabled_at is null and o.deleted_at is null`,
@@ -42,10 +44,7 @@ export class AdminAuthService {
     const admin = rows[0] ? await this.#em.findOne(AdminUserEntity, { id: rows[0].id }) : null;
     decoyHash ??= hashPassword('decoy password');
     const ok = await verifyPassword(password, admin?.passwordHash ?? (await decoyHash));
-    if (!admin || !ok) {
-      await throttle.failed(email, remote);
-      throw unauthenticated('Invalid email or password');
-    }
+    if (!admin || !ok) throw unauthenticated('Invalid email or password');
     await throttle.succeeded(email);
     const { token, hash } = newSessionToken();
     await inTransaction(this.#em, async (em) => {
@@ -73,6 +72,8 @@ export class AdminAuthService {
   async logout(sessionHash: string, actor: Principal, orgId: string | null): Promise<void> {
     await inTransaction(this.#em, async (em) => {
       await em.execute('delete from admin_sessions where token_hash = ?', [sessionHash]);
+      // Live connections opened with this session close on every replica once this commits.
+      await notifyCredentialChange(em);
       await recordAudit(em, actor, { action: 'session.logout', targetType: 'adminUser', targetId: actor.id, orgId });
     });
   }

@@ -2,6 +2,7 @@
 // viewers of their own org. Nobody can lock themselves out, and the last platform admin cannot go.
 import type { FilterQuery } from '@mikro-orm/core';
 import type { Principal, Role } from '../../access/caller.ts';
+import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import { hashPassword } from '../../crypto/password.ts';
 import type { Em } from '../../db/orm.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -10,6 +11,7 @@ import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/con
 import { isUuid, optionalText, requireEmail } from '../../graphql/validate.ts';
 import { AdminUserEntity, type AdminUserRecord } from '../admin-auth/admin-user.entity.ts';
 import { AdminUser } from '../admin-auth/admin-user.type.ts';
+import { ApiTokenService } from '../api-tokens/api-token.service.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
 import type { AdminUserFilter } from './admin-user.input.ts';
@@ -117,9 +119,12 @@ export class AdminUserService {
       if (passwordHash) admin.passwordHash = passwordHash;
       em.persist(admin);
       await em.flush();
-      // A disabled admin, a new role or a new password: existing sessions must not outlive the change.
+      // A disabled admin, a new role or a new password: existing sessions must not outlive the change. The
+      // admin's API tokens are refused while disabled and capped at the new role (access/caller.ts), and live
+      // connections resting on the admin are checked again on every replica once this commits.
       if (admin.disabledAt || input.role || passwordHash) {
         await em.execute('delete from admin_sessions where admin_id = ?', [admin.id]);
+        await notifyCredentialChange(em);
       }
       await recordAudit(em, this.#actor, {
         action: 'adminUser.update',
@@ -137,7 +142,10 @@ export class AdminUserService {
     if (this.#actor.kind === 'admin_user' && this.#actor.id === admin.id) throw forbidden('You cannot delete yourself');
     await inTransaction(this.#em, async (em) => {
       await this.#keepOnePlatformAdmin(em, admin);
+      // Tokens do not outlive their admin (nor do tokens minted by those tokens: they rest on the same admin).
+      await new ApiTokenService(em, this.#actor).revokeHeldBy(admin.id);
       await em.execute('delete from admin_users where id = ?', [admin.id]);
+      await notifyCredentialChange(em);
       await recordAudit(em, this.#actor, {
         action: 'adminUser.delete',
         targetType: 'adminUser',

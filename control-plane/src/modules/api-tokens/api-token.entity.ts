@@ -19,6 +19,12 @@ export const ApiTokenEntity = defineEntity({
     orgId: p.uuid().nullable(),
     /** The audit label of whoever created it. */
     createdBy: p.text(),
+    /**
+     * The admin whose standing the token rests on (its creator, or the holder of the token that minted it); null
+     * when made with ADMIN_TOKEN. While that admin is disabled the token is refused; it never acts above the
+     * admin's current role; deleting the admin revokes it.
+     */
+    holderAdminId: p.uuid().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     expiresAt: p.datetime().nullable(),
     lastUsedAt: p.datetime().nullable(),

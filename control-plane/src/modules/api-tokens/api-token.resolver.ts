@@ -31,7 +31,10 @@ export class ApiTokenResolver {
   ): Promise<CreateApiTokenPayload> {
     const caller = input.orgId ? requireOrg(ctx, input.orgId, 'write') : requirePlatform(ctx, 'write');
     if (!mayGrant(caller, input.role, input.orgId ?? null)) throw forbidden('You may not grant this role');
-    const { record, token } = await new ApiTokenService(ctx.em, caller.principal).create(input);
+    const { record, token } = await new ApiTokenService(ctx.em, caller.principal).create(input, {
+      adminId: caller.holderId,
+      notAfter: caller.principal.kind === 'api_token' ? caller.expiresAt : null,
+    });
     return Object.assign(new CreateApiTokenPayload(), { apiToken: ApiToken.from(record), token });
   }
 

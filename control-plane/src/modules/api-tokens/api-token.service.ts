@@ -1,6 +1,7 @@
 // Integrator API tokens: created with a role and a scope (one org, or the platform), shown once, revocable.
 import type { FilterQuery } from '@mikro-orm/core';
 import type { Principal, Role } from '../../access/caller.ts';
+import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import { newApiToken } from '../../crypto/tokens.ts';
 import type { Em } from '../../db/orm.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -51,12 +52,14 @@ export class ApiTokenService {
     return isUuid(id) ? this.#em.findOne(ApiTokenEntity, { id }) : Promise.resolve(null);
   }
 
-  async create(input: {
-    name: string;
-    role: Role;
-    orgId?: string | null;
-    expiresAt?: Date | null;
-  }): Promise<{ record: ApiTokenRecord; token: string }> {
+  /**
+   * `holder.adminId` is the admin the new token rests on (the caller's own holder); `holder.notAfter`, when the
+   * caller is a token that expires, is the latest expiry the new token may have: a token cannot outlive its minter.
+   */
+  async create(
+    input: { name: string; role: Role; orgId?: string | null; expiresAt?: Date | null },
+    holder: { adminId: string | null; notAfter: Date | null },
+  ): Promise<{ record: ApiTokenRecord; token: string }> {
     const name = requireText('input.name', input.name);
     const orgId = input.orgId || null;
     if (input.role === 'platform_admin' && orgId)
@@ -64,6 +67,13 @@ export class ApiTokenService {
     if (input.role !== 'platform_admin' && !orgId) throw badInput('input.orgId', 'An org role needs an organization');
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw badInput('input.expiresAt', 'expiresAt must be in the future');
+    }
+    const { notAfter } = holder;
+    if (notAfter && (!input.expiresAt || input.expiresAt.getTime() > notAfter.getTime())) {
+      throw badInput(
+        'input.expiresAt',
+        `A token that expires may only create tokens that expire too, by ${notAfter.toISOString()} at the latest`,
+      );
     }
     if (orgId) await new OrganizationService(this.#em).require(orgId, 'input.orgId');
     const { token, hash, prefix } = newApiToken();
@@ -75,6 +85,7 @@ export class ApiTokenService {
         role: input.role,
         orgId,
         createdBy: this.#actor.label,
+        holderAdminId: holder.adminId,
         expiresAt: input.expiresAt ?? null,
       });
       await em.flush();
@@ -94,19 +105,31 @@ export class ApiTokenService {
   async revoke(t: ApiTokenRecord): Promise<ApiTokenRecord> {
     if (t.revokedAt) return t;
     return inTransaction(this.#em, async (em) => {
-      const before = snapshotOf(t);
-      t.revokedAt = new Date();
-      em.persist(t);
-      await em.flush();
-      await recordAudit(em, this.#actor, {
-        action: 'apiToken.revoke',
-        targetType: 'apiToken',
-        targetId: t.id,
-        orgId: t.orgId ?? null,
-        before,
-        after: snapshotOf(t),
-      });
+      await this.#revokeIn(em, t);
+      // Live connections opened with the token close on every replica once this commits.
+      await notifyCredentialChange(em);
       return t;
+    });
+  }
+
+  /** Every live token resting on this admin, in the caller's transaction (the admin is being deleted). */
+  async revokeHeldBy(adminId: string): Promise<void> {
+    const held = await this.#em.find(ApiTokenEntity, { holderAdminId: adminId, revokedAt: null });
+    for (const t of held) await this.#revokeIn(this.#em, t);
+  }
+
+  async #revokeIn(em: Em, t: ApiTokenRecord): Promise<void> {
+    const before = snapshotOf(t);
+    t.revokedAt = new Date();
+    em.persist(t);
+    await em.flush();
+    await recordAudit(em, this.#actor, {
+      action: 'apiToken.revoke',
+      targetType: 'apiToken',
+      targetId: t.id,
+      orgId: t.orgId ?? null,
+      before,
+      after: snapshotOf(t),
     });
   }
 }

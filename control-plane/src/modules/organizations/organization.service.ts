@@ -1,6 +1,7 @@
 // Organization rules: unique slugs, lookups that hide soft-deleted rows, lifecycle (suspend, reactivate, delete).
 import { LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
+import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
@@ -171,6 +172,8 @@ export class OrganizationService {
           'with d as (update virtual_keys set revoked_at = ? where org_id = ? and revoked_at is null returning 1) select count(*)::int as n from d',
         ),
       };
+      // Its admins' sessions and tokens stop with it (access/caller.ts); live connections close on every replica.
+      await notifyCredentialChange(em);
       await recordAudit(em, actor, {
         action: 'organization.delete',
         targetType: 'organization',
