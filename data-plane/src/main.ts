@@ -95,7 +95,12 @@ async function main(): Promise<void> {
     lifecycle,
     metricsToken: config.metricsToken,
   });
-  const server = await startServer(app, { host: config.host, port: config.port });
+  const server = await startServer(app, {
+    host: config.host,
+    port: config.port,
+    limits: config.server,
+    onConnectionRefused: () => metrics.connectionsRefused.inc(),
+  });
   if (logger.isLevelEnabled('info')) logger.info({ url: server.url, nodeId: config.nodeId }, 'listening');
   else process.stdout.write(`${JSON.stringify({ msg: 'listening', url: server.url, nodeId: config.nodeId })}\n`);
 

@@ -1,10 +1,11 @@
 // Runs the real app on a random port around a given snapshot, collecting usage records and unhandled errors.
 import type { Snapshot, UsageRecord } from '@gw/schema';
 import { createApp } from '../app.ts';
+import { serverLimitDefaults } from '../config.ts';
 import { silentLogger } from '../logger.ts';
 import { GatewayMetrics } from '../metrics.ts';
 import type { AppDeps, Lifecycle } from '../routes/deps.ts';
-import { type GatewayServer, startServer } from '../server.ts';
+import { type GatewayServer, type ServerLimits, startServer } from '../server.ts';
 import { StoreHolder } from '../snapshot/store.ts';
 import { Upstream } from '../upstream/pools.ts';
 import { storeOf } from './snapshots.ts';
@@ -29,6 +30,7 @@ export async function startGateway(
     connectTimeoutMs?: number;
     metricsToken?: string;
     host?: string;
+    limits?: Partial<ServerLimits>;
   } = {},
 ): Promise<TestGateway> {
   const usage: UsageRecord[] = [];
@@ -53,7 +55,12 @@ export async function startGateway(
     metricsToken: options.metricsToken ?? null,
     onUnhandledError: (err) => unhandled.push(err),
   };
-  const server = await startServer(createApp(deps), { host: options.host ?? '127.0.0.1', port: 0 });
+  const server = await startServer(createApp(deps), {
+    host: options.host ?? '127.0.0.1',
+    port: 0,
+    limits: { ...serverLimitDefaults, ...options.limits },
+    onConnectionRefused: () => metrics.connectionsRefused.inc(),
+  });
   return {
     url: server.url,
     usage,
