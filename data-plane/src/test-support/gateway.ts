@@ -2,7 +2,7 @@
 import type { Snapshot, UsageRecord } from '@gw/schema';
 import { createApp } from '../app.ts';
 import { serverLimitDefaults } from '../config.ts';
-import { silentLogger } from '../logger.ts';
+import { capturingLogger } from '../logger.ts';
 import { GatewayMetrics } from '../metrics.ts';
 import type { AppDeps, Lifecycle } from '../routes/deps.ts';
 import { type GatewayServer, type ServerLimits, startServer } from '../server.ts';
@@ -14,6 +14,10 @@ export interface TestGateway {
   readonly url: string;
   readonly usage: UsageRecord[];
   readonly unhandled: unknown[];
+  /** Every log line the app wrote (JSON text), debug level and up. */
+  readonly logs: string[];
+  /** The log lines at error level or above: bad client input must never produce one. */
+  errorLogs(): string[];
   readonly stores: StoreHolder;
   readonly metrics: GatewayMetrics;
   readonly lifecycle: Lifecycle;
@@ -35,6 +39,7 @@ export async function startGateway(
 ): Promise<TestGateway> {
   const usage: UsageRecord[] = [];
   const unhandled: unknown[] = [];
+  const { logger, lines: logs } = capturingLogger();
   const stores = new StoreHolder();
   if (snapshot) stores.swap(storeOf(snapshot));
   const upstream = new Upstream({
@@ -50,7 +55,7 @@ export async function startGateway(
     upstream,
     usage: { record: (r) => usage.push(r) },
     metrics,
-    logger: silentLogger(),
+    logger,
     lifecycle,
     metricsToken: options.metricsToken ?? null,
     onUnhandledError: (err) => unhandled.push(err),
@@ -65,6 +70,8 @@ export async function startGateway(
     url: server.url,
     usage,
     unhandled,
+    logs,
+    errorLogs: () => logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 50),
     stores,
     metrics,
     lifecycle,
