@@ -94,6 +94,11 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('never echoes a control-plane URL it refuses: it may carry credentials', () => {
+    const r = loadConfig({ CONTROL_PLANE_URL: 'ftp://dp:s3cret@cp.example.com', DATA_PLANE_TOKEN: 't' });
+    expect(!r.ok && r.problems).toEqual(['CONTROL_PLANE_URL must be an http(s) URL such as http://control-plane:4000']);
+  });
+
   it('refuses a headers timeout longer than the whole-request timeout', () => {
     const r = loadConfig({
       CONTROL_PLANE_URL: 'http://cp',

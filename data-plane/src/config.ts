@@ -81,7 +81,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
       controlPlaneWsUrl = `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}${u.pathname.replace(/\/+$/, '')}/graphql`;
     } catch {
-      problems.push(`CONTROL_PLANE_URL must be an http(s) URL (got "${controlPlaneUrl}")`);
+      // Not echoed: a URL may carry credentials, and this message is logged.
+      problems.push('CONTROL_PLANE_URL must be an http(s) URL such as http://control-plane:4000');
     }
   }
   const dataPlaneToken = str('DATA_PLANE_TOKEN');
