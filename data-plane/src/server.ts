@@ -59,17 +59,27 @@ export function startServer(
     conn.idleTimer = setTimeout(() => socket.destroy(), limits.drainIdleMs);
   };
 
+  function track(socket: Socket): Connection {
+    const conn: Connection = { active: 0, res: null, idleTimer: null };
+    connections.set(socket, conn);
+    socket.once('close', () => {
+      if (conn.idleTimer) clearTimeout(conn.idleTimer);
+      connections.delete(socket);
+    });
+    return conn;
+  }
+
   const server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestReadTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       // Node checks the two timeouts above on this interval (default 30 s, which would add up to 30 s to them).
-      connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.headersTimeoutMs / 4)),
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.ceil(limits.headersTimeoutMs / 4))),
     },
     (req: IncomingMessage, res: ServerResponse) => {
-      // Every socket was registered on 'connection' before any request could arrive on it.
-      const conn = connections.get(req.socket)!;
+      // Every socket is registered on 'connection', before any request can arrive on it.
+      const conn = connections.get(req.socket) ?? track(req.socket);
       inFlight++;
       conn.active++;
       conn.res = res;
@@ -91,12 +101,7 @@ export function startServer(
   server.maxConnections = limits.maxConnections;
   server.on('drop', () => options.onConnectionRefused?.());
   server.on('connection', (socket: Socket) => {
-    const conn: Connection = { active: 0, res: null, idleTimer: null };
-    connections.set(socket, conn);
-    socket.once('close', () => {
-      if (conn.idleTimer) clearTimeout(conn.idleTimer);
-      connections.delete(socket);
-    });
+    const conn = track(socket);
     if (closing) closeWhenIdle(socket, conn);
   });
 
