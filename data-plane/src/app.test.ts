@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorCodes, snapshotHash } from '@gw/schema';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { maxJsonDepth } from './http/json-body.ts';
 import { silentLogger } from './logger.ts';
 import { bootFromDisk, SnapshotFile } from './snapshot/persist.ts';
 import { expectError } from './test-support/expect-error.ts';
@@ -44,8 +45,12 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  // Every failure must have gone through a handled path: nothing may reach the central handler unhandled.
+  // Every failure must have gone through a handled path: nothing may reach the central handler unhandled, and
+  // nothing a caller can send may produce an error-level log line.
+  const errorLogs = gw.errorLogs();
+  gw.logs.length = 0;
   expect(gw.unhandled).toEqual([]);
+  expect(errorLogs).toEqual([]);
 });
 
 /** Usage records are written when the response (or stream) finished; give the event loop a turn. */
@@ -244,6 +249,57 @@ describe('errors before the provider', () => {
       'caller_invalid_request',
       'temperature',
     );
+  });
+
+  describe('bodies the gateway could not safely re-serialise', () => {
+    const fields = `"model":"gpt-test","messages":${JSON.stringify(messages)}`;
+    /** The body object is level 1; `x` adds `levels` nested arrays. */
+    const nestedBody = (levels: number) => `{${fields},"x":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+
+    it.each([
+      ['arrays', nestedBody(10_000)],
+      ['objects', `{${fields},"x":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`],
+      [
+        'arrays in a content part',
+        `{"model":"gpt-test","messages":[{"role":"user","content":[{"type":"text","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}]}]}`,
+      ],
+    ])('400 for %s nested 10,000 levels deep (JSON.stringify would overflow the stack)', async (_, body) => {
+      const { message } = await expectError(await post(body), 'caller_invalid_request');
+      expect(message).toContain(`more than ${maxJsonDepth} levels deep`);
+    });
+
+    it(`accepts ${maxJsonDepth} levels and refuses one more`, async () => {
+      const before = upstream.requests.length;
+      expect((await post(nestedBody(maxJsonDepth - 1))).status).toBe(200);
+      expect(upstream.requests.length).toBe(before + 1);
+      await expectError(await post(nestedBody(maxJsonDepth)), 'caller_invalid_request');
+    });
+
+    it('400 for a number JSON cannot carry, which would reach the provider as null', async () => {
+      const { message } = await expectError(await post(`{${fields},"seed_extra":1e999}`), 'caller_invalid_request');
+      expect(message).toContain('too large');
+    });
+
+    it('400 for a body that is not UTF-8, and a real U+FFFD passes', async () => {
+      const send = (bytes: Buffer) =>
+        fetch(`${gw.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.good}` },
+          body: new Uint8Array(bytes),
+        });
+      const text = (content: Buffer) =>
+        Buffer.concat([
+          Buffer.from('{"model":"gpt-test","messages":[{"role":"user","content":"'),
+          content,
+          Buffer.from('"}]}'),
+        ]);
+      const { message } = await expectError(
+        await send(text(Buffer.from([0x61, 0xff, 0xc0, 0x62]))),
+        'caller_invalid_json',
+      );
+      expect(message).toBe('The request body is not valid UTF-8.');
+      expect((await send(text(Buffer.from('a\uFFFDb')))).status).toBe(200);
+    });
   });
 
   it('415 for a body that is not JSON by content type', async () => {

@@ -24,6 +24,13 @@ describe('loadConfig', () => {
       metricsKeyLabels: false,
       metricsToken: null,
       shutdownGraceMs: 20_000,
+      server: {
+        headersTimeoutMs: 10_000,
+        requestReadTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 65_000,
+        maxConnections: 10_000,
+        drainIdleMs: 1_000,
+      },
       logLevel: 'info',
     });
   });
@@ -37,6 +44,11 @@ describe('loadConfig', () => {
       USAGE_BATCH_SIZE: '50',
       USAGE_SPOOL_MAX_BYTES: '2097152',
       METRICS_TOKEN: ' scrape-me ',
+      HEADERS_TIMEOUT_MS: '2000',
+      REQUEST_READ_TIMEOUT_MS: '5000',
+      KEEP_ALIVE_TIMEOUT_MS: '3000',
+      MAX_CONNECTIONS: '64',
+      SHUTDOWN_IDLE_MS: '0',
     });
     expect(r.ok && r.config).toMatchObject({
       controlPlaneWsUrl: 'wss://cp.example.com/graphql',
@@ -45,6 +57,13 @@ describe('loadConfig', () => {
       usageBatchSize: 50,
       usageSpoolMaxBytes: 2_097_152,
       metricsToken: 'scrape-me',
+      server: {
+        headersTimeoutMs: 2000,
+        requestReadTimeoutMs: 5000,
+        keepAliveTimeoutMs: 3000,
+        maxConnections: 64,
+        drainIdleMs: 0,
+      },
     });
     // Stable across restarts, so that the state dir (snapshot, usage spool) is found again.
     expect(r.ok && r.config.nodeId).toBe(hostname());
@@ -57,6 +76,9 @@ describe('loadConfig', () => {
       METRICS_KEY_LABELS: 'maybe',
       USAGE_BATCH_SIZE: '9000',
       USAGE_SPOOL_MAX_BYTES: '1000',
+      HEADERS_TIMEOUT_MS: '0',
+      REQUEST_READ_TIMEOUT_MS: '40000',
+      MAX_CONNECTIONS: 'lots',
     });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.problems).toEqual([
@@ -67,6 +89,24 @@ describe('loadConfig', () => {
       'USAGE_BATCH_SIZE must be an integer between 1 and 5000 (got "9000")',
       'USAGE_SPOOL_MAX_BYTES must be an integer between 1048576 and 9007199254740991 (got "1000")',
       'METRICS_KEY_LABELS must be true or false (got "maybe")',
+      'HEADERS_TIMEOUT_MS must be an integer between 1 and 9007199254740991 (got "0")',
+      'MAX_CONNECTIONS must be an integer between 1 and 9007199254740991 (got "lots")',
+    ]);
+  });
+
+  it('never echoes a control-plane URL it refuses: it may carry credentials', () => {
+    const r = loadConfig({ CONTROL_PLANE_URL: 'ftp://dp:s3cret@cp.example.com', DATA_PLANE_TOKEN: 't' });
+    expect(!r.ok && r.problems).toEqual(['CONTROL_PLANE_URL must be an http(s) URL such as http://control-plane:4000']);
+  });
+
+  it('refuses a headers timeout longer than the whole-request timeout', () => {
+    const r = loadConfig({
+      CONTROL_PLANE_URL: 'http://cp',
+      DATA_PLANE_TOKEN: 't',
+      HEADERS_TIMEOUT_MS: '40000',
+    });
+    expect(!r.ok && r.problems).toEqual([
+      'HEADERS_TIMEOUT_MS must not be larger than REQUEST_READ_TIMEOUT_MS (the headers are part of the request)',
     ]);
   });
 });

@@ -1,6 +1,7 @@
 // The data plane's settings: the only place that reads process.env; every problem is reported at once.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { ServerLimits } from './server.ts';
 
 export interface Config {
   /** Control-plane HTTP base, e.g. http://127.0.0.1:4000 (no trailing slash). */
@@ -24,8 +25,20 @@ export interface Config {
   /** Bearer token /metrics demands; unset = /metrics answers loopback callers only. */
   metricsToken: string | null;
   shutdownGraceMs: number;
+  /** Connection limits and timeouts of the listening server (HEADERS_TIMEOUT_MS ... SHUTDOWN_IDLE_MS). */
+  server: ServerLimits;
   logLevel: string;
 }
+
+/** The documented defaults of the server's limits; in-process test gateways use them too. */
+export const serverLimitDefaults: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestReadTimeoutMs: 30_000,
+  // Longer than the 60 s idle timeout of common load balancers, so that they never reuse a connection we close.
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 10_000,
+  drainIdleMs: 1_000,
+};
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
@@ -68,7 +81,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
       controlPlaneWsUrl = `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}${u.pathname.replace(/\/+$/, '')}/graphql`;
     } catch {
-      problems.push(`CONTROL_PLANE_URL must be an http(s) URL (got "${controlPlaneUrl}")`);
+      // Not echoed: a URL may carry credentials, and this message is logged.
+      problems.push('CONTROL_PLANE_URL must be an http(s) URL such as http://control-plane:4000');
     }
   }
   const dataPlaneToken = str('DATA_PLANE_TOKEN');
@@ -96,7 +110,19 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     metricsKeyLabels: bool('METRICS_KEY_LABELS'),
     metricsToken: env.METRICS_TOKEN?.trim() || null,
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 20_000, 0),
+    server: {
+      headersTimeoutMs: int('HEADERS_TIMEOUT_MS', serverLimitDefaults.headersTimeoutMs, 1),
+      requestReadTimeoutMs: int('REQUEST_READ_TIMEOUT_MS', serverLimitDefaults.requestReadTimeoutMs, 1),
+      keepAliveTimeoutMs: int('KEEP_ALIVE_TIMEOUT_MS', serverLimitDefaults.keepAliveTimeoutMs, 1),
+      maxConnections: int('MAX_CONNECTIONS', serverLimitDefaults.maxConnections, 1),
+      drainIdleMs: int('SHUTDOWN_IDLE_MS', serverLimitDefaults.drainIdleMs, 0),
+    },
     logLevel,
   };
+  if (config.server.headersTimeoutMs > config.server.requestReadTimeoutMs) {
+    problems.push(
+      'HEADERS_TIMEOUT_MS must not be larger than REQUEST_READ_TIMEOUT_MS (the headers are part of the request)',
+    );
+  }
   return problems.length ? { ok: false, problems } : { ok: true, config };
 }

@@ -11,6 +11,7 @@ import { NodeStatusReporter } from './snapshot/node-status.ts';
 import { bootFromDisk, SnapshotFile } from './snapshot/persist.ts';
 import { StoreHolder } from './snapshot/store.ts';
 import { ConfigSync } from './snapshot/sync.ts';
+import { secureStateDir } from './state-dir.ts';
 import { lockStateDir } from './state-lock.ts';
 import { Upstream } from './upstream/pools.ts';
 import { UsageBatcher } from './usage/batcher.ts';
@@ -44,6 +45,13 @@ async function main(): Promise<void> {
   let unlock: () => void;
   try {
     unlock = await lockStateDir(config.stateDir);
+    const loose = await secureStateDir(config.stateDir);
+    if (loose.length) {
+      logger.warn(
+        { count: loose.length, paths: loose.slice(0, 10) },
+        'the state dir held files or folders that other users could read; made them owner-only',
+      );
+    }
   } catch (err) {
     logger.fatal({ err: (err as Error).message }, 'cannot use the state dir');
     process.exit(1);
@@ -111,7 +119,12 @@ async function main(): Promise<void> {
     lifecycle,
     metricsToken: config.metricsToken,
   });
-  const server = await startServer(app, { host: config.host, port: config.port });
+  const server = await startServer(app, {
+    host: config.host,
+    port: config.port,
+    limits: config.server,
+    onConnectionRefused: () => metrics.connectionsRefused.inc(),
+  });
   if (logger.isLevelEnabled('info')) logger.info({ url: server.url, nodeId: config.nodeId }, 'listening');
   else process.stdout.write(`${JSON.stringify({ msg: 'listening', url: server.url, nodeId: config.nodeId })}\n`);
 

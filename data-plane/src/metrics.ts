@@ -64,6 +64,8 @@ export class GatewayMetrics {
   usageSource: (() => { backlog: number; deadLetterRecords: number }) | null = null;
   /** Usage records dropped before reaching the spool, by reason (`spool_full`, `spool_unwritable`). */
   readonly usageDropped: client.Counter<'reason'>;
+  /** Connections closed as soon as they were accepted because MAX_CONNECTIONS were open. */
+  readonly connectionsRefused: client.Counter;
   readonly #userLabels: boolean;
   readonly #keyLabels: boolean;
   readonly #series = new Map<string, Series>();
@@ -126,6 +128,11 @@ export class GatewayMetrics {
       name: 'gateway_usage_dropped_total',
       help: 'Usage records dropped because the spool was full (USAGE_SPOOL_MAX_BYTES) or could not be written.',
       labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    this.connectionsRefused = new client.Counter({
+      name: 'gateway_connections_refused_total',
+      help: 'Connections closed as soon as they were accepted because MAX_CONNECTIONS connections were open.',
       registers: [this.registry],
     });
     if (options.defaultMetrics) client.collectDefaultMetrics({ register: this.registry, prefix: 'gateway_process_' });

@@ -3,6 +3,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { privateDirMode, privateFileMode } from './state-dir.ts';
 
 export class StateDirInUseError extends Error {}
 
@@ -18,11 +19,11 @@ function alive(pid: number): boolean {
 
 /** Takes the lock (replacing one left by a dead process); returns its release function. */
 export async function lockStateDir(dir: string): Promise<() => void> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: privateDirMode });
   const file = join(dir, 'data-plane.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: privateFileMode });
       return () => rmSync(file, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

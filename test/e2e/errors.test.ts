@@ -37,7 +37,7 @@ beforeAll(async () => {
 afterAll(() => stack?.teardown.run());
 
 const messages = [{ role: 'user' as const, content: 'hi' }];
-const post = (body: string, headers: Record<string, string> = {}) =>
+const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
   fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.seeded.key.secret}`, ...headers },
@@ -190,6 +190,21 @@ describe('400/413/415 bad requests', () => {
       messages: [{ role: 'user', content: fits }],
     });
     expect(ok.usage?.prompt_tokens).toBe(words);
+  });
+
+  it('400 for bodies the gateway could not safely pass on, with no error-level log line', async () => {
+    const fields = `"model":"gpt-fixture","messages":${JSON.stringify(messages)}`;
+    // JSON.stringify, which re-serialises the body for the provider, overflowed the stack on this (500 + stack trace).
+    await expectOpenAIError(
+      await post(`{${fields},"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`),
+      'caller_invalid_request',
+    );
+    await expectOpenAIError(await post(`{${fields},"x":1e999}`), 'caller_invalid_request');
+    const notUtf8 = new Uint8Array(
+      Buffer.concat([Buffer.from(`{${fields},"x":"`), Buffer.from([0xc0, 0xff, 0x22, 0x7d])]),
+    );
+    await expectOpenAIError(await post(notUtf8), 'caller_invalid_json');
+    expect(stack.dps[0].process.output().filter((line) => line.includes('"level":50'))).toEqual([]);
   });
 
   it('415 for a body that is not JSON', async () => {

@@ -1,4 +1,5 @@
 // Graceful shutdown: SIGTERM lets an open stream finish, refuses new work, flushes usage and exits 0.
+import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../harness/wait.ts';
 import { type Stack, startStack } from './stack.ts';
@@ -97,5 +98,41 @@ describe('SIGTERM on a data plane', () => {
     expect(took).toBeGreaterThanOrEqual(900);
     expect(took).toBeLessThan(1_000 + 5_000);
     expect(await drained).toBeLessThan(22); // role + 20 words + finish would be the whole stream
+  });
+
+  it('answers every request sent on an idle keep-alive connection right after SIGTERM: none is reset', async () => {
+    // A long idle window, so that only the fix, not the timing, decides whether the connections are still open.
+    const dp = await stack.addDataPlane('keep-alive', { env: { SHUTDOWN_IDLE_MS: '15000' } });
+    const clients = Array.from({ length: 24 }, () => new Client(dp.url, { pipelining: 1 }));
+    const warm = await Promise.all(clients.map((c) => c.request({ method: 'GET', path: '/healthz' })));
+    for (const res of warm) await res.body.dump();
+    expect(warm.map((r) => r.statusCode)).toEqual(clients.map(() => 200));
+
+    dp.process.signal('SIGTERM');
+    await waitFor('the data plane to handle SIGTERM', () =>
+      dp.process.output().some((line) => line.includes('"msg":"shutting down"')),
+    );
+    const answers = await Promise.all(
+      clients.map((c) =>
+        c
+          .request({
+            method: 'POST',
+            path: '/v1/chat/completions',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.seeded.key.secret}` },
+            body: JSON.stringify({ model: 'gpt-fixture', messages: [{ role: 'user', content: 'late' }] }),
+          })
+          .then(
+            async (r) => ({
+              status: r.statusCode,
+              connection: r.headers.connection,
+              code: ((await r.body.json()) as { error: { code: string } }).error.code,
+            }),
+            (err: Error & { code?: string }) => ({ error: err.code ?? err.message }),
+          ),
+      ),
+    );
+    expect(answers).toEqual(clients.map(() => ({ status: 503, connection: 'close', code: 'gateway_shutting_down' })));
+    expect(await dp.process.waitForExit(30_000)).toBe(0);
+    await Promise.all(clients.map((c) => c.close()));
   });
 });

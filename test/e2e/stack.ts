@@ -31,6 +31,8 @@ export interface StackOptions {
   models?: ModelSpec[];
   dataPlanes?: number;
   dataPlaneEnv?: Record<string, string>;
+  /** Extra control-plane environment (LOG_LEVEL, SEED_ADMIN_EMAIL, ...). */
+  controlPlaneEnv?: Record<string, string>;
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
@@ -43,7 +45,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       'fixture',
     );
     const cp = teardown.add(
-      await startControlPlane({ databaseUrl: db.url, name: `${opts.name}-control-plane` }),
+      await startControlPlane({ databaseUrl: db.url, name: `${opts.name}-control-plane`, env: opts.controlPlaneEnv }),
       (c) => c.dispose(),
       'control plane',
     );

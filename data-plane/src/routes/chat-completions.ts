@@ -5,6 +5,7 @@ import { FastResponse } from 'srvx/node';
 import { errorResponse, GatewayError, toGatewayError } from '../errors.ts';
 import { presentedApiKey } from '../http/api-key.ts';
 import { clientAbortSignal } from '../http/client-abort.ts';
+import { parseJsonBody } from '../http/json-body.ts';
 import { readBody } from '../http/read-body.ts';
 import { bytesResponse, streamResponse } from '../http/responses.ts';
 import { authenticate } from '../policy/authenticate.ts';
@@ -60,13 +61,7 @@ export function chatCompletions(deps: AppDeps) {
     if (contentType && !contentType.toLowerCase().includes('json')) {
       throw new GatewayError('caller_unsupported_media_type', 'Send the request body as application/json.');
     }
-    const raw = await readBody(event, deps.maxBodyBytes);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new GatewayError('caller_invalid_json', 'The request body is not valid JSON.');
-    }
+    const parsed = parseJsonBody(await readBody(event, deps.maxBodyBytes));
     const model = (parsed as { model?: unknown } | null)?.model;
     if (typeof model === 'string') ex.model = model;
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type Snapshot, snapshotHash, snapshotProblems, snapshotSchema } from '@gw/schema';
 import { z } from 'zod';
 import type { Logger } from '../logger.ts';
+import { privateDirMode, privateFileMode } from '../state-dir.ts';
 import { SnapshotStore, type StoreHolder } from './store.ts';
 
 const fileName = 'snapshot.json';
@@ -103,9 +104,9 @@ export class SnapshotFile {
         savedAt: new Date().toISOString(),
         snapshot: sealSnapshot(this.#key, s.snapshot),
       });
-      await mkdir(this.#dir, { recursive: true });
+      await mkdir(this.#dir, { recursive: true, mode: privateDirMode });
       const tmp = `${this.path}.${process.pid}.tmp`;
-      await writeFile(tmp, body, { mode: 0o600 });
+      await writeFile(tmp, body, { mode: privateFileMode });
       await rename(tmp, this.path);
     }
   }

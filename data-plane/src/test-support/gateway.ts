@@ -1,10 +1,11 @@
 // Runs the real app on a random port around a given snapshot, collecting usage records and unhandled errors.
 import type { Snapshot, UsageRecord } from '@gw/schema';
 import { createApp } from '../app.ts';
-import { silentLogger } from '../logger.ts';
+import { serverLimitDefaults } from '../config.ts';
+import { capturingLogger } from '../logger.ts';
 import { GatewayMetrics } from '../metrics.ts';
 import type { AppDeps, Lifecycle } from '../routes/deps.ts';
-import { type GatewayServer, startServer } from '../server.ts';
+import { type GatewayServer, type ServerLimits, startServer } from '../server.ts';
 import { StoreHolder } from '../snapshot/store.ts';
 import { Upstream } from '../upstream/pools.ts';
 import { storeOf } from './snapshots.ts';
@@ -13,6 +14,10 @@ export interface TestGateway {
   readonly url: string;
   readonly usage: UsageRecord[];
   readonly unhandled: unknown[];
+  /** Every log line the app wrote (JSON text), debug level and up. */
+  readonly logs: string[];
+  /** The log lines at error level or above: bad client input must never produce one. */
+  errorLogs(): string[];
   readonly stores: StoreHolder;
   readonly metrics: GatewayMetrics;
   readonly lifecycle: Lifecycle;
@@ -29,10 +34,12 @@ export async function startGateway(
     connectTimeoutMs?: number;
     metricsToken?: string;
     host?: string;
+    limits?: Partial<ServerLimits>;
   } = {},
 ): Promise<TestGateway> {
   const usage: UsageRecord[] = [];
   const unhandled: unknown[] = [];
+  const { logger, lines: logs } = capturingLogger();
   const stores = new StoreHolder();
   if (snapshot) stores.swap(storeOf(snapshot));
   const upstream = new Upstream({
@@ -48,16 +55,23 @@ export async function startGateway(
     upstream,
     usage: { record: (r) => usage.push(r) },
     metrics,
-    logger: silentLogger(),
+    logger,
     lifecycle,
     metricsToken: options.metricsToken ?? null,
     onUnhandledError: (err) => unhandled.push(err),
   };
-  const server = await startServer(createApp(deps), { host: options.host ?? '127.0.0.1', port: 0 });
+  const server = await startServer(createApp(deps), {
+    host: options.host ?? '127.0.0.1',
+    port: 0,
+    limits: { ...serverLimitDefaults, ...options.limits },
+    onConnectionRefused: () => metrics.connectionsRefused.inc(),
+  });
   return {
     url: server.url,
     usage,
     unhandled,
+    logs,
+    errorLogs: () => logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 50),
     stores,
     metrics,
     lifecycle,

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UsageRecord } from '@gw/schema';
+import { privateFileMode } from '../state-dir.ts';
 
 /**
  * One usage record as its JSON text (no newline): serialised once when it is recorded, then written to disk and
@@ -111,7 +112,7 @@ export async function readCursor(dir: string): Promise<number | null> {
 /** Temp file, fdatasync, rename: a crash leaves the old cursor or the new one, never a torn one. */
 export async function writeCursor(dir: string, seq: number): Promise<void> {
   const tmp = join(dir, `${cursorName}.tmp`);
-  const fh = await open(tmp, 'w');
+  const fh = await open(tmp, 'w', privateFileMode);
   try {
     await fh.writeFile(`${seq}\n`);
     await fh.datasync();

@@ -6,6 +6,7 @@ import { type FileHandle, mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UsageRecord } from '@gw/schema';
 import type { Logger } from '../logger.ts';
+import { privateDirMode, privateFileMode } from '../state-dir.ts';
 import { readLegacySpool } from './legacy-spool.ts';
 import { type DropReason, SpoolAlarms } from './spool-alarms.ts';
 import {
@@ -117,7 +118,7 @@ export class UsageSpool {
    */
   static async open(stateDir: string, options: UsageSpoolOptions = {}): Promise<UsageSpool> {
     const dir = join(stateDir, spoolDirName);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: privateDirMode });
     const spool = new UsageSpool(dir, options);
     await spool.#init(join(stateDir, legacySpoolName));
     return spool;
@@ -344,7 +345,7 @@ export class UsageSpool {
       await this.#reclaim();
     }
     const seg: Segment = { first: this.#nextSeq, path: join(this.dir, segmentName(this.#nextSeq)), lines: 0, bytes: 0 };
-    const fh = await open(seg.path, 'a');
+    const fh = await open(seg.path, 'a', privateFileMode);
     try {
       await syncDir(this.dir);
     } catch (err) {
