@@ -9,7 +9,7 @@ import { foundInDataPlane } from './found.ts';
 import { expectNothingBroke, type FuzzStack, startFuzzStack } from './fuzz-stack.ts';
 import { FuzzCheck, fuzzParameters, fuzzRuns, fuzzTimeout } from './settings.ts';
 
-const runs = fuzzRuns(400);
+const runs = fuzzRuns(1000);
 let f: FuzzStack;
 
 beforeAll(async () => {

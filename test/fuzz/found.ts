@@ -101,8 +101,12 @@ export const foundInGraphQLOverWs: Found<GeneratedOperation>[] = [
       '{ users(first: 100) { nodes { virtualKeys(first: 100) { nodes { organization { teams(first: 100) { totalCount } } } } } } }',
     ),
   },
+];
+
+/** Subscriptions the server must answer with an error rather than accept (so the test waits for that answer). */
+export const refusedSubscriptionsOverWs: Found<GeneratedOperation>[] = [
   {
-    name: 'a subscription whose root field is skipped: an error message, not a 4500 close',
+    name: 'a subscription whose only root field is skipped: an error message, not a 4500 close',
     input: query('subscription { usageUpdates @include(if: false) { costUsd } }', 'subscription'),
   },
 ];

@@ -57,11 +57,21 @@ export class AdminSocket {
  * Runs `op` over graphql-ws: no internal error, no close, no error line; and a query HTTP refuses for depth or
  * cost must be refused the same way here.
  */
-export async function runWsOperation(f: FuzzStack, socket: AdminSocket, op: GeneratedOperation): Promise<void> {
+export async function runWsOperation(
+  f: FuzzStack,
+  socket: AdminSocket,
+  op: GeneratedOperation,
+  opts: { expectAnswer?: boolean } = {},
+): Promise<void> {
   const mark = f.watch.mark();
   const ws = await socket.get();
   const payload = { query: op.document, variables: op.variables };
-  const outcome = await ws.execute(socket.nextId(), payload, { subscription: op.kind === 'subscription' });
+  // expectAnswer: wait for `complete` or `error` even for a subscription (one the server must refuse).
+  const subscription = op.kind === 'subscription' && !opts.expectAnswer;
+  const outcome = await ws.execute(socket.nextId(), payload, {
+    subscription,
+    timeoutMs: opts.expectAnswer ? 5_000 : undefined,
+  });
   const problems = await runProblems(f, mark, { process: 'control plane' });
   if (isClosed(outcome)) {
     failOn([`the server closed the websocket: ${outcome.code} ${outcome.reason}`, ...problems], '');

@@ -83,8 +83,9 @@ export class WsSession {
   }
 
   /**
-   * Runs one operation. Queries and mutations wait for `complete` or `error`; a subscription the server accepted
-   * stays silent, so after a ping round trip and a `{ __typename }` query answered behind it, it is completed by us.
+   * Runs one operation. Queries and mutations wait for `complete` or `error`. A subscription the server accepted
+   * stays silent: it is completed by us once two `{ __typename }` queries sent behind it were answered, each
+   * needing the same context set-up as the subscription, so that its own answer (or its failure) came first.
    */
   async execute(
     id: string,
@@ -105,7 +106,11 @@ export class WsSession {
       });
     });
     this.sendRaw(JSON.stringify({ id, type: 'subscribe', payload }));
-    const settled = opts.subscription ? Promise.race([done, this.barrier(`${id}-barrier`)]) : done;
+    const barriers = async () => {
+      await this.barrier(`${id}-barrier-1`);
+      await this.barrier(`${id}-barrier-2`);
+    };
+    const settled = opts.subscription ? Promise.race([done, barriers()]) : done;
     const timeoutMs = opts.timeoutMs ?? 15_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {

@@ -7,7 +7,12 @@ import fc from 'fast-check';
 import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql } from '../harness/gql.ts';
-import { foundInGraphQLOverHttp, foundInGraphQLOverWs, foundInGraphQLWsProtocol } from './found.ts';
+import {
+  foundInGraphQLOverHttp,
+  foundInGraphQLOverWs,
+  foundInGraphQLWsProtocol,
+  refusedSubscriptionsOverWs,
+} from './found.ts';
 import { expectNothingBroke, type FuzzStack, startFuzzStack } from './fuzz-stack.ts';
 import { type DocumentOptions, type GeneratedOperation, operation } from './graphql-documents.ts';
 import { type GraphQLInput, graphqlInput } from './graphql-requests.ts';
@@ -15,9 +20,9 @@ import { AdminSocket, runHttpInput, runWsOperation, runWsProtocol, type WsProtoc
 import { wsHandshake, wsMessages } from './graphql-ws-inputs.ts';
 import { FuzzCheck, fuzzParameters, fuzzRuns, fuzzTimeout } from './settings.ts';
 
-const httpRuns = fuzzRuns(400);
-const wsRuns = fuzzRuns(300);
-const protocolRuns = fuzzRuns(150);
+const httpRuns = fuzzRuns(1000);
+const wsRuns = fuzzRuns(600);
+const protocolRuns = fuzzRuns(300);
 
 let f: FuzzStack;
 let documents: DocumentOptions;
@@ -55,6 +60,15 @@ describe('what fuzzing GraphQL found', () => {
     const socket = new AdminSocket(f);
     try {
       await runWsOperation(f, socket, input);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it.each(refusedSubscriptionsOverWs)('$name', async ({ input }) => {
+    const socket = new AdminSocket(f);
+    try {
+      await runWsOperation(f, socket, input, { expectAnswer: true });
     } finally {
       socket.close();
     }
