@@ -1,7 +1,6 @@
 // What the data-plane fuzzer sends: a request described compactly (so a counterexample reads well and shrinks),
 // rendered to raw bytes only when sent.
 import fc from 'fast-check';
-import type { FuzzKeys } from './fuzz-stack.ts';
 import {
   anyJson,
   anyText,
@@ -16,6 +15,16 @@ import {
 import type { RawRequest } from './raw-http.ts';
 
 export const chatPath = '/v1/chat/completions';
+
+/** The fuzzed data plane's MAX_BODY_BYTES: small, so that bodies around it are cheap to generate. */
+export const maxBodyBytes = 256 * 1024;
+
+/** The secrets of the stack's keys, by state. */
+export interface KeySecrets {
+  valid: { secret: string };
+  restricted: { secret: string };
+  revoked: { secret: string };
+}
 
 export type Auth =
   | 'valid'
@@ -332,7 +341,7 @@ export function bodyBytes(b: Body): Buffer {
   }
 }
 
-const secretOf = (keys: FuzzKeys, auth: Auth): string | null => {
+const secretOf = (keys: KeySecrets, auth: Auth): string | null => {
   if (auth === 'valid' || auth === 'valid-x-api-key') return keys.valid.secret;
   if (auth === 'restricted') return keys.restricted.secret;
   if (auth === 'revoked') return keys.revoked.secret;
@@ -340,7 +349,7 @@ const secretOf = (keys: FuzzKeys, auth: Auth): string | null => {
   return null;
 };
 
-export function toRawRequest(input: DataPlaneInput, keys: FuzzKeys): RawRequest {
+export function toRawRequest(input: DataPlaneInput, keys: KeySecrets): RawRequest {
   const headers: [string, string][] = [];
   const secret = secretOf(keys, input.auth);
   if (typeof input.auth === 'object') headers.push(['authorization', input.auth.authorization]);

@@ -7,13 +7,11 @@ import WebSocket from 'ws';
 import { type Stack, startStack } from '../e2e/stack.ts';
 import { chatOutcome, createTenant, untilServed } from '../e2e/tenancy.ts';
 import { waitForUsage } from '../e2e/usage.ts';
-import { gql, gqlClient } from '../harness/gql.ts';
+import { gql } from '../harness/gql.ts';
 import { type CreatedKey, createKey, revokeKey } from '../harness/seed.ts';
 import { sleep } from '../harness/wait.ts';
+import { maxBodyBytes } from './data-plane-inputs.ts';
 import { drainOutput, type LogProblem, LogWatch, summarize } from './log-watch.ts';
-
-/** Smaller than the default, so that "too large" bodies are cheap to generate; the limit itself is what matters. */
-export const maxBodyBytes = 256 * 1024;
 
 export interface FuzzKeys {
   /** Every model allowed. */
@@ -108,11 +106,6 @@ export async function startFuzzStack(name: string): Promise<FuzzStack> {
     await stack.teardown.run().catch(() => {});
     throw e;
   }
-}
-
-/** Who asks: the org admin's session, or nobody. */
-export function orgAdminGql(f: FuzzStack) {
-  return gqlClient(f.stack.cp.graphqlUrl, f.orgAdmin.token);
 }
 
 /** Whose lines a run answers for: lines of `process` without a request id, and any line with `requestId`. */
