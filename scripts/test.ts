@@ -1,4 +1,4 @@
-// Runs every test suite (unit, end-to-end, browser) against one PostgreSQL and prints one closing tally.
+// Runs every test suite (unit, end-to-end, fuzzing, browser) against one PostgreSQL and prints one closing tally.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -18,6 +18,7 @@ const suites: [string, string, string[]][] = [
   ['web', 'web', []],
   ['test-unit', 'test', ['--config', 'vitest.config.ts']],
   ['e2e', 'test', ['--config', 'vitest.e2e.config.ts']],
+  ['fuzz', 'test', ['--config', 'vitest.fuzz.config.ts']],
   ['web-browser', 'test', ['--config', 'web/vitest.config.ts']],
 ];
 

@@ -39,6 +39,7 @@ export class ManagedProcess {
   private exited: Promise<number | null> = Promise.resolve(null);
   private lines: string[] = [];
   private log: WriteStream | undefined;
+  private listeners = new Set<(line: string) => void>();
 
   constructor(spec: ProcessSpec) {
     this.spec = spec;
@@ -57,6 +58,12 @@ export class ManagedProcess {
   /** Output lines of the current run (stdout and stderr interleaved). */
   output(): string[] {
     return [...this.lines];
+  }
+
+  /** Calls `listener` with every complete output line from now on (every run); returns the unsubscribe. */
+  onLine(listener: (line: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The last lines of output, for error messages. */
@@ -102,6 +109,7 @@ export class ManagedProcess {
         const parts = (rest + text).split('\n');
         rest = parts.pop() ?? '';
         this.lines.push(...parts);
+        for (const line of parts) for (const listener of this.listeners) listener(line);
         if (this.lines.length > keepLines) this.lines.splice(0, this.lines.length - keepLines);
       });
     }
