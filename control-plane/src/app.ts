@@ -95,7 +95,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       if (path === '/graphql') {
         if (req.method !== 'GET' && req.method !== 'POST') return json(res, 405, { error: 'method not allowed' });
         return handleGraphQL(req, res, apollo, () =>
-          createContext(req.headers.authorization, deps, clientAddress(req)),
+          createContext(req.headers.authorization, deps, clientAddress(req, deps.config.trustedProxies)),
         );
       }
       if (path === usageCsvPath) return handleUsageCsv(req, res, deps);

@@ -30,6 +30,17 @@ describe('loadConfig', () => {
     expect(c.seedAdmin).toEqual({ email: 'a@b.co', password: 'long enough' });
   });
 
+  it('reads TRUSTED_PROXIES and refuses entries that are not addresses or ranges', () => {
+    const base = { DATABASE_URL: 'postgres://u@h/db', MASTER_KEY: masterKey, DATA_PLANE_TOKEN: 'dp' };
+    expect(loadConfig(base).trustedProxies).toBeNull();
+    const c = loadConfig({ ...base, TRUSTED_PROXIES: '10.0.0.0/8, ::1' });
+    expect(c.trustedProxies?.check('10.20.30.40', 'ipv4')).toBe(true);
+    expect(c.trustedProxies?.check('11.0.0.1', 'ipv4')).toBe(false);
+    expect(() => loadConfig({ ...base, TRUSTED_PROXIES: '10.0.0.0/8, lb.internal' })).toThrow(
+      'TRUSTED_PROXIES: not an address or CIDR range: lb.internal',
+    );
+  });
+
   it('reports every problem at once, without echoing secret values', () => {
     let error: ConfigError | undefined;
     try {

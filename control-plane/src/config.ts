@@ -1,5 +1,7 @@
 // The control plane's whole configuration, read from the environment once and validated with every problem reported together.
+import type { BlockList } from 'node:net';
 import { z } from 'zod';
+import { parseTrustedProxies } from './http/client-address.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -20,6 +22,7 @@ const envSchema = z.object({
   SEED_ADMIN_EMAIL: z.email('must be an email address').optional(),
   SEED_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   CORS_ORIGINS: z.string().optional(),
+  TRUSTED_PROXIES: z.string().optional(),
   GRAPHQL_INTROSPECTION: bool.default(true),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
@@ -36,6 +39,8 @@ function crossProblems(env: Record<string, string | undefined>): string[] {
   if (env.ADMIN_TOKEN && env.ADMIN_TOKEN === env.DATA_PLANE_TOKEN) {
     problems.push('ADMIN_TOKEN: must differ from DATA_PLANE_TOKEN');
   }
+  const { bad } = parseTrustedProxies(env.TRUSTED_PROXIES ?? '');
+  if (bad.length) problems.push(`TRUSTED_PROXIES: not an address or CIDR range: ${bad.join(', ')}`);
   return problems;
 }
 
@@ -49,6 +54,11 @@ export interface Config {
   seedAdmin: { email: string; password: string } | undefined;
   /** Allowed browser origins; `['*']` allows any. Empty = no CORS headers. */
   corsOrigins: string[];
+  /**
+   * Reverse proxies whose X-Forwarded-For names the client (login throttling counts per client address); null =
+   * none, the TCP peer is the client.
+   */
+  trustedProxies: BlockList | null;
   introspection: boolean;
   /** Deepest selection nesting a request may have. */
   maxQueryDepth: number;
@@ -92,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((o) => o.trim().replace(/\/+$/, ''))
       .filter(Boolean),
+    trustedProxies: parseTrustedProxies(e.TRUSTED_PROXIES ?? '').list,
     introspection: e.GRAPHQL_INTROSPECTION,
     maxQueryDepth: e.GRAPHQL_MAX_DEPTH,
     maxQueryCost: e.GRAPHQL_MAX_COST,

@@ -58,7 +58,7 @@ export async function handleUsageCsv(req: IncomingMessage, res: ServerResponse, 
     return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET');
   }
   try {
-    const ctx = await createContext(req.headers.authorization, deps, clientAddress(req));
+    const ctx = await createContext(req.headers.authorization, deps, clientAddress(req, deps.config.trustedProxies));
     // Authentication first: an anonymous caller learns nothing, not even which parameters are wrong.
     if (ctx.caller.kind === 'anonymous') {
       const missing = ctx.caller.reason === 'missing';

@@ -2,6 +2,7 @@
 // together (on one replica or several), and logins over graphql-ws count against the client's address too.
 import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseTrustedProxies } from '../../http/client-address.ts';
 import { must } from '../../test-support/fixtures.ts';
 import { useApiSuite } from '../../test-support/suite.ts';
 import { startTestApp, type TestApp, testConfig } from '../../test-support/test-app.ts';
@@ -99,5 +100,40 @@ describe('login throttling', () => {
     // The address is spent for every transport: the right password of another admin is refused too.
     expect(await overWs(ws, 'root@example.com', 'correct horse battery')).toBe('TOO_MANY_REQUESTS');
     expect(await overHttp(t.app, 'root@example.com', 'correct horse battery')).toBe('TOO_MANY_REQUESTS');
+  });
+
+  it('behind TRUSTED_PROXIES counts each client named by X-Forwarded-For; without, the header is ignored', async () => {
+    const proxied = await startTestApp(
+      testConfig(t.db.url, {
+        masterKey: t.app.deps.config.masterKey,
+        trustedProxies: parseTrustedProxies('127.0.0.1').list,
+      }),
+    );
+    try {
+      const from = (app: TestApp, client: string, i: number) =>
+        fetch(`${app.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `6.6.6.6, ${client}` },
+          body: JSON.stringify({ query: login, variables: { e: `guest-${i}@example.com`, p: 'guess' } }),
+        }).then(async (r) => outcomeOf(await r.json()));
+      const spent = await Promise.all(
+        Array.from({ length: maxFailuresPerRemote + 2 }, (_, i) => from(proxied, '198.51.100.7', i)),
+      );
+      expect(tally(spent)).toEqual({ UNAUTHENTICATED: maxFailuresPerRemote, TOO_MANY_REQUESTS: 2 });
+      // Another client behind the same proxy is not locked out by the first one's guesses.
+      expect(await from(proxied, '198.51.100.8', 0)).toBe('UNAUTHENTICATED');
+      // A control plane that trusts no proxy counts the peer, whatever the header claims.
+      expect(await from(t.app, '198.51.100.9', 0)).toBe('UNAUTHENTICATED');
+      const remotes = await t.db.query<{ remote: string }>(
+        'select distinct remote from login_failures order by remote',
+      );
+      expect(remotes.map((r) => r.remote.replace(/^::ffff:/, ''))).toEqual([
+        '127.0.0.1',
+        '198.51.100.7',
+        '198.51.100.8',
+      ]);
+    } finally {
+      await proxied.close();
+    }
   });
 });
