@@ -27,13 +27,21 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
       onConnect: async (ctx) => {
         const caller = await deps.liveCredentials.admit(ctx.extra.socket, authorizationOf(ctx.connectionParams));
         if (caller.kind === 'anonymous') {
-          log.warn({ remote: clientAddress(ctx.extra.request, deps.config.trustedProxies) }, 'websocket refused: bad or missing token');
+          log.warn(
+            { remote: clientAddress(ctx.extra.request, deps.config.trustedProxies) },
+            'websocket refused: bad or missing token',
+          );
           return false;
         }
         return true;
       },
       // The upgrade request's address: logins over the socket are throttled like those over HTTP.
-      context: (ctx) => createContext(authorizationOf(ctx.connectionParams), deps, clientAddress(ctx.extra.request, deps.config.trustedProxies)),
+      context: (ctx) =>
+        createContext(
+          authorizationOf(ctx.connectionParams),
+          deps,
+          clientAddress(ctx.extra.request, deps.config.trustedProxies),
+        ),
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return;
         return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) };
