@@ -1,6 +1,6 @@
 // What every GraphQL operation must pass before it runs, on every transport: Apollo (HTTP) and graphql-ws
-// (WebSocket) both go through this guard, so a limit set here (tokens, introspection, depth, cost, aliases) holds
-// on both, with the same codes.
+// (WebSocket) both go through this guard, so a limit set here (tokens, introspection, depth, cost, aliases, input
+// bounds) holds on both, with the same codes.
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   type DocumentNode,
@@ -18,6 +18,7 @@ import {
 } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import type { Context } from '../context.ts';
+import { inputLimitsError } from './input-limits.ts';
 import { type QueryLimits, queryLimitsError } from './limits.ts';
 
 export interface OperationLimits extends QueryLimits {
@@ -60,7 +61,10 @@ export class OperationGuard {
     operation: OperationDefinitionNode,
     variables: Record<string, unknown>,
   ): GraphQLError | null {
-    return queryLimitsError(this.#schema, document, operation, variables, this.#limits);
+    return (
+      queryLimitsError(this.#schema, document, operation, variables, this.#limits) ??
+      inputLimitsError(this.#schema, document, operation, variables)
+    );
   }
 
   /**
