@@ -68,6 +68,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       introspection: true,
       parseOptions: guard.parseOptions,
       validationRules: guard.validationRules,
+      // Automatic persisted queries are off: no client of ours sends them, any caller could fill a server cache with
+      // documents, and Apollo answers a hash mismatch without a code. Clients get PERSISTED_QUERY_NOT_SUPPORTED.
+      persistedQueries: false,
       includeStacktraceInErrorResponses: false,
       formatError,
       plugins: [guard.plugin()],

@@ -69,7 +69,7 @@ export class OperationGuard {
 
   /**
    * For Apollo, which parses and validates with `parseOptions` and `validationRules` itself: runs `check` once the
-   * operation is known (refusals are HTTP 400).
+   * operation is known (refusals are HTTP 400), and refuses subscriptions, which are served over WebSocket only.
    */
   plugin(): ApolloServerPlugin<Context> {
     const schema = this.#schema;
@@ -77,6 +77,11 @@ export class OperationGuard {
       requestDidStart: async () => ({
         didResolveOperation: async ({ document, operation, request }) => {
           if (!operation) return;
+          if (operation.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
           // Variables that do not coerce are reported by execution, as BAD_USER_INPUT; nothing to bound before.
           const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
           if (coerced.errors) return;
