@@ -2,6 +2,7 @@
 // INTERNAL_SERVER_ERROR, a stack trace or an error log, over HTTP and over graphql-ws; a bad operation on a
 // WebSocket leaves the socket and its other operations alone.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createOrg } from '../test-support/fixtures.ts';
 import { useApiSuite } from '../test-support/suite.ts';
 import { adminToken } from '../test-support/test-app.ts';
 
@@ -34,6 +35,7 @@ async function send(req: Sent) {
 
 const json = (value: unknown) => JSON.stringify(value);
 const typename = '{ __typename }';
+const auditTo = 'query($t: DateTime) { auditEvents(filter: { to: $t }) { totalCount } }';
 
 const cases: [string, Sent, number, string][] = [
   [
@@ -95,6 +97,18 @@ const cases: [string, Sent, number, string][] = [
     'GRAPHQL_PARSE_FAILED',
   ],
   [
+    'a DateTime past year 9999 in UTC',
+    { body: json({ query: auditTo, variables: { t: '9999-12-31T23:00:00-14:00' } }) },
+    400,
+    'BAD_USER_INPUT',
+  ],
+  [
+    'a DateTime before year 1 in UTC',
+    { body: json({ query: auditTo, variables: { t: '0001-01-01T00:00:00+14:00' } }) },
+    400,
+    'BAD_USER_INPUT',
+  ],
+  [
     'an unknown operation name',
     { body: json({ query: typename, operationName: 'Nope' }) },
     400,
@@ -124,6 +138,28 @@ describe('over HTTP', () => {
     expect(r.status).toBe(status);
     expect(r.body.errors?.map((e) => e.extensions?.code)).toEqual([code]);
     expect(r.text).not.toMatch(/stack|\bat [\w.]+ \(/i);
+  });
+});
+
+describe('billing periods and windows the database cannot hold', () => {
+  it('answers BAD_USER_INPUT for them over GraphQL and over the CSV export', async () => {
+    const orgId = await createOrg(t.app, 'Far future');
+    const exportQuery = 'query($o: ID!, $p: String) { billingExport(orgId: $o, period: $p) { lineCount } }';
+    for (const period of ['9999-12', '0000-01']) {
+      const r = await t.app.gql(exportQuery, { o: orgId, p: period });
+      expect(r.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'period' });
+    }
+    for (const search of [
+      `?orgId=${orgId}&period=9999-12`,
+      `?orgId=${orgId}&from=9999-12-31T00:00:00-14:00&to=9999-12-31T23:00:00-14:00`,
+      `?orgId=${orgId}&from=0001-01-01T00:00:00%2B14:00&to=0001-01-02T00:00:00Z`,
+    ]) {
+      const res = await fetch(`${t.app.url}/export/usage.csv${search}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BAD_USER_INPUT');
+    }
   });
 });
 
@@ -159,6 +195,7 @@ describe('over graphql-ws', () => {
     expect(await codeOf(one('query($n: Int) { teams(first: $n) { totalCount } }', { n: 'x' }))).toEqual([
       'BAD_USER_INPUT',
     ]);
+    expect(await codeOf(one(auditTo, { t: '9999-12-31T23:00:00-14:00' }))).toEqual(['BAD_USER_INPUT']);
     // The same socket still answers: none of the above closed it.
     expect(await one(typename)).toEqual({ data: { __typename: 'Query' } });
     await client.dispose();
