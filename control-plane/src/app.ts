@@ -98,7 +98,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       }
       if (path === '/graphql') {
         if (req.method !== 'GET' && req.method !== 'POST') return json(res, 405, { error: 'method not allowed' });
-        return handleGraphQL(req, res, apollo, responseCap, () =>
+        return handleGraphQL(req, res, apollo, responseCap, logger, () =>
           createContext(req.headers.authorization, deps, req.socket.remoteAddress ?? null),
         );
       }

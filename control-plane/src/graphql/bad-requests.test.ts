@@ -1,10 +1,11 @@
 // Malformed requests get a 4xx (or the protocol's error message) with a stable extensions.code, never
 // INTERNAL_SERVER_ERROR, a stack trace or an error log, over HTTP and over graphql-ws; a bad operation on a
 // WebSocket leaves the socket and its other operations alone.
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOrg } from '../test-support/fixtures.ts';
 import { useApiSuite } from '../test-support/suite.ts';
-import { adminToken } from '../test-support/test-app.ts';
+import { adminToken, waitFor } from '../test-support/test-app.ts';
 
 const t = useApiSuite();
 
@@ -138,6 +139,21 @@ describe('over HTTP', () => {
     expect(r.status).toBe(status);
     expect(r.body.errors?.map((e) => e.extensions?.code)).toEqual([code]);
     expect(r.text).not.toMatch(/stack|\bat [\w.]+ \(/i);
+  });
+
+  it('lets a client go away in the middle of its body without an error log', async () => {
+    const url = new URL(t.app.url);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    // With `expect: 100-continue` the server answers "100 Continue" once the request has reached its handler.
+    socket.write(
+      'POST /graphql HTTP/1.1\r\nhost: cp\r\ncontent-type: application/json\r\ncontent-length: 100\r\n' +
+        'expect: 100-continue\r\n\r\n',
+    );
+    await new Promise((resolve) => socket.once('data', resolve));
+    socket.write('{"qu');
+    socket.destroy();
+    await waitFor(() => (t.app.logs.some((l) => l.msg === 'request body aborted by the client') ? true : undefined));
   });
 });
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import type { Context } from '../context.ts';
 import type { ResponseCap } from '../graphql/response-size.ts';
+import type { Logger } from '../logger.ts';
 import { BodyTooLargeError, readBody } from './body.ts';
 
 function sendError(res: ServerResponse, status: number, code: string, message: string): void {
@@ -20,6 +21,7 @@ export async function handleGraphQL(
   res: ServerResponse,
   apollo: ApolloServer<Context>,
   responseCap: ResponseCap,
+  logger: Logger,
   context: () => Promise<Context>,
 ): Promise<void> {
   const headers = new HeaderMap();
@@ -33,6 +35,8 @@ export async function handleGraphQL(
       text = await readBody(req);
     } catch (err) {
       if (err instanceof BodyTooLargeError) return sendError(res, 413, 'BAD_REQUEST', err.message);
+      // The client went away before sending its whole body: there is nobody left to answer, and nothing went wrong here.
+      if (req.destroyed) return logger.debug('request body aborted by the client');
       throw err;
     }
     if ((headers.get('content-type') ?? '').includes('application/json')) {
