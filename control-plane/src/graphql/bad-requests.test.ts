@@ -110,6 +110,17 @@ const cases: [string, Sent, number, string][] = [
     'BAD_USER_INPUT',
   ],
   [
+    'a usage window starting within the last day of 9999',
+    {
+      body: json({
+        query: 'query($f: DateTime) { usageByOrg(from: $f) { totalCount } }',
+        variables: { f: '9999-12-31T23:59:59Z' },
+      }),
+    },
+    400,
+    'BAD_USER_INPUT',
+  ],
+  [
     'an unknown operation name',
     { body: json({ query: typename, operationName: 'Nope' }) },
     400,
@@ -140,6 +151,14 @@ describe('over HTTP', () => {
     expect(r.body.errors?.map((e) => e.extensions?.code)).toEqual([code]);
     expect(r.text).not.toMatch(/stack|\bat [\w.]+ \(/i);
   });
+
+  it.each(['teams', 'users', 'adminUsers', 'apiTokens', 'virtualKeys'])(
+    'answers NOT_FOUND for %s of an orgId that is not an id',
+    async (list) => {
+      const r = await send({ body: json({ query: `{ ${list}(orgId: "x") { totalCount } }` }) });
+      expect(r.body.errors?.map((e) => e.extensions)).toEqual([{ code: 'NOT_FOUND', field: 'orgId' }]);
+    },
+  );
 
   it('lets a client go away in the middle of its body without an error log', async () => {
     const url = new URL(t.app.url);

@@ -2,16 +2,19 @@
 import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 
-/** Instants PostgreSQL's timestamptz and the ISO text the driver sends it agree on: years 0001 to 9999, in UTC. */
+/**
+ * Instants PostgreSQL's timestamptz and the ISO text the driver sends it agree on are years 0001 to 9999, in UTC.
+ * Inputs stop a day short of the end, so that rounding one up to a whole hour or day (usage windows) stays inside.
+ */
 export const earliestInstant = Date.parse('0001-01-01T00:00:00.000Z');
-export const latestInstant = Date.parse('9999-12-31T23:59:59.999Z');
+export const latestInstant = Date.parse('9999-12-31T00:00:00.000Z');
 
 function storable(value: unknown): Date {
   const date = value as Date;
   const time = date.getTime();
   if (time < earliestInstant || time > latestInstant) {
     // Past year 9999 the driver writes "+010000-…", before year 1 "0000-…" or "-…": PostgreSQL refuses both.
-    throw new GraphQLError('DateTime must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
+    throw new GraphQLError('DateTime must be between 0001-01-01T00:00:00Z and 9999-12-31T00:00:00Z');
   }
   return date;
 }
