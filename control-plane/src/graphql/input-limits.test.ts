@@ -52,6 +52,12 @@ const refused: Record<string, Case> = {
     field: 'input.name',
     message: 'name must not contain unpaired UTF-16 surrogates',
   },
+  'a blank id': {
+    query: createTeam,
+    variables: () => ({ i: { orgId: ' ', name: 'blank' } }),
+    field: 'input.orgId',
+    message: 'orgId must not be empty',
+  },
   'a search filter over 200 characters': {
     query: orgs,
     variables: () => ({ f: { search: 's'.repeat(201) } }),

@@ -1,5 +1,6 @@
 // Bounds on every argument value, checked before anything runs and on every transport: free text has a length
-// limit by kind and must be text PostgreSQL can store, lists have a length limit, JSON has a depth limit.
+// limit by kind and must be text PostgreSQL can store, ids are never blank, lists have a length limit, JSON has a
+// depth limit.
 // The one place where these limits are set; services still check what their own rules need (format, emptiness).
 import { unstorableTextReason } from '@gw/schema';
 import {
@@ -122,13 +123,17 @@ function jsonProblem(value: unknown, path: string, checkText: boolean, depth = 0
   if (depth >= maxJsonDepth) {
     return badInput(path, `${nameOf(path)} must not be nested more than ${maxJsonDepth} levels deep`);
   }
-  const entries = Array.isArray(value) ? value.map((v) => ['', v] as const) : Object.entries(value);
-  for (const [key, item] of entries) {
-    if (checkText && key) {
-      const reason = unstorableTextReason(key);
-      if (reason) return badInput(path, `${nameOf(path)} keys ${reason}`);
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const problem = jsonProblem(item, path, checkText, depth + 1);
+      if (problem) return problem;
     }
-    const problem = jsonProblem(item, path, checkText, depth + 1);
+    return null;
+  }
+  for (const key of Object.keys(value)) {
+    const reason = checkText ? unstorableTextReason(key) : null;
+    if (reason) return badInput(path, `${nameOf(path)} keys ${reason}`);
+    const problem = jsonProblem((value as Record<string, unknown>)[key], path, checkText, depth + 1);
     if (problem) return problem;
   }
   return null;
@@ -165,6 +170,9 @@ function valueProblem(
     return null;
   }
   if (isScalarType(inner) && (inner.name === 'String' || inner.name === 'ID') && typeof value === 'string') {
+    // No id is blank. Resolvers test ids for truthiness (`if (orgId) requireOrg(…)`) and pass them on with `??`,
+    // so a blank one skipped the scope check and then filtered nothing: `teams(orgId: "")` listed every org's.
+    if (inner.name === 'ID' && value.trim() === '') return badInput(path, `${nameOf(path)} must not be empty`);
     return textProblem(value, textLimits[kindOf(coordinate, argName)], path);
   }
   if (isScalarType(inner) && inner.name === 'JSON') return jsonProblem(value, path, !rawJsonInputs.has(coordinate));
