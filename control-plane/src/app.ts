@@ -10,7 +10,8 @@ import { type Context, createContext, type Deps } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import { closeOrm, createOrm, migrate } from './db/orm.ts';
 import { createErrorFormatter } from './errors.ts';
-import { queryLimitsPlugin } from './graphql/limits.ts';
+import { OperationGuard } from './graphql/operation-guard.ts';
+import { ResponseCap } from './graphql/response-size.ts';
 import { clientAddress } from './http/client-address.ts';
 import { applyCors } from './http/cors.ts';
 import { handleGraphQL } from './http/graphql-http.ts';
@@ -64,12 +65,26 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const deps: Deps = { config, logger, orm, secretBox, publisher, usageFeed, liveCredentials };
     const schema = await gatewaySchema();
     const formatError = createErrorFormatter(logger);
+    const guard = new OperationGuard(schema, {
+      maxDepth: config.maxQueryDepth,
+      maxCost: config.maxQueryCost,
+      maxAliases: config.maxQueryAliases,
+      maxTokens: config.maxQueryTokens,
+      introspection: config.introspection,
+    });
+    const responseCap = new ResponseCap(config.maxResponseBytes, logger);
     const apollo = new ApolloServer<Context>({
       schema,
-      introspection: config.introspection,
+      // Introspection is refused by the guard's validation rules, which WebSocket operations go through too.
+      introspection: true,
+      parseOptions: guard.parseOptions,
+      validationRules: guard.validationRules,
+      // Automatic persisted queries are off: no client of ours sends them, any caller could fill a server cache with
+      // documents, and Apollo answers a hash mismatch without a code. Clients get PERSISTED_QUERY_NOT_SUPPORTED.
+      persistedQueries: false,
       includeStacktraceInErrorResponses: false,
       formatError,
-      plugins: [queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost })],
+      plugins: [guard.plugin()],
     });
     await apollo.start();
     closers.push(() => apollo.stop());
@@ -94,7 +109,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       }
       if (path === '/graphql') {
         if (req.method !== 'GET' && req.method !== 'POST') return json(res, 405, { error: 'method not allowed' });
-        return handleGraphQL(req, res, apollo, () =>
+        return handleGraphQL(req, res, apollo, responseCap, logger, () =>
           createContext(req.headers.authorization, deps, clientAddress(req, deps.config.trustedProxies)),
         );
       }
@@ -102,7 +117,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       json(res, 404, { error: 'not found' });
     };
 
-    const ws = attachWebSocket(server, schema, deps, formatError);
+    const ws = attachWebSocket(server, schema, deps, formatError, { guard, responseCap });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());

@@ -8,6 +8,7 @@ describe('loadConfig', () => {
   it('applies defaults', () => {
     const c = loadConfig({ DATABASE_URL: 'postgres://u@h/db', MASTER_KEY: masterKey, DATA_PLANE_TOKEN: 'dp' });
     expect(c).toMatchObject({ host: '127.0.0.1', port: 4000, introspection: true, logLevel: 'info', corsOrigins: [] });
+    expect(c).toMatchObject({ maxQueryAliases: 30, maxQueryTokens: 1000, maxResponseBytes: 4 * 1024 * 1024 });
     expect(c.masterKey).toHaveLength(32);
     expect(c.adminToken).toBeUndefined();
     expect(c.seedAdmin).toBeUndefined();
@@ -21,12 +22,16 @@ describe('loadConfig', () => {
       CP_PORT: '0',
       CORS_ORIGINS: 'http://a.example/, http://b.example',
       GRAPHQL_INTROSPECTION: 'false',
+      GRAPHQL_MAX_ALIASES: '5',
+      GRAPHQL_MAX_TOKENS: '3000',
+      GRAPHQL_MAX_RESPONSE_BYTES: '1048576',
       SEED_ADMIN_EMAIL: 'a@b.co',
       SEED_ADMIN_PASSWORD: 'long enough',
     });
     expect(c.port).toBe(0);
     expect(c.corsOrigins).toEqual(['http://a.example', 'http://b.example']);
     expect(c.introspection).toBe(false);
+    expect(c).toMatchObject({ maxQueryAliases: 5, maxQueryTokens: 3000, maxResponseBytes: 1_048_576 });
     expect(c.seedAdmin).toEqual({ email: 'a@b.co', password: 'long enough' });
   });
 

@@ -26,6 +26,14 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: bool.default(true),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(10_000).default(1_000),
+  GRAPHQL_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -64,6 +72,12 @@ export interface Config {
   maxQueryDepth: number;
   /** Highest estimated cost a request may have (fields times the page sizes of the lists above them). */
   maxQueryCost: number;
+  /** Aliased fields a request may select (fragments counted as often as they are spread). */
+  maxQueryAliases: number;
+  /** Lexical tokens a request's document may have (parsing and validation time grow with it). */
+  maxQueryTokens: number;
+  /** Largest serialized result sent to an admin caller, in bytes; larger ones become RESPONSE_TOO_LARGE. */
+  maxResponseBytes: number;
   logLevel: string;
 }
 
@@ -106,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.GRAPHQL_INTROSPECTION,
     maxQueryDepth: e.GRAPHQL_MAX_DEPTH,
     maxQueryCost: e.GRAPHQL_MAX_COST,
+    maxQueryAliases: e.GRAPHQL_MAX_ALIASES,
+    maxQueryTokens: e.GRAPHQL_MAX_TOKENS,
+    maxResponseBytes: e.GRAPHQL_MAX_RESPONSE_BYTES,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -45,7 +45,7 @@ const requestErrorCodes = new Set([
 ]);
 
 /** Query limit refusals (graphql/limits.ts): they keep their measured value and the limit. */
-const limitCodes = new Set(['QUERY_TOO_DEEP', 'QUERY_TOO_COSTLY']);
+const limitCodes = new Set(['QUERY_TOO_DEEP', 'QUERY_TOO_COSTLY', 'QUERY_TOO_MANY_ALIASES']);
 
 const internalMessage = 'Internal server error';
 
@@ -59,7 +59,9 @@ export function createErrorFormatter(logger: Logger) {
     const original = unwrapResolverError(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
     if (original instanceof AppError) {
-      return { ...base, message: original.message, extensions: { ...original.extensions } };
+      // `http` is the status an operation guard refusal sets for Apollo (graphql/operation-guard.ts), not for clients.
+      const { http: _http, ...extensions } = original.extensions;
+      return { ...base, message: original.message, extensions };
     }
     const code = formatted.extensions?.code;
     // Errors without a path come from parsing, validation or variable coercion: they describe the request.

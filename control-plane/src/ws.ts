@@ -4,7 +4,10 @@ import { closeCodes } from '@gw/schema';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { createContext, type Deps } from './context.ts';
+import { type Context, createContext, type Deps } from './context.ts';
+import type { OperationGuard } from './graphql/operation-guard.ts';
+import type { ResponseCap } from './graphql/response-size.ts';
+import { maxBodyBytes } from './http/body.ts';
 import { clientAddress } from './http/client-address.ts';
 
 type Formatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -14,8 +17,15 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
   return typeof value === 'string' ? value : null;
 }
 
-export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Deps, format: Formatter) {
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+/** The checks HTTP requests get too (graphql/operation-guard.ts, graphql/response-size.ts). */
+interface Limits {
+  guard: OperationGuard;
+  responseCap: ResponseCap;
+}
+
+export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Deps, format: Formatter, limits: Limits) {
+  // A message holds one operation: no larger than an HTTP request body may be.
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: maxBodyBytes });
   const log = deps.logger.child({ component: 'ws' });
   const disposable = useServer(
     {
@@ -42,14 +52,30 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
           deps,
           clientAddress(ctx.extra.request, deps.config.trustedProxies),
         ),
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        if (!result.errors?.length) return;
-        return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) };
+      onSubscribe: (_ctx, _id, payload) => limits.guard.prepare(payload),
+      onNext: (_ctx, _id, payload, args, result) => {
+        const formatted = result.errors?.length
+          ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) }
+          : result;
+        const cap = limits.responseCap;
+        if (cap.exempt((args.contextValue as Context).caller)) return formatted;
+        return cap.oversize(JSON.stringify(formatted), payload.operationName) ?? formatted;
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)),
     },
     wss,
   );
+  // ws closes a socket that breaks the protocol (an oversize or malformed frame: 1009, 1002…) and then emits 'error',
+  // which graphql-ws would print with console.error as an internal error. It is the client's fault: a warning.
+  wss.on('connection', (socket, request) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (err: Error & { code?: string }) => {
+      log.warn(
+        { remote: request.socket.remoteAddress, code: err.code, reason: err.message },
+        'websocket protocol error',
+      );
+    });
+  });
   // Keep the contract's close code and graphql-ws's default in step; a mismatch would be a silent protocol change.
   if (closeCodes.forbidden !== 4403) throw new Error('closeCodes.forbidden must be 4403 (graphql-ws Forbidden)');
   return {

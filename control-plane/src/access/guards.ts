@@ -1,7 +1,8 @@
 // Tenant scope, enforced in every resolver: platform admins reach everything, org roles only their own org,
 // viewers only read. A resolver names what it touches; these functions decide, and throw typed errors.
 import type { Context } from '../context.ts';
-import { forbidden, unauthenticated } from '../errors.ts';
+import { forbidden, notFound, unauthenticated } from '../errors.ts';
+import { isUuid } from '../graphql/validate.ts';
 import type { Caller, Principal, Role } from './caller.ts';
 
 export type Access = 'read' | 'write';
@@ -32,13 +33,15 @@ export function mayAccessOrg(caller: AdminCaller, orgId: string, access: Access)
   return access === 'read' || caller.role === 'org_admin';
 }
 
-/** One org's data. A foreign org is FORBIDDEN; a viewer's write is FORBIDDEN. */
+/** One org's data. A foreign org is FORBIDDEN; a viewer's write is FORBIDDEN; an id that is not one is NOT_FOUND. */
 export function requireOrg(ctx: Context, orgId: string, access: Access): AdminCaller {
   const caller = requireAdmin(ctx);
   if (caller.role !== 'platform_admin' && caller.orgId !== orgId) {
     throw forbidden('This organization is outside your scope');
   }
   if (!mayAccessOrg(caller, orgId, access)) throw forbidden('Your role may only read this organization');
+  // Only a platform admin gets here with an id that is not a UUID; it must not reach a uuid column.
+  if (!isUuid(orgId)) throw notFound('orgId', 'No organization with this id');
   return caller;
 }
 

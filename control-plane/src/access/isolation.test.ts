@@ -885,6 +885,24 @@ describe('tenant isolation matrix', () => {
     });
   }
 
+  it('never widens a list to every org for an empty orgId', async () => {
+    // `teams(orgId: "")` skipped the scope check (a blank id is falsy) and then filtered nothing: an org viewer saw
+    // every org's teams, users and keys. Each org-scoped query, as each org role, with orgId "".
+    const problems: string[] = [];
+    for (const [op, c] of Object.entries(cases)) {
+      if (!op.startsWith('Query.') || (c.scope !== 'org-read' && c.scope !== 'any-admin')) continue;
+      const call = await c.build(w, { ...w.B, id: '' });
+      if (!call.variables || !('o' in call.variables)) continue;
+      for (const role of roles.filter((r) => orgRoles.has(r))) {
+        const r = await t.app.gql(call.query, call.variables, w.tokens[role]);
+        const text = JSON.stringify(r.data ?? null);
+        for (const id of w.B.ids)
+          if (text.includes(id)) problems.push(`${op} as ${role}: answer contains B's id ${id}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('records every admin mutation in the audit log, once, in the org it concerns', async () => {
     const problems: string[] = [];
     for (const [op, c] of Object.entries(cases)) {

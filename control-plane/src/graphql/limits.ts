@@ -1,6 +1,5 @@
-// Query depth and cost limits, checked at validation, before anything runs: a request that could fan out into
-// a huge number of rows is refused with a stable code instead of being executed.
-import type { ApolloServerPlugin } from '@apollo/server';
+// Query depth, cost and alias limits, checked before anything runs: a request that could fan out into a huge
+// number of rows or a huge answer is refused with a stable code instead of being executed.
 import {
   type DocumentNode,
   type FieldNode,
@@ -18,28 +17,18 @@ import {
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValueNode,
 } from 'graphql';
-import type { Context } from '../context.ts';
 import { defaultPageSize, maxPageSize } from './connection.ts';
 
 export interface QueryLimits {
   maxDepth: number;
   maxCost: number;
+  /** Aliased fields an operation may select, counted as often as the fragments holding them are spread. */
+  maxAliases: number;
 }
 
 /** Size arguments that bound a list field: connections (`first`/`last`) and top-N lists (`limit`). */
 const sizeArgs = ['first', 'last', 'limit'];
-
-function intValue(node: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
-  if (!node) return undefined;
-  if (node.kind === Kind.INT) return Number(node.value);
-  if (node.kind === Kind.VARIABLE) {
-    const v = variables[node.name.value];
-    return typeof v === 'number' ? v : undefined;
-  }
-  return undefined;
-}
 
 function isList(type: GraphQLOutputType): boolean {
   const inner = isNonNullType(type) ? type.ofType : type;
@@ -50,60 +39,71 @@ function isConnection(type: GraphQLOutputType): boolean {
   return getNamedType(type).name.endsWith('Connection');
 }
 
+interface Walk {
+  fragments: Record<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+  limits: QueryLimits;
+  /** Fields priced so far. Each adds at least 1 to the cost, so past maxCost the walk can stop: it is refused. */
+  fields: number;
+  aliases: number;
+}
+
+function sizeAsked(field: FieldNode, walk: Walk): number | undefined {
+  for (const arg of field.arguments ?? []) {
+    if (!sizeArgs.includes(arg.name.value)) continue;
+    const node = arg.value;
+    if (node.kind === Kind.INT) return Number(node.value);
+    if (node.kind === Kind.VARIABLE) {
+      const v = walk.variables[node.name.value];
+      if (typeof v === 'number') return v;
+    }
+  }
+  return undefined;
+}
+
 /**
- * Cost of one selection: every field costs 1; a list or connection multiplies what is selected below it by the
+ * Cost of one selection set: every field costs 1; a list or connection multiplies what is selected below it by the
  * page size it asks for (`first`/`last`/`limit`, else the default page size), so nesting is priced as it fans out.
+ * As in execution, a fragment spread twice into one selection set is collected once (`spread`), so a chain of
+ * fragments each spreading the next twice costs its size, not two to the power of its length.
  */
 function selectionCost(
   set: SelectionSetNode | undefined,
   parent: GraphQLObjectType,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
+  walk: Walk,
   depth: number,
-  seen: Set<string>,
+  spread: Set<string> = new Set(),
 ): { cost: number; depth: number } {
   if (!set) return { cost: 0, depth };
   let cost = 0;
   let deepest = depth;
   for (const sel of set.selections) {
-    if (sel.kind === Kind.FRAGMENT_SPREAD) {
-      const frag = fragments[sel.name.value];
-      if (!frag || seen.has(frag.name.value)) continue;
-      const r = selectionCost(
-        frag.selectionSet,
-        parent,
-        fragments,
-        variables,
-        depth,
-        new Set([...seen, frag.name.value]),
-      );
-      cost += r.cost;
-      deepest = Math.max(deepest, r.depth);
-      continue;
-    }
-    if (sel.kind === Kind.INLINE_FRAGMENT) {
-      const r = selectionCost(sel.selectionSet, parent, fragments, variables, depth, seen);
+    if (walk.fields > walk.limits.maxCost) break;
+    if (sel.kind === Kind.FRAGMENT_SPREAD || sel.kind === Kind.INLINE_FRAGMENT) {
+      let inner = sel.kind === Kind.INLINE_FRAGMENT ? sel.selectionSet : undefined;
+      if (sel.kind === Kind.FRAGMENT_SPREAD) {
+        if (spread.has(sel.name.value)) continue;
+        spread.add(sel.name.value);
+        inner = walk.fragments[sel.name.value]?.selectionSet;
+      }
+      const r = selectionCost(inner, parent, walk, depth, spread);
       cost += r.cost;
       deepest = Math.max(deepest, r.depth);
       continue;
     }
     const field = sel as FieldNode;
+    if (field.alias) walk.aliases++;
     if (field.name.value.startsWith('__')) continue;
     const def: GraphQLField<unknown, unknown> | undefined = parent.getFields()[field.name.value];
     if (!def) continue;
+    walk.fields++;
     const named = getNamedType(def.type);
     const child = isObjectType(named) || isInterfaceType(named) ? (named as GraphQLObjectType) : undefined;
-    const below = child
-      ? selectionCost(field.selectionSet, child, fragments, variables, depth + 1, seen)
-      : { cost: 0, depth: depth + 1 };
+    const below = child ? selectionCost(field.selectionSet, child, walk, depth + 1) : { cost: 0, depth: depth + 1 };
     let multiplier = 1;
     if (isList(def.type) || isConnection(def.type)) {
-      const asked = field.arguments
-        ?.filter((a) => sizeArgs.includes(a.name.value))
-        .map((a) => intValue(a.value, variables))
-        .find((v) => v !== undefined);
       const declared = def.args.some((a) => sizeArgs.includes(a.name));
-      multiplier = asked ?? (declared ? defaultPageSize : isConnection(def.type) ? defaultPageSize : 1);
+      multiplier = sizeAsked(field, walk) ?? (declared || isConnection(def.type) ? defaultPageSize : 1);
       multiplier = Math.min(Math.max(multiplier, 1), maxPageSize);
     }
     cost += 1 + multiplier * below.cost;
@@ -114,7 +114,7 @@ function selectionCost(
 
 /**
  * Checks the operation a request runs against the limits; returns the error to answer with, or null. Run once
- * the operation is known and with the request's variables, so `first: $n` is priced at the real `n`.
+ * the operation is known and with the request's coerced variables, so `first: $n` is priced at the real `n`.
  */
 export function queryLimitsError(
   schema: GraphQLSchema,
@@ -134,35 +134,25 @@ export function queryLimitsError(
         ? schema.getMutationType()
         : schema.getSubscriptionType();
   if (!root) return null;
-  const { cost, depth } = selectionCost(operation.selectionSet, root, fragments, variables, 0, new Set());
+  const walk: Walk = { fragments, variables, limits, fields: 0, aliases: 0 };
+  const { cost, depth } = selectionCost(operation.selectionSet, root, walk, 0);
   if (depth > limits.maxDepth) {
     return new GraphQLError(`Query is ${depth} levels deep; at most ${limits.maxDepth} are allowed`, {
       extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth: limits.maxDepth },
     });
   }
-  if (cost > limits.maxCost) {
+  if (walk.aliases > limits.maxAliases) {
+    return new GraphQLError(`Query selects ${walk.aliases} aliased fields; at most ${limits.maxAliases} are allowed`, {
+      extensions: { code: 'QUERY_TOO_MANY_ALIASES', aliases: walk.aliases, maxAliases: limits.maxAliases },
+    });
+  }
+  // A walk stopped early (more fields than maxCost) has priced only part of the query: its cost is a lower bound.
+  const truncated = walk.fields > limits.maxCost;
+  if (cost > limits.maxCost || truncated) {
     return new GraphQLError(
-      `Query costs ${cost}; at most ${limits.maxCost} are allowed (ask for smaller pages or fewer nested lists)`,
+      `Query costs ${truncated ? 'at least ' : ''}${cost}; at most ${limits.maxCost} are allowed (ask for smaller pages or fewer nested lists)`,
       { extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost: limits.maxCost } },
     );
   }
   return null;
-}
-
-/** Apollo plugin: refuses over-limit operations before they execute (HTTP 400). */
-export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ schema, document, operation, request }) {
-          if (!operation) return;
-          const error = queryLimitsError(schema, document, operation, request.variables ?? {}, limits);
-          if (error) {
-            error.extensions.http = { status: 400 };
-            throw error;
-          }
-        },
-      };
-    },
-  };
 }

@@ -1,5 +1,6 @@
 // Small input checks shared by services; each failure names the input path the caller must fix.
 import { badInput } from '../errors.ts';
+import { textLimits } from './input-limits.ts';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -7,15 +8,21 @@ export function isUuid(value: string): boolean {
   return uuidPattern.test(value);
 }
 
-/** Trimmed, non-empty, bounded text; the trimmed value is what gets stored. */
-export function requireText(field: string, value: string, max = 200): string {
+/** Trimmed, non-empty, bounded text (in code points, as graphql/input-limits.ts counts); the trimmed value is stored. */
+export function requireText(field: string, value: string, max: number = textLimits.short): string {
   const v = value.trim();
   if (!v) throw badInput(field, `${field.split('.').pop()} must not be empty`);
-  if (v.length > max) throw badInput(field, `${field.split('.').pop()} must be at most ${max} characters`);
+  if (v.length > max && [...v].length > max) {
+    throw badInput(field, `${field.split('.').pop()} must be at most ${max} characters`);
+  }
   return v;
 }
 
-export function optionalText(field: string, value: string | null | undefined, max = 200): string | null {
+export function optionalText(
+  field: string,
+  value: string | null | undefined,
+  max: number = textLimits.short,
+): string | null {
   if (value === null || value === undefined || value.trim() === '') return null;
   return requireText(field, value, max);
 }
@@ -24,7 +31,8 @@ const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function requireEmail(field: string, value: string): string {
   const v = value.trim();
-  if (!emailPattern.test(v) || v.length > 254) throw badInput(field, 'email must be a valid email address');
+  if (!emailPattern.test(v) || v.length > textLimits.email)
+    throw badInput(field, 'email must be a valid email address');
   return v;
 }
 

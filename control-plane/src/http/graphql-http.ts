@@ -2,6 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import type { Context } from '../context.ts';
+import type { ResponseCap } from '../graphql/response-size.ts';
+import type { Logger } from '../logger.ts';
 import { BodyTooLargeError, readBody } from './body.ts';
 
 function sendError(res: ServerResponse, status: number, code: string, message: string): void {
@@ -9,10 +11,17 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
+function operationName(body: unknown): string | null {
+  const name = (body as { operationName?: unknown } | undefined)?.operationName;
+  return typeof name === 'string' ? name : null;
+}
+
 export async function handleGraphQL(
   req: IncomingMessage,
   res: ServerResponse,
   apollo: ApolloServer<Context>,
+  responseCap: ResponseCap,
+  logger: Logger,
   context: () => Promise<Context>,
 ): Promise<void> {
   const headers = new HeaderMap();
@@ -26,6 +35,8 @@ export async function handleGraphQL(
       text = await readBody(req);
     } catch (err) {
       if (err instanceof BodyTooLargeError) return sendError(res, 413, 'BAD_REQUEST', err.message);
+      // The client went away before sending its whole body: there is nobody left to answer, and nothing went wrong here.
+      if (req.destroyed) return logger.debug('request body aborted by the client');
       throw err;
     }
     if ((headers.get('content-type') ?? '').includes('application/json')) {
@@ -39,14 +50,20 @@ export async function handleGraphQL(
     }
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
+  let caller: Context['caller'] | undefined;
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context,
+    context: async () => {
+      const ctx = await context();
+      caller = ctx.caller;
+      return ctx;
+    },
   });
   for (const [key, value] of result.headers) res.setHeader(key, value);
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
-    res.end(result.body.string);
+    const oversize = responseCap.exempt(caller) ? null : responseCap.oversize(result.body.string, operationName(body));
+    res.end(oversize ? JSON.stringify(oversize) : result.body.string);
     return;
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);

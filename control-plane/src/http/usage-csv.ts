@@ -1,9 +1,9 @@
 // GET /export/usage.csv?orgId=…[&period=YYYY-MM | &from=…&to=…]: the billing export as a CSV download, behind the
 // same bearer tokens and scope rules as GraphQL; failures are JSON {"error":{"code","message","field"?}}.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DateTimeResolver } from 'graphql-scalars';
 import { createContext, type Deps } from '../context.ts';
 import { AppError, type AppErrorCode, badInput } from '../errors.ts';
+import { DateTimeScalar } from '../graphql/scalars.ts';
 import { exportUsage } from '../modules/billing/billing-export.service.ts';
 import { clientAddress } from './client-address.ts';
 
@@ -32,9 +32,9 @@ function dateParam(params: URLSearchParams, name: string): Date | null {
   const value = params.get(name);
   if (value === null) return null;
   try {
-    return DateTimeResolver.parseValue(value) as Date;
+    return DateTimeScalar.parseValue(value) as Date;
   } catch {
-    throw badInput(name, `${name} must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z`);
+    throw badInput(name, `${name} must be an ISO 8601 date-time from year 0001 to 9999, e.g. 2026-11-01T00:00:00Z`);
   }
 }
 

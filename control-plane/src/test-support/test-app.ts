@@ -28,6 +28,15 @@ export interface TestApp extends App {
     token?: string | null,
   ): Promise<GqlResult<T>>;
   wsClient(token: string | null): Client;
+  /**
+   * One query or mutation over graphql-ws, answered like gql(): the result (`status` 200) or the operation's
+   * errors (`status` 0, an error message of the protocol). A closed socket rejects.
+   */
+  wsGql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GqlResult<T>>;
 }
 
 export interface GqlResult<T> {
@@ -63,6 +72,17 @@ export async function startTestApp(config: Config): Promise<TestApp> {
   const logger = pino({ level: 'debug' }, sink);
   const app = await startApp(config, logger);
   const clients: Client[] = [];
+  const wsClient = (token: string | null): Client => {
+    const client = createClient({
+      url: `${app.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+      retryAttempts: 0,
+      lazy: true,
+    });
+    clients.push(client);
+    return client;
+  };
   return {
     ...app,
     logs,
@@ -75,16 +95,29 @@ export async function startTestApp(config: Config): Promise<TestApp> {
       });
       return { status: res.status, ...((await res.json()) as object) };
     },
-    wsClient(token) {
-      const client = createClient({
-        url: `${app.url.replace(/^http/, 'ws')}/graphql`,
-        webSocketImpl: WebSocket,
-        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-        retryAttempts: 0,
-        lazy: true,
-      });
-      clients.push(client);
-      return client;
+    wsClient,
+    async wsGql<T>(query: string, variables?: Record<string, unknown>, token: string | null = adminToken) {
+      const client = wsClient(token);
+      try {
+        return await new Promise<GqlResult<T>>((resolve, reject) => {
+          let result: GqlResult<T> | undefined;
+          client.subscribe<T>(
+            { query, variables },
+            {
+              next: (r) => {
+                result = { status: 200, data: r.data, errors: r.errors as GqlResult<T>['errors'] };
+              },
+              error: (e) => {
+                if (Array.isArray(e)) resolve({ status: 0, errors: e });
+                else reject(e instanceof Error ? e : new Error(`websocket closed: ${(e as { code?: number }).code}`));
+              },
+              complete: () => (result ? resolve(result) : reject(new Error('completed without a result'))),
+            },
+          );
+        });
+      } finally {
+        await client.dispose();
+      }
     },
     async close() {
       await Promise.all(clients.map((c) => c.dispose()));

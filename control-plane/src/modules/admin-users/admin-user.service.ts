@@ -8,6 +8,7 @@ import type { Em } from '../../db/orm.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { badInput, conflict, forbidden } from '../../errors.ts';
 import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
+import { textLimits } from '../../graphql/input-limits.ts';
 import { isUuid, optionalText, requireEmail } from '../../graphql/validate.ts';
 import { AdminUserEntity, type AdminUserRecord } from '../admin-auth/admin-user.entity.ts';
 import { AdminUser } from '../admin-auth/admin-user.type.ts';
@@ -21,7 +22,9 @@ export const minPasswordLength = 12;
 function requirePassword(field: string, password: string): string {
   if (password.length < minPasswordLength)
     throw badInput(field, `password must be at least ${minPasswordLength} characters`);
-  if (password.length > 256) throw badInput(field, 'password must be at most 256 characters');
+  if (password.length > textLimits.password) {
+    throw badInput(field, `password must be at most ${textLimits.password} characters`);
+  }
   return password;
 }
 

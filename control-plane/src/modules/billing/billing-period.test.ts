@@ -19,8 +19,9 @@ describe('billing periods', () => {
     ]);
   });
 
-  it('refuses anything but YYYY-MM', () => {
-    for (const bad of ['2026-13', '2026-1', '26-11', '2026-11-01', '']) {
+  it('refuses anything but YYYY-MM from 1970-01 to 9998-12', () => {
+    // 0000-0099 used to become 1900-1999; 9999-12 used to end in year 10000, which PostgreSQL refuses.
+    for (const bad of ['2026-13', '2026-1', '26-11', '2026-11-01', '', '0000-01', '0099-05', '1969-12', '9999-12']) {
       expect(() => namedPeriod(bad, 1)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'period' }));
     }
   });

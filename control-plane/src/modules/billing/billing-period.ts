@@ -10,6 +10,10 @@ export interface Period {
 
 const periodPattern = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
+/** Named periods start from 1970-01 (before any usage) up to 9998-12 (which still ends inside year 9999). */
+const firstYear = 1970;
+const lastYear = 9998;
+
 function start(year: number, monthIndex: number, anchorDay: number): Date {
   return new Date(Date.UTC(year, monthIndex, anchorDay));
 }
@@ -23,6 +27,10 @@ export function namedPeriod(label: string, anchorDay: number, field = 'period'):
   const m = periodPattern.exec(label);
   if (!m) throw badInput(field, `${field} must be a month as YYYY-MM, e.g. 2026-11`);
   const year = Number(m[1]);
+  // Date.UTC would also read years 0000-0099 as 1900-1999.
+  if (year < firstYear || year > lastYear) {
+    throw badInput(field, `${field} must be a month from ${firstYear}-01 to ${lastYear}-12`);
+  }
   const month = Number(m[2]) - 1;
   return { from: start(year, month, anchorDay), to: start(year, month + 1, anchorDay), label };
 }

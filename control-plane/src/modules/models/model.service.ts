@@ -6,6 +6,7 @@ import { inConfigChange } from '../../db/config-change.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
+import { textLimits } from '../../graphql/input-limits.ts';
 import { isUuid, requirePrice, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import { ProviderCredentialEntity } from '../provider-credentials/provider-credential.entity.ts';
@@ -108,7 +109,7 @@ export class ModelService {
   }
 
   async create(input: CreateModel): Promise<ModelRecord> {
-    const name = requireText('input.name', input.name, 256);
+    const name = requireText('input.name', input.name, textLimits.modelName);
     if (/\s/.test(name)) throw badInput('input.name', 'name must not contain whitespace');
     const inputPrice = requirePrice('input.inputPricePerMTok', input.inputPricePerMTok);
     const outputPrice = requirePrice('input.outputPricePerMTok', input.outputPricePerMTok);
@@ -232,7 +233,7 @@ export class ModelService {
     const upstreamModel =
       input.upstreamModel === null || input.upstreamModel === undefined
         ? undefined
-        : requireText('input.upstreamModel', input.upstreamModel, 256);
+        : requireText('input.upstreamModel', input.upstreamModel, textLimits.modelName);
     const weight =
       input.weight === null || input.weight === undefined ? undefined : requireWeight('input.weight', input.weight);
     const credentialId = input.credentialId ?? undefined;
@@ -284,7 +285,7 @@ export class ModelService {
       throw notFound(`${field}.credentialId`, `Provider credential ${d.credentialId} does not exist`);
     return {
       credentialId: d.credentialId,
-      upstreamModel: requireText(`${field}.upstreamModel`, d.upstreamModel, 256),
+      upstreamModel: requireText(`${field}.upstreamModel`, d.upstreamModel, textLimits.modelName),
       weight: requireWeight(`${field}.weight`, d.weight),
     };
   }

@@ -5,6 +5,7 @@ import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { textLimits } from '../../graphql/input-limits.ts';
 import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, optionalText, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
@@ -27,7 +28,7 @@ export function moduleConditions(filter: ModuleFilter | null): Sql[] {
 }
 
 const statusVerb = { active: 'reactivate', suspended: 'suspend' } as const;
-const maxDescription = 2000;
+const maxDescription = textLimits.description;
 
 export class ProductModuleService {
   readonly #em: Em;

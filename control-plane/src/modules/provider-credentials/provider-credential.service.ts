@@ -9,6 +9,7 @@ import { inConfigChange } from '../../db/config-change.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
+import { textLimits } from '../../graphql/input-limits.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import { ProviderCredentialEntity, type ProviderCredentialRecord } from './provider-credential.entity.ts';
@@ -33,7 +34,9 @@ export function validateBaseUrl(field: string, value: string): string {
 export function validateApiKey(field: string, value: string): string {
   const apiKey = value.trim();
   if (!apiKey) throw badInput(field, 'apiKey must not be empty');
-  if (apiKey.length > 4096) throw badInput(field, 'apiKey must be at most 4096 characters');
+  if (apiKey.length > textLimits.secret) {
+    throw badInput(field, `apiKey must be at most ${textLimits.secret} characters`);
+  }
   if (/[\s\p{Cc}]/u.test(apiKey)) throw badInput(field, 'apiKey must not contain whitespace or control characters');
   return apiKey;
 }
