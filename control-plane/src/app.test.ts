@@ -1,4 +1,4 @@
-// The HTTP surface: health, CORS, GET queries, malformed requests, and unknown errors hidden behind INTERNAL_SERVER_ERROR.
+// The HTTP surface: liveness, readiness, CORS, GET queries, malformed requests, unknown errors behind INTERNAL_SERVER_ERROR.
 import { describe, expect, it } from 'vitest';
 import { useApiSuite } from './test-support/suite.ts';
 import { adminToken } from './test-support/test-app.ts';
@@ -6,10 +6,13 @@ import { adminToken } from './test-support/test-app.ts';
 const t = useApiSuite();
 
 describe('HTTP server', () => {
-  it('answers /healthz when the database answers', async () => {
+  it('answers /healthz (live) and /readyz (the database answers)', async () => {
     const res = await fetch(`${t.app.url}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
     expect((await fetch(`${t.app.url}/nope`)).status).toBe(404);
   });
 

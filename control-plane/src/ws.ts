@@ -4,10 +4,15 @@ import { closeCodes } from '@gw/schema';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { resolveCaller } from './access/caller.ts';
-import { createContext, type Deps } from './context.ts';
+import { callerOf, createContext, type Deps } from './context.ts';
+import { AppError } from './errors.ts';
 
 type Formatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/** WebSocket close code "Try Again Later": graphql-ws clients reconnect after it (unlike 4500, which is fatal). */
+const tryAgainLater = 1013;
+
+const isUnavailable = (err: unknown) => err instanceof AppError && err.code === 'SERVICE_UNAVAILABLE';
 
 function authorizationOf(params: Record<string, unknown> | undefined): string | null {
   const value = params?.authorization ?? params?.Authorization;
@@ -22,14 +27,32 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
       schema,
       /** Unknown tokens are refused at the handshake; graphql-ws closes with 4403 when this returns false. */
       onConnect: async (ctx) => {
-        const caller = await resolveCaller(authorizationOf(ctx.connectionParams), deps, deps.orm.em.fork());
+        // Thrown here, graphql-ws would print the stack and close with 4500 and the error's text.
+        const caller = await callerOf(authorizationOf(ctx.connectionParams), deps, deps.orm.em.fork()).catch(
+          (err: unknown) => {
+            if (!isUnavailable(err)) throw err;
+            ctx.extra.socket.close(tryAgainLater, 'Service unavailable');
+            return null;
+          },
+        );
+        if (caller === null) return false;
         if (caller.kind === 'anonymous') {
           log.warn({ remote: ctx.extra.request.socket.remoteAddress }, 'websocket refused: bad or missing token');
           return false;
         }
         return true;
       },
-      context: (ctx) => createContext(authorizationOf(ctx.connectionParams), deps),
+      context: async (ctx) => {
+        try {
+          return await createContext(authorizationOf(ctx.connectionParams), deps);
+        } catch (err) {
+          if (!isUnavailable(err)) throw err;
+          // Thrown, this would be printed with its stack and close the socket with 4500. The socket is closed
+          // "try again later" instead; the operation, already under way, runs anonymous and its answer is dropped.
+          ctx.extra.socket.close(tryAgainLater, 'Service unavailable');
+          return createContext(null, deps);
+        }
+      },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return;
         return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) };

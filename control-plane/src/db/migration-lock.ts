@@ -1,6 +1,6 @@
 // A PostgreSQL advisory lock that lets any number of replicas start, or upgrade, on one database at the same time.
-import pg from 'pg';
 import type { Logger } from '../logger.ts';
+import { dedicatedClient } from './connection.ts';
 
 /** The lock's key; advisory lock keys are global to the database, so this one is used for nothing else. */
 export const migrationLockKey = 4_157_312;
@@ -12,7 +12,7 @@ export const migrationLockKey = 4_157_312;
  * PostgreSQL releases the lock with it, so a crash never leaves the others waiting.
  */
 export async function withMigrationLock<T>(databaseUrl: string, logger: Logger, fn: () => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = dedicatedClient(databaseUrl);
   // A connection lost while waiting or migrating fails the query in progress; this only keeps the error from
   // being thrown a second time as an unhandled 'error' event.
   client.on('error', () => {});

@@ -13,6 +13,7 @@ import { ProviderCredentialEntity } from '../modules/provider-credentials/provid
 import { TeamEntity } from '../modules/teams/team.entity.ts';
 import { UserEntity, UserTeamEntity } from '../modules/users/user.entity.ts';
 import { VirtualKeyEntity } from '../modules/virtual-keys/virtual-key.entity.ts';
+import { connectTimeoutMs } from './connection.ts';
 import { withMigrationLock } from './migration-lock.ts';
 import { migrationsList } from './migrations/index.ts';
 
@@ -33,6 +34,7 @@ export const entities = [
 ];
 
 export type Orm = MikroORM;
+
 export type Em = EntityManager;
 
 export async function createOrm(databaseUrl: string, logger: Logger): Promise<Orm> {
@@ -43,6 +45,7 @@ export async function createOrm(databaseUrl: string, logger: Logger): Promise<Or
       extensions: [Migrator],
       migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
       pool: { min: 0, max: 10 },
+      driverOptions: { connectionTimeoutMillis: connectTimeoutMs },
       // Forking per request is explicit (context.ts); the global EM must never be used for queries.
       allowGlobalContext: false,
       debug: false,
