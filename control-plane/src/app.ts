@@ -9,6 +9,7 @@ import { SecretBox } from './crypto/secret-box.ts';
 import { DatabaseStatus } from './db/database-status.ts';
 import { closeOrm, createOrm, migrate } from './db/orm.ts';
 import { createErrorFormatter } from './errors.ts';
+import { createDocumentStore } from './graphql/document-store.ts';
 import { queryLimitsPlugin } from './graphql/limits.ts';
 import { applyCors } from './http/cors.ts';
 import { handleGraphQL } from './http/graphql-http.ts';
@@ -60,6 +61,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       schema,
       introspection: config.introspection,
       includeStacktraceInErrorResponses: false,
+      documentStore: createDocumentStore(),
       formatError,
       plugins: [queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost })],
     });
