@@ -11,6 +11,7 @@ import { closeOrm, createOrm, migrate } from './db/orm.ts';
 import { createErrorFormatter } from './errors.ts';
 import { createDocumentStore } from './graphql/document-store.ts';
 import { queryLimitsPlugin } from './graphql/limits.ts';
+import { bodyLimit } from './http/body.ts';
 import { applyCors } from './http/cors.ts';
 import { handleGraphQL } from './http/graphql-http.ts';
 import { handleUsageCsv, usageCsvPath } from './http/usage-csv.ts';
@@ -91,8 +92,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       if (path === '/readyz' && probe) return readyz(res);
       if (path === '/graphql') {
         if (req.method !== 'GET' && req.method !== 'POST') return json(res, 405, { error: 'method not allowed' });
-        return handleGraphQL(req, res, apollo, () =>
-          createContext(req.headers.authorization, deps, req.socket.remoteAddress ?? null),
+        return handleGraphQL(
+          req,
+          res,
+          apollo,
+          () => createContext(req.headers.authorization, deps, req.socket.remoteAddress ?? null),
+          bodyLimit(req.headers.authorization, config.dataPlaneToken),
         );
       }
       if (path === usageCsvPath) return handleUsageCsv(req, res, deps);

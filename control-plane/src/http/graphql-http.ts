@@ -14,6 +14,7 @@ export async function handleGraphQL(
   res: ServerResponse,
   apollo: ApolloServer<Context>,
   context: () => Promise<Context>,
+  maxBody: number,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -23,7 +24,7 @@ export async function handleGraphQL(
   if (req.method === 'POST') {
     let text: string;
     try {
-      text = await readBody(req);
+      text = await readBody(req, maxBody);
     } catch (err) {
       if (err instanceof BodyTooLargeError) return sendError(res, 413, 'BAD_REQUEST', err.message);
       throw err;
