@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     ),
   );
   const cpUrl = `http://${host}:${ports.cp}`;
-  await waitHealthy(cp, `${cpUrl}/healthz`);
+  await waitHealthy(cp, `${cpUrl}/readyz`);
 
   const seedFile = join(home, 'demo-seed.json');
   const gqlUrl = `${cpUrl}/graphql`;

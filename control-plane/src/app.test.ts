@@ -1,15 +1,18 @@
-// The HTTP surface: health, CORS, GET queries, malformed requests, and unknown errors hidden behind INTERNAL_SERVER_ERROR.
+// The HTTP surface: liveness, readiness, CORS, GET queries, malformed requests, unknown errors behind INTERNAL_SERVER_ERROR.
 import { describe, expect, it } from 'vitest';
 import { useApiSuite } from './test-support/suite.ts';
-import { adminToken } from './test-support/test-app.ts';
+import { adminToken, dataPlaneToken } from './test-support/test-app.ts';
 
 const t = useApiSuite();
 
 describe('HTTP server', () => {
-  it('answers /healthz when the database answers', async () => {
+  it('answers /healthz (live) and /readyz (the database answers)', async () => {
     const res = await fetch(`${t.app.url}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
     expect((await fetch(`${t.app.url}/nope`)).status).toBe(404);
   });
 
@@ -48,6 +51,24 @@ describe('HTTP server', () => {
       f: 'yesterday',
     });
     expect(badDate.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it.each([
+    ['an anonymous caller', null, 413],
+    ['an admin', adminToken, 413],
+    ['a data plane (usage batches are large)', dataPlaneToken, 200],
+  ])('reads at most 1 MiB from %s', async (_who, token, status) => {
+    // Valid JSON a little over 1 MiB: only its size can refuse it.
+    const body = JSON.stringify({ query: '{ me { email } }', variables: { pad: 'x'.repeat(1024 * 1024) } });
+    const res = await fetch(`${t.app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
+    expect(res.status).toBe(status);
+    if (status === 413) {
+      expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+    }
   });
 
   it('turns an unexpected failure into a generic INTERNAL_SERVER_ERROR and logs the real one', async () => {

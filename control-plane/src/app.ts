@@ -3,15 +3,17 @@ import 'reflect-metadata';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { resolveCaller } from './access/caller.ts';
 import { LiveCredentials } from './access/live-credentials.ts';
 import type { Config } from './config.ts';
-import { type Context, createContext, type Deps } from './context.ts';
+import { type Context, callerOf, createContext, type Deps } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
+import { DatabaseStatus } from './db/database-status.ts';
 import { closeOrm, createOrm, migrate } from './db/orm.ts';
 import { createErrorFormatter } from './errors.ts';
+import { createDocumentStore } from './graphql/document-store.ts';
 import { OperationGuard } from './graphql/operation-guard.ts';
 import { ResponseCap } from './graphql/response-size.ts';
+import { bodyLimit } from './http/body.ts';
 import { clientAddress } from './http/client-address.ts';
 import { applyCors } from './http/cors.ts';
 import { handleGraphQL } from './http/graphql-http.ts';
@@ -42,29 +44,32 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch((err) => logger.error({ err }, 'error while closing'));
   };
+  const database = new DatabaseStatus({ probe: () => orm.em.fork().execute('select 1'), logger });
+  closers.push(async () => database.stop());
   try {
     await migrate(orm, logger);
     if (config.seedAdmin) await new AdminAuthService(orm.em.fork()).seedFirstAdmin(config.seedAdmin, logger);
 
     const secretBox = new SecretBox(config.masterKey);
-    const publisher = new Publisher({ databaseUrl: config.databaseUrl, em: orm.em, secretBox, logger });
+    const publisher = new Publisher({ databaseUrl: config.databaseUrl, em: orm.em, database, secretBox, logger });
     await publisher.start();
     closers.push(() => publisher.stop());
-    const usageFeed = new UsageFeed({ databaseUrl: config.databaseUrl, logger });
+    const usageFeed = new UsageFeed({ databaseUrl: config.databaseUrl, database, logger });
     await usageFeed.start();
     closers.push(() => usageFeed.stop());
 
     const liveCredentials = new LiveCredentials({
       databaseUrl: config.databaseUrl,
       logger,
-      resolve: (authorization) => resolveCaller(authorization, deps, orm.em.fork()),
+      database,
+      resolve: (authorization) => callerOf(authorization, deps, orm.em.fork()),
     });
     await liveCredentials.start();
     closers.push(() => liveCredentials.stop());
 
-    const deps: Deps = { config, logger, orm, secretBox, publisher, usageFeed, liveCredentials };
+    const deps: Deps = { config, logger, orm, database, secretBox, publisher, usageFeed, liveCredentials };
     const schema = await gatewaySchema();
-    const formatError = createErrorFormatter(logger);
+    const formatError = createErrorFormatter(logger, database);
     const guard = new OperationGuard(schema, {
       maxDepth: config.maxQueryDepth,
       maxCost: config.maxQueryCost,
@@ -83,6 +88,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       // documents, and Apollo answers a hash mismatch without a code. Clients get PERSISTED_QUERY_NOT_SUPPORTED.
       persistedQueries: false,
       includeStacktraceInErrorResponses: false,
+      documentStore: createDocumentStore(),
       formatError,
       plugins: [guard.plugin()],
     });
@@ -91,26 +97,35 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
     const server = createServer((req, res) => {
       handle(req, res).catch((err) => {
-        logger.error({ err }, 'unhandled HTTP error');
-        if (!res.headersSent) json(res, 500, { errors: [{ message: 'Internal server error' }] });
-        else res.destroy();
+        const unavailable = database.failed(err);
+        if (!unavailable) logger.error({ err }, 'unhandled HTTP error');
+        if (res.headersSent) res.destroy();
+        else if (unavailable) json(res, 503, { errors: [{ message: 'Service unavailable' }] });
+        else json(res, 500, { errors: [{ message: 'Internal server error' }] });
       });
     });
+    // Readiness: send traffic here only while the database answers.
+    const readyz = async (res: ServerResponse) => {
+      if (await database.check()) return json(res, 200, { status: 'ready' });
+      json(res, 503, { status: 'unavailable', reason: 'database unavailable' });
+    };
     const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
       if (applyCors(req, res, config.corsOrigins)) return;
       const path = (req.url ?? '/').split('?')[0];
-      if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-        try {
-          await orm.em.fork().execute('select 1');
-          return json(res, 200, { status: 'ok' });
-        } catch {
-          return json(res, 503, { status: 'unavailable' });
-        }
-      }
+      const probe = req.method === 'GET' || req.method === 'HEAD';
+      // Liveness answers while the process can answer at all: restarting it would not bring the database back.
+      if (path === '/healthz' && probe) return json(res, 200, { status: 'ok' });
+      if (path === '/readyz' && probe) return readyz(res);
       if (path === '/graphql') {
         if (req.method !== 'GET' && req.method !== 'POST') return json(res, 405, { error: 'method not allowed' });
-        return handleGraphQL(req, res, apollo, responseCap, logger, () =>
-          createContext(req.headers.authorization, deps, clientAddress(req, deps.config.trustedProxies)),
+        return handleGraphQL(
+          req,
+          res,
+          apollo,
+          responseCap,
+          logger,
+          () => createContext(req.headers.authorization, deps, clientAddress(req, deps.config.trustedProxies)),
+          bodyLimit(req.headers.authorization, config.dataPlaneToken),
         );
       }
       if (path === usageCsvPath) return handleUsageCsv(req, res, deps);

@@ -3,7 +3,9 @@ import { type Caller, resolveCaller } from './access/caller.ts';
 import type { LiveCredentials } from './access/live-credentials.ts';
 import type { Config } from './config.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
+import type { DatabaseStatus } from './db/database-status.ts';
 import type { Em, Orm } from './db/orm.ts';
+import { serviceUnavailable } from './errors.ts';
 import { createLoaders, type Loaders } from './graphql/loaders.ts';
 import type { Logger } from './logger.ts';
 import type { UsageFeed } from './modules/usage/usage-feed.ts';
@@ -14,6 +16,8 @@ export interface Deps {
   config: Config;
   logger: Logger;
   orm: Orm;
+  /** Readiness, and the one place a database outage is logged. */
+  database: DatabaseStatus;
   secretBox: SecretBox;
   publisher: Publisher;
   /** Live usage (usageUpdates) fanned out from gw_usage notifications. */
@@ -39,5 +43,15 @@ export async function createContext(
   remote: string | null = null,
 ): Promise<Context> {
   const em = deps.orm.em.fork();
-  return { caller: await resolveCaller(authorization, deps, em), remote, em, loaders: createLoaders(em), deps };
+  return { caller: await callerOf(authorization, deps, em), remote, em, loaders: createLoaders(em), deps };
+}
+
+/** Sessions and API tokens are looked up in the database: without it, the request fails as SERVICE_UNAVAILABLE. */
+export async function callerOf(authorization: string | undefined | null, deps: Deps, em: Em): Promise<Caller> {
+  try {
+    return await resolveCaller(authorization, deps, em);
+  } catch (err) {
+    if (deps.database.failed(err)) throw serviceUnavailable();
+    throw err;
+  }
 }

@@ -2,6 +2,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import type { DatabaseStatus } from './db/database-status.ts';
 
 export type AppErrorCode =
   | 'UNAUTHENTICATED'
@@ -9,7 +10,8 @@ export type AppErrorCode =
   | 'BAD_USER_INPUT'
   | 'NOT_FOUND'
   | 'CONFLICT'
-  | 'TOO_MANY_REQUESTS';
+  | 'TOO_MANY_REQUESTS'
+  | 'SERVICE_UNAVAILABLE';
 
 /** An expected failure: its message and code are safe to show to the caller. */
 export class AppError extends GraphQLError {
@@ -32,6 +34,11 @@ export const notFound = (field: string | undefined, message: string) => new AppE
 export const conflict = (field: string | undefined, message: string) => new AppError('CONFLICT', message, field);
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new AppError('TOO_MANY_REQUESTS', message, undefined, { retryAfterSeconds });
+/** The database cannot be reached; `http` sets the status where the whole request fails (Apollo drops it after). */
+export const serviceUnavailable = () =>
+  new AppError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; try again shortly', undefined, {
+    http: { status: 503 },
+  });
 
 /** Codes GraphQL itself produces for malformed requests; their messages describe the request, not the server. */
 const requestErrorCodes = new Set([
@@ -51,10 +58,11 @@ const internalMessage = 'Internal server error';
 
 /**
  * Builds the error formatter shared by HTTP (Apollo `formatError`) and WebSocket (graphql-ws) results.
- * AppErrors pass through; request errors keep their message; anything else is logged and replaced by a
+ * AppErrors pass through; request errors keep their message; a database that cannot be reached is
+ * SERVICE_UNAVAILABLE (counted toward the outage `database` logs once); anything else is logged and replaced by a
  * generic INTERNAL_SERVER_ERROR, so no stack trace, SQL or secret ever reaches a client.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(logger: Logger, database: DatabaseStatus) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
@@ -62,6 +70,10 @@ export function createErrorFormatter(logger: Logger) {
       // `http` is the status an operation guard refusal sets for Apollo (graphql/operation-guard.ts), not for clients.
       const { http: _http, ...extensions } = original.extensions;
       return { ...base, message: original.message, extensions };
+    }
+    if (database.failed(original)) {
+      const unavailable = serviceUnavailable();
+      return { ...base, message: unavailable.message, extensions: { code: unavailable.code } };
     }
     const code = formatted.extensions?.code;
     // Errors without a path come from parsing, validation or variable coercion: they describe the request.

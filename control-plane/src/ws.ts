@@ -5,12 +5,18 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type Context, createContext, type Deps } from './context.ts';
+import { AppError } from './errors.ts';
 import type { OperationGuard } from './graphql/operation-guard.ts';
 import type { ResponseCap } from './graphql/response-size.ts';
 import { maxBodyBytes } from './http/body.ts';
 import { clientAddress } from './http/client-address.ts';
 
 type Formatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/** WebSocket close code "Try Again Later": graphql-ws clients reconnect after it (unlike 4500, which is fatal). */
+const tryAgainLater = 1013;
+
+const isUnavailable = (err: unknown) => err instanceof AppError && err.code === 'SERVICE_UNAVAILABLE';
 
 function authorizationOf(params: Record<string, unknown> | undefined): string | null {
   const value = params?.authorization ?? params?.Authorization;
@@ -35,7 +41,15 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
        * or API token stays watched while the socket is open, and closes it once it no longer stands (4403 too).
        */
       onConnect: async (ctx) => {
-        const caller = await deps.liveCredentials.admit(ctx.extra.socket, authorizationOf(ctx.connectionParams));
+        // Thrown here, graphql-ws would print the stack and close with 4500 and the error's text.
+        const caller = await deps.liveCredentials
+          .admit(ctx.extra.socket, authorizationOf(ctx.connectionParams))
+          .catch((err: unknown) => {
+            if (!isUnavailable(err)) throw err;
+            ctx.extra.socket.close(tryAgainLater, 'Service unavailable');
+            return null;
+          });
+        if (caller === null) return false;
         if (caller.kind === 'anonymous') {
           log.warn(
             { remote: clientAddress(ctx.extra.request, deps.config.trustedProxies) },
@@ -46,12 +60,18 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
         return true;
       },
       // The upgrade request's address: logins over the socket are throttled like those over HTTP.
-      context: (ctx) =>
-        createContext(
-          authorizationOf(ctx.connectionParams),
-          deps,
-          clientAddress(ctx.extra.request, deps.config.trustedProxies),
-        ),
+      context: async (ctx) => {
+        const remote = clientAddress(ctx.extra.request, deps.config.trustedProxies);
+        try {
+          return await createContext(authorizationOf(ctx.connectionParams), deps, remote);
+        } catch (err) {
+          if (!isUnavailable(err)) throw err;
+          // Thrown, this would be printed with its stack and close the socket with 4500. The socket is closed
+          // "try again later" instead; the operation, already under way, runs anonymous and its answer is dropped.
+          ctx.extra.socket.close(tryAgainLater, 'Service unavailable');
+          return createContext(null, deps, remote);
+        }
+      },
       onSubscribe: (_ctx, _id, payload) => limits.guard.prepare(payload),
       onNext: (_ctx, _id, payload, args, result) => {
         const formatted = result.errors?.length

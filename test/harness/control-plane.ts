@@ -62,7 +62,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       LOG_LEVEL: 'info',
       ...opts.env,
     },
-    healthUrl: `${url}/healthz`,
+    healthUrl: `${url}/readyz`,
     startTimeoutMs: 60_000,
     cpuCore: opts.cpuCore,
   });

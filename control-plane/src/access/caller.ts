@@ -46,7 +46,7 @@ export function bearerToken(authorization: string | undefined | null): string | 
 }
 
 /** Compares digests so neither the length nor a prefix of a configured token leaks through timing. */
-function sameSecret(a: string, b: string | undefined): boolean {
+export function sameSecret(a: string, b: string | undefined): boolean {
   if (b === undefined) return false;
   return timingSafeEqual(Buffer.from(sha256Hex(a), 'hex'), Buffer.from(sha256Hex(b), 'hex'));
 }

@@ -2,6 +2,7 @@
 // with the reason) once its session ends or expires, its API token is revoked or expires, or the admin behind either
 // is disabled, deleted or given another role, whichever replica made the change (NOTIFY gw_auth).
 import type { WebSocket } from 'ws';
+import type { DatabaseStatus } from '../db/database-status.ts';
 import { PgListener } from '../db/listen.ts';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
@@ -45,6 +46,8 @@ const sameStanding = (a: AdminCaller, b: Caller) => b.kind === 'admin' && a.role
 export interface LiveCredentialsOptions {
   databaseUrl: string;
   logger: Logger;
+  /** Told of the notification connection's failures, logged once per database outage. */
+  database: DatabaseStatus;
   /** Resolves a bearer authorization afresh (a new entity manager each time). */
   resolve(authorization: string | null): Promise<Caller>;
 }
@@ -66,6 +69,7 @@ export class LiveCredentials {
     this.#log = opts.logger.child({ component: 'live-credentials' });
     this.#listener = new PgListener({
       databaseUrl: opts.databaseUrl,
+      database: opts.database,
       channel: credentialChannel,
       logger: this.#log,
       onNotify: () => this.#changed(),

@@ -1,12 +1,16 @@
 // One dedicated LISTEN connection to PostgreSQL that survives database restarts: reconnects with backoff and
 // tells its owner when it is back, since notifications sent while it was down are lost.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../logger.ts';
+import { dedicatedClient } from './connection.ts';
+import type { DatabaseStatus } from './database-status.ts';
 
 export interface ListenerOptions {
   databaseUrl: string;
   channel: string;
   logger: Logger;
+  /** Told of connection failures, which it logs once per outage; only other failures are logged here. */
+  database: DatabaseStatus;
   onNotify(payload: string): void;
   /** After a reconnect: whatever was notified meanwhile is gone, catch up if that matters. */
   onRestore?(): void;
@@ -40,12 +44,12 @@ export class PgListener {
 
   async #listen(): Promise<void> {
     const { channel, logger } = this.#opts;
-    const client = new pg.Client({ connectionString: this.#opts.databaseUrl, keepAlive: true });
+    const client = dedicatedClient(this.#opts.databaseUrl);
     client.on('notification', (n) => {
       if (n.channel === channel) this.#opts.onNotify(n.payload ?? '');
     });
     client.on('error', (err) => {
-      logger.warn({ err: err.message, channel }, 'LISTEN connection failed');
+      if (!this.#opts.database.failed(err)) logger.warn({ err: err.message, channel }, 'LISTEN connection failed');
       this.#reconnect(client);
     });
     client.on('end', () => this.#reconnect(client));
@@ -81,15 +85,16 @@ export class PgListener {
     this.#timer = setTimeout(async () => {
       this.#timer = null;
       if (this.#stopped) return;
+      const { channel, database, logger } = this.#opts;
       try {
         await this.#listen();
-        this.#opts.logger.info({ channel: this.#opts.channel }, 'LISTEN connection restored');
+        logger[database.available ? 'info' : 'debug']({ channel }, 'LISTEN connection restored');
         this.#opts.onRestore?.();
       } catch (err) {
-        this.#opts.logger.warn(
-          { err: (err as Error).message, channel: this.#opts.channel, retryInMs: this.#reconnectDelayMs },
-          'LISTEN reconnect failed',
-        );
+        const retryInMs = this.#reconnectDelayMs;
+        if (database.failed(err))
+          logger.debug({ err: (err as Error).message, channel, retryInMs }, 'LISTEN reconnect failed');
+        else logger.warn({ err: (err as Error).message, channel, retryInMs }, 'LISTEN reconnect failed');
         this.#schedule();
       }
     }, delay);

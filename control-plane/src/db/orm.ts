@@ -13,6 +13,8 @@ import { ProviderCredentialEntity } from '../modules/provider-credentials/provid
 import { TeamEntity } from '../modules/teams/team.entity.ts';
 import { UserEntity, UserTeamEntity } from '../modules/users/user.entity.ts';
 import { VirtualKeyEntity } from '../modules/virtual-keys/virtual-key.entity.ts';
+import { connectTimeoutMs } from './connection.ts';
+import { withMigrationLock } from './migration-lock.ts';
 import { migrationsList } from './migrations/index.ts';
 
 export const entities = [
@@ -32,6 +34,7 @@ export const entities = [
 ];
 
 export type Orm = MikroORM;
+
 export type Em = EntityManager;
 
 export async function createOrm(databaseUrl: string, logger: Logger): Promise<Orm> {
@@ -42,6 +45,7 @@ export async function createOrm(databaseUrl: string, logger: Logger): Promise<Or
       extensions: [Migrator],
       migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
       pool: { min: 0, max: 10 },
+      driverOptions: { connectionTimeoutMillis: connectTimeoutMs },
       // Forking per request is explicit (context.ts); the global EM must never be used for queries.
       allowGlobalContext: false,
       debug: false,
@@ -51,9 +55,12 @@ export async function createOrm(databaseUrl: string, logger: Logger): Promise<Or
   return orm;
 }
 
-/** Applies pending migrations; the schema is never synchronised from entities. */
+/**
+ * Applies pending migrations; the schema is never synchronised from entities. Replicas starting or upgrading
+ * together take turns (migration-lock.ts): the first applies what is pending, the others then find nothing to do.
+ */
 export async function migrate(orm: Orm, logger: Logger): Promise<void> {
-  const applied = await orm.migrator.up();
+  const applied = await withMigrationLock(orm.config.get('clientUrl')!, logger, () => orm.migrator.up());
   if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
 }
 

@@ -23,6 +23,7 @@ export async function handleGraphQL(
   responseCap: ResponseCap,
   logger: Logger,
   context: () => Promise<Context>,
+  maxBody: number,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -32,7 +33,7 @@ export async function handleGraphQL(
   if (req.method === 'POST') {
     let text: string;
     try {
-      text = await readBody(req);
+      text = await readBody(req, maxBody);
     } catch (err) {
       if (err instanceof BodyTooLargeError) return sendError(res, 413, 'BAD_REQUEST', err.message);
       // The client went away before sending its whole body: there is nobody left to answer, and nothing went wrong here.

@@ -2,7 +2,7 @@
 // same bearer tokens and scope rules as GraphQL; failures are JSON {"error":{"code","message","field"?}}.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createContext, type Deps } from '../context.ts';
-import { AppError, type AppErrorCode, badInput } from '../errors.ts';
+import { AppError, type AppErrorCode, badInput, serviceUnavailable } from '../errors.ts';
 import { DateTimeScalar } from '../graphql/scalars.ts';
 import { exportUsage } from '../modules/billing/billing-export.service.ts';
 import { clientAddress } from './client-address.ts';
@@ -16,6 +16,7 @@ const statusOf: Record<AppErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   TOO_MANY_REQUESTS: 429,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 const knownParams = new Set(['orgId', 'period', 'from', 'to']);
@@ -76,6 +77,10 @@ export async function handleUsageCsv(req: IncomingMessage, res: ServerResponse, 
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch (err) {
     if (err instanceof AppError) return sendError(res, statusOf[err.code], err.code, err.message, err.field);
+    if (deps.database.failed(err)) {
+      const unavailable = serviceUnavailable();
+      return sendError(res, 503, unavailable.code, unavailable.message);
+    }
     deps.logger.error({ err }, 'usage CSV export failed');
     sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
   }

@@ -10,6 +10,7 @@ import {
 } from '@gw/schema';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import { configChannel } from '../db/config-change.ts';
+import type { DatabaseStatus } from '../db/database-status.ts';
 import { PgListener } from '../db/listen.ts';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
@@ -27,6 +28,8 @@ export interface PublisherOptions {
   databaseUrl: string;
   /** Root entity manager; the publisher forks it for every load. */
   em: Em;
+  /** Told of connection failures (it logs an outage once); only other failures are logged here. */
+  database: DatabaseStatus;
   secretBox: SecretBox;
   logger: Logger;
   /** Safety net against a LISTEN connection that died silently; the version check is one tiny query. */
@@ -61,6 +64,7 @@ export class Publisher {
       databaseUrl: opts.databaseUrl,
       channel: configChannel,
       logger: this.#log,
+      database: opts.database,
       onNotify: () => void this.refresh(),
       // Notifications sent while disconnected are lost: rebuild to catch up.
       onRestore: () => void this.refresh(),
@@ -147,7 +151,7 @@ export class Publisher {
       next = { version: rows.version, hash: snapshotHash(snapshot), snapshot };
     } catch (err) {
       if (this.#stopped) return;
-      this.#log.error({ err }, 'snapshot build failed');
+      if (!this.#opts.database.failed(err)) this.#log.error({ err }, 'snapshot build failed');
       this.#scheduleRetry();
       return;
     }
@@ -192,7 +196,8 @@ export class Publisher {
         .execute<{ version: string }[]>('select version from config_state where id = 1');
       if (this.#current && Number(rows[0].version) !== this.#current.version) await this.refresh();
     } catch (err) {
-      this.#log.warn({ err: (err as Error).message }, 'config version poll failed');
+      if (!this.#opts.database.failed(err))
+        this.#log.warn({ err: (err as Error).message }, 'config version poll failed');
     }
   }
 

@@ -1,4 +1,5 @@
 // Live usage on this replica: LISTEN gw_usage (whichever replica ingested the batch) and fan out to subscribers.
+import type { DatabaseStatus } from '../../db/database-status.ts';
 import { PgListener } from '../../db/listen.ts';
 import type { Logger } from '../../logger.ts';
 import { type UpdateQueue, UsageFanout } from './usage-fanout.ts';
@@ -6,6 +7,7 @@ import { parseUsageNotification, usageChannel } from './usage-notify.ts';
 
 export interface UsageFeedOptions {
   databaseUrl: string;
+  database: DatabaseStatus;
   logger: Logger;
   /** Shortest time between two messages about the same org (default 1 s). */
   intervalMs?: number;
@@ -22,6 +24,7 @@ export class UsageFeed {
       databaseUrl: opts.databaseUrl,
       channel: usageChannel,
       logger: log,
+      database: opts.database,
       onNotify: (payload) => {
         const deltas = parseUsageNotification(payload);
         if (deltas) this.#fanout.add(deltas);
