@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlaneTap, type IngestCall, startControlPlaneTap } from '../harness/control-plane-tap.ts';
 import type { DataPlane } from '../harness/data-plane.ts';
-import { sleep } from '../harness/wait.ts';
+import { sleep, waitFor } from '../harness/wait.ts';
 import { expectExactlyOnce, recordedIds, settledDiff } from './exactly-once.ts';
 import { type Stack, startStack } from './stack.ts';
 import { startTraffic } from './traffic.ts';
@@ -39,8 +39,10 @@ describe('SIGKILL on the control plane under traffic', () => {
       { workers: 3, pauseMs: 2 },
     );
     try {
-      await sleep(700);
-      expect(tap.calls.filter((c) => c.outcome === 'answered').length).toBeGreaterThan(5);
+      // Usage really flows before the crash (waited on, not timed: a loaded machine answers fewer batches a second).
+      await waitFor('six answered usage batches', () => tap.calls.filter((c) => c.outcome === 'answered').length > 5, {
+        timeoutMs: 20_000,
+      });
 
       // The crash window that matters most: dp1's batch is committed, its answer is not delivered.
       const held = await Promise.race([
