@@ -2,7 +2,6 @@
 import type { Server } from 'node:http';
 import { closeCodes } from '@gw/schema';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type Context, createContext, type Deps } from './context.ts';
 import { AppError } from './errors.ts';
@@ -10,6 +9,7 @@ import type { OperationGuard } from './graphql/operation-guard.ts';
 import type { ResponseCap } from './graphql/response-size.ts';
 import { maxBodyBytes } from './http/body.ts';
 import { clientAddress } from './http/client-address.ts';
+import { serveGraphqlWs } from './ws-server.ts';
 
 type Formatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -33,7 +33,8 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
   // A message holds one operation: no larger than an HTTP request body may be.
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: maxBodyBytes });
   const log = deps.logger.child({ component: 'ws' });
-  const disposable = useServer(
+  const served = serveGraphqlWs(
+    wss,
     {
       schema,
       /**
@@ -41,7 +42,7 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
        * or API token stays watched while the socket is open, and closes it once it no longer stands (4403 too).
        */
       onConnect: async (ctx) => {
-        // Thrown here, graphql-ws would print the stack and close with 4500 and the error's text.
+        // Thrown here, it would be logged as an internal error and close the socket with 4500.
         const caller = await deps.liveCredentials
           .admit(ctx.extra.socket, authorizationOf(ctx.connectionParams))
           .catch((err: unknown) => {
@@ -66,7 +67,7 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
           return await createContext(authorizationOf(ctx.connectionParams), deps, remote);
         } catch (err) {
           if (!isUnavailable(err)) throw err;
-          // Thrown, this would be printed with its stack and close the socket with 4500. The socket is closed
+          // Thrown, this would be logged as an internal error and close the socket with 4500. The socket is closed
           // "try again later" instead; the operation, already under way, runs anonymous and its answer is dropped.
           ctx.extra.socket.close(tryAgainLater, 'Service unavailable');
           return createContext(null, deps, remote);
@@ -83,27 +84,9 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)),
     },
-    wss,
+    log,
   );
-  // ws closes a socket that breaks the protocol (an oversize or malformed frame: 1009, 1002…) and then emits 'error',
-  // which graphql-ws would print with console.error as an internal error. It is the client's fault: a warning.
-  wss.on('connection', (socket, request) => {
-    socket.removeAllListeners('error');
-    socket.on('error', (err: Error & { code?: string }) => {
-      log.warn(
-        { remote: request.socket.remoteAddress, code: err.code, reason: err.message },
-        'websocket protocol error',
-      );
-    });
-  });
   // Keep the contract's close code and graphql-ws's default in step; a mismatch would be a silent protocol change.
   if (closeCodes.forbidden !== 4403) throw new Error('closeCodes.forbidden must be 4403 (graphql-ws Forbidden)');
-  return {
-    async close(): Promise<void> {
-      await disposable.dispose();
-      // dispose() asks each socket to close; a peer that never answers the close frame must not hold shutdown up.
-      for (const socket of wss.clients) socket.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
-  };
+  return { close: () => served.close() };
 }

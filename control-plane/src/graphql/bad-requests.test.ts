@@ -2,6 +2,7 @@
 // INTERNAL_SERVER_ERROR, a stack trace or an error log, over HTTP and over graphql-ws; a bad operation on a
 // WebSocket leaves the socket and its other operations alone.
 import { connect } from 'node:net';
+import type { Client } from 'graphql-ws';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOrg } from '../test-support/fixtures.ts';
 import { useApiSuite } from '../test-support/suite.ts';
@@ -198,43 +199,70 @@ describe('billing periods and windows the database cannot hold', () => {
   });
 });
 
+type WsAnswer = { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+
+/** One operation on `client`: its last result, or the errors of its `error` message; a closed socket rejects. */
+function one(client: Client, query: string, variables?: Record<string, unknown>, operationName?: string) {
+  return new Promise<WsAnswer>((resolve, reject) => {
+    let result: { data?: unknown } | undefined;
+    client.subscribe(
+      { query, variables, operationName },
+      {
+        next: (r) => {
+          result = r;
+        },
+        error: (e) =>
+          Array.isArray(e) ? resolve({ errors: e }) : reject(new Error(`socket closed: ${JSON.stringify(e)}`)),
+        complete: () => resolve(result ?? {}),
+      },
+    );
+  });
+}
+
 describe('over graphql-ws', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('answers each bad operation with the code HTTP gives it and keeps serving the socket', async () => {
     const client = t.app.wsClient(adminToken);
-    const one = (query: string, variables?: Record<string, unknown>, operationName?: string) =>
-      new Promise<{ data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] }>(
-        (resolve, reject) => {
-          let result: { data?: unknown } | undefined;
-          client.subscribe(
-            { query, variables, operationName },
-            {
-              next: (r) => {
-                result = r;
-              },
-              error: (e) =>
-                Array.isArray(e) ? resolve({ errors: e }) : reject(new Error(`socket closed: ${String(e)}`)),
-              complete: () => resolve(result ?? {}),
-            },
-          );
-        },
-      );
-    const codeOf = async (p: ReturnType<typeof one>) => (await p).errors?.map((e) => e.extensions?.code);
-    expect(await codeOf(one('{ __typename'))).toEqual(['GRAPHQL_PARSE_FAILED']);
-    expect(await codeOf(one('{ noSuchField }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-    expect(await codeOf(one(typename, undefined, 'Nope'))).toEqual(['OPERATION_RESOLUTION_FAILURE']);
-    expect(await codeOf(one('query A { __typename } query B { __typename }'))).toEqual([
+    const codeOf = async (p: Promise<WsAnswer>) => (await p).errors?.map((e) => e.extensions?.code);
+    expect(await codeOf(one(client, '{ __typename'))).toEqual(['GRAPHQL_PARSE_FAILED']);
+    expect(await codeOf(one(client, '{ noSuchField }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(await codeOf(one(client, typename, undefined, 'Nope'))).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+    expect(await codeOf(one(client, 'query A { __typename } query B { __typename }'))).toEqual([
       'OPERATION_RESOLUTION_FAILURE',
     ]);
-    expect(await codeOf(one('query($n: Int) { teams(first: $n) { totalCount } }', { n: 'x' }))).toEqual([
+    expect(await codeOf(one(client, 'query($n: Int) { teams(first: $n) { totalCount } }', { n: 'x' }))).toEqual([
       'BAD_USER_INPUT',
     ]);
-    expect(await codeOf(one(auditTo, { t: '9999-12-31T23:00:00-14:00' }))).toEqual(['BAD_USER_INPUT']);
+    expect(await codeOf(one(client, auditTo, { t: '9999-12-31T23:00:00-14:00' }))).toEqual(['BAD_USER_INPUT']);
     // The same socket still answers: none of the above closed it.
-    expect(await one(typename)).toEqual({ data: { __typename: 'Query' } });
+    expect(await one(client, typename)).toEqual({ data: { __typename: 'Query' } });
     await client.dispose();
   });
+
+  // graphql-js 16 would run it with no root field and fail with a TypeError: graphql-ws printed the stack, 4500.
+  it.each([
+    ['skipped', 'subscription { usageUpdates @include(if: false) { costUsd } }', {}],
+    ['skipped by a variable', 'subscription($s: Boolean!) { usageUpdates @skip(if: $s) { costUsd } }', { s: true }],
+    ['kept', 'subscription { usageUpdates @include(if: true) { costUsd } }', {}],
+    [
+      'skipped in a fragment',
+      'subscription { ...F } fragment F on Subscription { usageUpdates @skip(if: true) { costUsd } }',
+      {},
+    ],
+    ['in a skipped inline fragment', 'subscription { ... @skip(if: true) { usageUpdates { costUsd } } }', {}],
+  ])(
+    'refuses a subscription whose root field is conditional (%s) and keeps serving the socket',
+    async (_, query, variables) => {
+      const consoleError = vi.spyOn(console, 'error');
+      const client = t.app.wsClient(adminToken);
+      const answer = await one(client, query, variables);
+      expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(await one(client, typename)).toEqual({ data: { __typename: 'Query' } });
+      expect(consoleError).not.toHaveBeenCalled();
+      await client.dispose();
+    },
+  );
 
   it('closes a socket that sends a message over 16 MiB with 1009, as a warning only', async () => {
     const consoleError = vi.spyOn(console, 'error');

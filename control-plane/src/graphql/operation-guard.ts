@@ -12,7 +12,6 @@ import {
   NoSchemaIntrospectionCustomRule,
   type OperationDefinitionNode,
   parse,
-  specifiedRules,
   type ValidationRule,
   validate,
 } from 'graphql';
@@ -20,6 +19,7 @@ import type { SubscribePayload } from 'graphql-ws';
 import type { Context } from '../context.ts';
 import { inputLimitsError } from './input-limits.ts';
 import { type QueryLimits, queryLimitsError } from './limits.ts';
+import { SubscriptionRootUnconditionalRule, specifiedRulesSafe } from './subscription-root.ts';
 
 export interface OperationLimits extends QueryLimits {
   /** Lexical tokens a document may have: parsing and validation cost grows with it (validation quadratically). */
@@ -45,6 +45,12 @@ export class OperationGuard {
   readonly parseOptions: { maxTokens: number };
   /** Rules run after graphql's own (`specifiedRules`). */
   readonly validationRules: ValidationRule[];
+  /**
+   * What prepare() validates with. Apollo runs graphql's `specifiedRules` itself, whose SingleFieldSubscriptionsRule
+   * throws on `@skip(if: $var)` at a subscription's root (HTTP refuses subscriptions after validation: a 500 there
+   * still, see subscription-root.ts); over WebSocket, where subscriptions run, the safe variant replaces it.
+   */
+  readonly #rules: ValidationRule[];
   readonly #schema: GraphQLSchema;
   readonly #limits: OperationLimits;
 
@@ -52,7 +58,11 @@ export class OperationGuard {
     this.#schema = schema;
     this.#limits = limits;
     this.parseOptions = { maxTokens: limits.maxTokens };
-    this.validationRules = limits.introspection ? [] : [NoSchemaIntrospectionCustomRule];
+    this.validationRules = [
+      SubscriptionRootUnconditionalRule,
+      ...(limits.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+    ];
+    this.#rules = [...specifiedRulesSafe, ...this.validationRules];
   }
 
   /** The limits of the operation about to run, with its coerced variables: the error to answer with, or null. */
@@ -106,7 +116,7 @@ export class OperationGuard {
     } catch (err) {
       return [coded(err, 'GRAPHQL_PARSE_FAILED')];
     }
-    const invalid = validate(this.#schema, document, [...specifiedRules, ...this.validationRules]);
+    const invalid = validate(this.#schema, document, this.#rules);
     if (invalid.length) return invalid.map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED'));
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) {
