@@ -126,6 +126,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           logger,
           () => createContext(req.headers.authorization, deps, clientAddress(req, deps.config.trustedProxies)),
           bodyLimit(req.headers.authorization, config.dataPlaneToken),
+          config.maxQueryTokens,
         );
       }
       if (path === usageCsvPath) return handleUsageCsv(req, res, deps);

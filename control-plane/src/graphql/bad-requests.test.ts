@@ -47,6 +47,23 @@ const cases: [string, Sent, number, string][] = [
     'BAD_REQUEST',
   ],
   [
+    'a subscription over HTTP whose root field is skipped by a variable',
+    {
+      body: json({
+        query: 'subscription($s: Boolean!) { usageUpdates @skip(if: $s) { orgId } }',
+        variables: { s: false },
+      }),
+    },
+    400,
+    'BAD_REQUEST',
+  ],
+  [
+    'a subscription over HTTP GET',
+    { method: 'GET', search: `?query=${encodeURIComponent('subscription { usageUpdates { orgId } }')}` },
+    400,
+    'BAD_REQUEST',
+  ],
+  [
     'a persisted query whose hash does not match',
     { body: json({ query: typename, extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }) },
     200,

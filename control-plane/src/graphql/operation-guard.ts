@@ -47,8 +47,8 @@ export class OperationGuard {
   readonly validationRules: ValidationRule[];
   /**
    * What prepare() validates with. Apollo runs graphql's `specifiedRules` itself, whose SingleFieldSubscriptionsRule
-   * throws on `@skip(if: $var)` at a subscription's root (HTTP refuses subscriptions after validation: a 500 there
-   * still, see subscription-root.ts); over WebSocket, where subscriptions run, the safe variant replaces it.
+   * throws on `@skip(if: $var)` at a subscription's root (over HTTP, http/graphql-http.ts refuses documents holding
+   * a subscription before Apollo validates them); over WebSocket, where subscriptions run, the safe variant replaces it.
    */
   readonly #rules: ValidationRule[];
   readonly #schema: GraphQLSchema;

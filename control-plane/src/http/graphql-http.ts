@@ -1,6 +1,7 @@
 // Bridges node:http requests to Apollo Server's executeHTTPGraphQLRequest (no framework in between).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap } from '@apollo/server';
+import { Kind, parse } from 'graphql';
 import type { Context } from '../context.ts';
 import type { ResponseCap } from '../graphql/response-size.ts';
 import type { Logger } from '../logger.ts';
@@ -16,6 +17,29 @@ function operationName(body: unknown): string | null {
   return typeof name === 'string' ? name : null;
 }
 
+/** The query text of a POST body or a GET search, when there is one. */
+function queryText(body: unknown, url: URL): string | null {
+  const query =
+    typeof body === 'object' && body !== null ? (body as { query?: unknown }).query : url.searchParams.get('query');
+  return typeof query === 'string' ? query : null;
+}
+
+/**
+ * True when the document holds a subscription. Those are served over WebSocket only, and they are refused before
+ * Apollo sees them: graphql's own validation throws (a 500) on a subscription root under `@skip(if: $var)`. Only a
+ * text that names `subscription` is parsed here; an unparsable one is left to Apollo to refuse.
+ */
+function holdsSubscription(query: string | null, maxTokens: number): boolean {
+  if (!query?.includes('subscription')) return false;
+  try {
+    return parse(query, { maxTokens, noLocation: true }).definitions.some(
+      (d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'subscription',
+    );
+  } catch {
+    return false;
+  }
+}
+
 export async function handleGraphQL(
   req: IncomingMessage,
   res: ServerResponse,
@@ -24,6 +48,7 @@ export async function handleGraphQL(
   logger: Logger,
   context: () => Promise<Context>,
   maxBody: number,
+  maxTokens: number,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -51,6 +76,14 @@ export async function handleGraphQL(
     }
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
+  if (holdsSubscription(queryText(body, url), maxTokens)) {
+    return sendError(
+      res,
+      400,
+      'BAD_REQUEST',
+      'Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql',
+    );
+  }
   let caller: Context['caller'] | undefined;
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
