@@ -7,6 +7,7 @@ import { createKey, createModule, GraphQLRequestError, gqlClient } from '../harn
 import { createTeam } from './commands/org-teams.ts';
 import { signIn } from './commands/sign-in.ts';
 import { laptop, tablet, useBrowser } from './fixtures/browser.ts';
+import { holdRequest } from './fixtures/held-request.ts';
 import { type Login, startWebStack, type WebStack } from './fixtures/stack.ts';
 import { OrgModelsPage, OrgModulesPage } from './pages/org-catalog-pages.ts';
 import { TeamPage } from './pages/org-team-page.ts';
@@ -294,13 +295,29 @@ describe('org panel: teams, modules and models', () => {
     expect(await range.textContent()).toBe('1–10 of 12');
     const first = await team.memberEmails();
     expect(first).toHaveLength(10);
+
+    // While the next page is on its way, the pager still describes the rows shown; both change together.
+    const nextPage = await holdRequest(page, 'OrgTeamMembers', (v) => typeof v.after === 'string');
     await team.membersPage('Next');
-    await expect.poll(() => range.textContent()).toBe('11–12 of 12');
+    await nextPage.arrived;
+    await team.members().locator('.n-data-table--loading').waitFor();
+    expect(await range.textContent()).toBe('1–10 of 12');
+    expect(await team.memberEmails()).toEqual(first);
+    await nextPage.release();
+    await team.members().getByText('11–12 of 12', { exact: true }).waitFor();
     const second = await team.memberEmails();
     expect(second).toHaveLength(2);
     expect([...first, ...second].sort()).toEqual(emails);
+
+    const previousPage = await holdRequest(page, 'OrgTeamMembers', (v) => v.after === null);
     await team.membersPage('Previous');
-    await expect.poll(() => range.textContent()).toBe('1–10 of 12');
+    await previousPage.arrived;
+    await team.members().locator('.n-data-table--loading').waitFor();
+    expect(await range.textContent()).toBe('11–12 of 12');
+    expect(await team.memberEmails()).toEqual(second);
+    await previousPage.release();
+    await team.members().getByText('1–10 of 12', { exact: true }).waitFor();
+    expect(await team.memberEmails()).toEqual(first);
     await session.close();
   });
 
