@@ -7,12 +7,14 @@ import { createKey, createModule, GraphQLRequestError, gqlClient } from '../harn
 import { createTeam } from './commands/org-teams.ts';
 import { signIn } from './commands/sign-in.ts';
 import { laptop, tablet, useBrowser } from './fixtures/browser.ts';
+import { holdRequest } from './fixtures/held-request.ts';
 import { type Login, startWebStack, type WebStack } from './fixtures/stack.ts';
 import { OrgModelsPage, OrgModulesPage } from './pages/org-catalog-pages.ts';
 import { TeamPage } from './pages/org-team-page.ts';
 import { TeamsPage } from './pages/org-teams-page.ts';
 import { UsersPage } from './pages/org-users-page.ts';
 import { Shell } from './pages/shell.ts';
+import { field, openSelectMenu } from './pages/widgets.ts';
 
 interface ApiTeam {
   id: string;
@@ -294,13 +296,57 @@ describe('org panel: teams, modules and models', () => {
     expect(await range.textContent()).toBe('1–10 of 12');
     const first = await team.memberEmails();
     expect(first).toHaveLength(10);
+
+    // While the next page is on its way, the pager still describes the rows shown; both change together.
+    const nextPage = await holdRequest(page, 'OrgTeamMembers', (v) => typeof v.after === 'string');
     await team.membersPage('Next');
-    await expect.poll(() => range.textContent()).toBe('11–12 of 12');
+    await nextPage.arrived;
+    await team.members().locator('.n-data-table--loading').waitFor();
+    expect(await range.textContent()).toBe('1–10 of 12');
+    expect(await team.memberEmails()).toEqual(first);
+    await nextPage.release();
+    await team.members().getByText('11–12 of 12', { exact: true }).waitFor();
     const second = await team.memberEmails();
     expect(second).toHaveLength(2);
     expect([...first, ...second].sort()).toEqual(emails);
+
+    const previousPage = await holdRequest(page, 'OrgTeamMembers', (v) => v.after === null);
     await team.membersPage('Previous');
-    await expect.poll(() => range.textContent()).toBe('1–10 of 12');
+    await previousPage.arrived;
+    await team.members().locator('.n-data-table--loading').waitFor();
+    expect(await range.textContent()).toBe('11–12 of 12');
+    expect(await team.memberEmails()).toEqual(second);
+    await previousPage.release();
+    await team.members().getByText('1–10 of 12', { exact: true }).waitFor();
+    expect(await team.memberEmails()).toEqual(first);
+    await session.close();
+  });
+
+  it('the member picker lists only the answer to the text typed, never the previous text’s matches', async () => {
+    for (const email of ['picker-alpha@acme-teams.test', 'picker-beta@acme-teams.test']) {
+      await stack.api('mutation ($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { orgId, email } });
+    }
+    const session = await browser.newSession({ label: 'org admin (picker)', baseURL: stack.web.url });
+    const { page } = session;
+    await signIn(page, orgAdmin);
+    const team = new TeamPage(page);
+    await team.open(orgId, operations);
+    await team.waitForLoaded('Operations');
+    await team.button('Add member').click();
+    const picker = field(team.addMemberForm(), 'User');
+    const options = openSelectMenu(page).locator('.n-base-select-option');
+    await picker.locator('input, [tabindex="0"]').first().click();
+    await options.first().waitFor();
+    expect(await options.count()).toBeGreaterThan(1);
+
+    const answer = await holdRequest(page, 'OrgUserOptions', (v) => v.search === 'picker-beta');
+    await picker.locator('input').fill('picker-beta');
+    await answer.arrived;
+    await openSelectMenu(page).getByText('Searching…', { exact: true }).waitFor();
+    expect(await options.count()).toBe(0);
+    await answer.release();
+    await options.first().waitFor();
+    expect(await options.allTextContents()).toEqual(['picker-beta@acme-teams.test']);
     await session.close();
   });
 

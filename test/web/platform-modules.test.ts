@@ -9,7 +9,7 @@ import { tablet, useBrowser } from './fixtures/browser.ts';
 import { startWebStack, type WebStack } from './fixtures/stack.ts';
 import { ModulePage, ModulesPage } from './pages/platform-modules-page.ts';
 import { Shell } from './pages/shell.ts';
-import { closeMenus } from './pages/widgets.ts';
+import { closeMenus, openSelectMenu } from './pages/widgets.ts';
 
 interface ApiModule {
   id: string;
@@ -141,7 +141,7 @@ describe('platform: modules', () => {
     await form.chooseOrg('Umbrella', 'umbr');
     await form.root().getByText('Only the models I choose', { exact: true }).click();
     await form.root().getByTestId('field-allowed-models').locator('.n-base-selection').click();
-    const offered = page.locator('.n-base-select-menu:visible .n-base-select-option');
+    const offered = openSelectMenu(page).locator('.n-base-select-option');
     await expect.poll(async () => (await offered.allTextContents()).sort()).toEqual(['gpt-fixture', 'gpt-large']);
     await closeMenus(page);
     expect(await form.root().isVisible()).toBe(true);

@@ -8,13 +8,14 @@ import { waitFor } from '../harness/index.ts';
 import { createCredential, createModel } from './commands/providers.ts';
 import { signIn } from './commands/sign-in.ts';
 import { type PageSession, tablet, useBrowser } from './fixtures/browser.ts';
+import { holdRequest } from './fixtures/held-request.ts';
 import { startWebStack, type WebStack } from './fixtures/stack.ts';
 import { FleetPage } from './pages/fleet-page.ts';
 import { ModelDetailPage } from './pages/model-detail-page.ts';
 import { ModelsPage } from './pages/models-page.ts';
 import { ProvidersPage } from './pages/providers-page.ts';
 import { Shell } from './pages/shell.ts';
-import { choose, field, input, isInvalid } from './pages/widgets.ts';
+import { choose, field, input, isInvalid, openSelectMenu } from './pages/widgets.ts';
 
 const name = 'platform-providers';
 const nodeId = `${name}-dp1`;
@@ -62,7 +63,7 @@ describe('platform: providers, models and fleet', () => {
 
   afterAll(() => stack?.stop());
 
-  it('fleet: shows the data plane with its applied version, refreshes while open and stops when left', async () => {
+  it('fleet: shows the data plane with its applied version and follows a config change while open', async () => {
     const { page } = session;
     const version = await settledVersion();
     // A node that stopped reporting five minutes ago, one version behind (as the control plane would have kept it).
@@ -116,18 +117,38 @@ describe('platform: providers, models and fleet', () => {
       .applied(nodeId)
       .filter({ hasText: `v${next}` })
       .waitFor({ timeout: 20_000 });
+  });
 
-    // Leaving the page stops the refreshing: no fleet query goes out once another page shows.
-    const fleetQueries: string[] = [];
-    const count = (r: Request) => {
-      if (r.method() === 'POST' && (r.postData() ?? '').includes('query PlatformFleet')) fleetQueries.push(r.url());
-    };
+  it('fleet: refreshes every 5 seconds while open, and not once another page shows', async () => {
+    // The page runs on a clock the test moves forward: no waiting for real seconds, and "no refresh" is checked
+    // after a known stretch of page time rather than after a guessed pause.
+    const timed = await browser.newSession({ label: 'platform admin (page clock)', baseURL: stack.web.url });
+    const { page } = timed;
+    await page.clock.install();
+    await signIn(page, stack.platformAdmin);
+    const fleetQueries: Request[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && (r.postData() ?? '').includes('query PlatformFleet')) fleetQueries.push(r);
+    });
+    await new Shell(page).go('Fleet');
+    const fleet = new FleetPage(page);
+    await fleet.waitForLoaded();
+    await fleet.row(nodeId).waitFor();
+    const opened = fleetQueries.length;
+    await page.clock.runFor(6_000);
+    await expect.poll(() => fleetQueries.length).toBeGreaterThan(opened);
+
     await new Shell(page).go('Providers');
     await new ProvidersPage(page).waitForLoaded();
-    page.on('request', count);
-    await page.waitForTimeout(6_500);
-    page.off('request', count);
-    expect(fleetQueries).toEqual([]);
+    const left = fleetQueries.length;
+    await page.clock.runFor(30_000);
+    // A request sent after those timers fired: once it has gone out, any refresh they started would have too.
+    await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/config.json?after-timers')),
+      page.evaluate(() => void fetch('/config.json?after-timers')),
+    ]);
+    expect(fleetQueries.length).toBe(left);
+    await timed.close();
   });
 
   it('providers: creates a credential whose hint shows while the key never reaches the page', async () => {
@@ -244,6 +265,38 @@ describe('platform: providers, models and fleet', () => {
     await models.row('gpt-two').waitFor();
     expect(await page.getByTestId('model-row').count()).toBe(1);
     await session.screenshot('models');
+  });
+
+  it('models: a credential picker lists only the answer to the text typed, and Escape closes it, not the dialog', async () => {
+    const { page } = session;
+    const models = new ModelsPage(page);
+    await models.open();
+    await models.startCreate();
+    await input(models.form(), 'Name').fill('gpt-kept');
+    const picker = models.rowField(0, 'Credential');
+    const options = openSelectMenu(page).locator('.n-base-select-option');
+    await picker.locator('input, [tabindex="0"]').first().click();
+    await options.getByText(fixtureLabel, { exact: true }).waitFor();
+    expect(await options.count()).toBeGreaterThan(1);
+
+    // While the answer to "fixture" is on its way the menu says so; the other credentials are not left under the
+    // pointer to be clicked by mistake, or to move when the answer lands.
+    const answer = await holdRequest(page, 'PlatformCredentialOptions', (v) => v.search === 'fixture');
+    await picker.locator('input').fill('fixture');
+    await answer.arrived;
+    await openSelectMenu(page).getByText('Searching…', { exact: true }).waitFor();
+    expect(await options.count()).toBe(0);
+    await answer.release();
+    await options.first().waitFor();
+    expect(await options.allTextContents()).toEqual([fixtureLabel]);
+
+    // Escape closes the open picker and leaves the dialog with what was typed; a second one closes the dialog.
+    await page.keyboard.press('Escape');
+    await openSelectMenu(page).waitFor({ state: 'detached' });
+    expect(await models.form().isVisible()).toBe(true);
+    expect(await input(models.form(), 'Name').inputValue()).toBe('gpt-kept');
+    await page.keyboard.press('Escape');
+    await models.form().waitFor({ state: 'detached' });
   });
 
   it('providers: deleting a credential in use shows the conflict naming its models', async () => {

@@ -2,7 +2,7 @@
 // plane, plain and streamed) arrive on the org's usage page without a reload, breaks it down by model and key (names,
 // not ids), exports what is shown as CSV; a platform admin finds the org on the platform-wide page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, sleep, waitFor } from '../harness/index.ts';
+import { createKey, waitFor } from '../harness/index.ts';
 import { signIn } from './commands/sign-in.ts';
 import { laptop, tablet, useBrowser } from './fixtures/browser.ts';
 import { type Login, startWebStack, type WebStack } from './fixtures/stack.ts';
@@ -112,9 +112,6 @@ describe('usage dashboards', () => {
   /** How long live figures may take: the data plane's batching, then the feed's one-second coalescing. */
   const live = { timeoutMs: 20_000, intervalMs: 200 };
 
-  /** Lets the charts' short grow animation finish, for the screenshots only. */
-  const settle = () => sleep(600);
-
   /** At tablet width: the charts shrink with the window, nothing spills out; then as a tablet opens it. */
   async function checkTablet(usage: UsagePage): Promise<void> {
     const { page } = usage;
@@ -142,7 +139,7 @@ describe('usage dashboards', () => {
       const box = await part.boundingBox();
       expect(box && box.x + box.width <= tablet.width, 'fits the tablet width').toBe(true);
     }
-    await settle();
+    await usage.chartsDrawn();
   }
 
   it('an org admin sees traffic arrive live, by model and by key, and exports it', async () => {
@@ -258,7 +255,7 @@ describe('usage dashboards', () => {
     await usage.row(keyName).waitFor();
     await usage.chart('cost').locator('canvas').first().waitFor();
 
-    await settle();
+    await usage.chartsDrawn();
     await session.screenshot('org-usage');
     await checkTablet(usage);
     await session.screenshot('org-usage');
@@ -302,7 +299,7 @@ describe('usage dashboards', () => {
     await usage.breakDownBy('Organization');
     await usage.row(orgName).waitFor();
     await usage.chart('cost').locator('canvas').first().waitFor();
-    await settle();
+    await usage.chartsDrawn();
     await session.screenshot('platform-usage');
     await checkTablet(usage);
     await session.screenshot('platform-usage');

@@ -12,8 +12,12 @@ export default defineConfig({
     // One stack per file, started in beforeAll; files run one by one so timings and ports stay honest.
     fileParallelism: false,
     sequence: { concurrent: false },
-    testTimeout: 60_000,
+    // Deadlines, never waits: a green run reaches none of them. They leave room for a machine whose cores other work
+    // keeps busy, where each step can take several times as long (CI runners, parallel helpers); the browser's own
+    // deadlines are in fixtures/browser.ts.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     teardownTimeout: 60_000,
   },
 });

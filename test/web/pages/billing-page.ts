@@ -1,7 +1,7 @@
 // Platform › Billing: the default settings card, each org's row with its override actions, the settings dialog and
 // the CSV export.
 import type { Download, Page } from 'playwright-core';
-import { input } from './widgets.ts';
+import { input, openSelectMenu } from './widgets.ts';
 
 export interface BillingForm {
   markupPercent?: number;
@@ -63,7 +63,7 @@ export class BillingPage {
   /** Chooses a billing period by the text of its option (e.g. "(in progress)"). */
   async choosePeriod(text: string | RegExp): Promise<void> {
     await this.exportSection().getByTestId('export-period').click();
-    await this.page.locator('.n-base-select-menu:visible').getByText(text).first().click();
+    await openSelectMenu(this.page).getByText(text).first().click();
   }
 
   exportTotal() {

@@ -64,8 +64,9 @@ export class ModelsPage {
 
   /** Fills row `index`, adding rows first when the form has fewer. */
   async fillDeployment(index: number, d: DeploymentInput): Promise<void> {
-    while ((await this.form().getByTestId('deployment-form-row').count()) <= index) {
+    for (let n = await this.form().getByTestId('deployment-form-row').count(); n <= index; n += 1) {
       await this.form().getByTestId('add-deployment-row').click();
+      await this.deploymentRow(n).waitFor();
     }
     const row = this.deploymentRow(index);
     const name = d.credential.replace(/ \(.*\)$/, '');

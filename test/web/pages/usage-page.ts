@@ -87,6 +87,13 @@ export class UsagePage {
     return this.page.getByTestId(`usage-chart-${metric}`);
   }
 
+  /** Both charts drawn, their grow animation done (the chart is aria-busy until then): ready for a screenshot. */
+  async chartsDrawn(): Promise<void> {
+    for (const metric of ['cost', 'tokens'] as const) {
+      await this.page.locator(`[data-test="usage-chart-${metric}"][aria-busy="false"]`).waitFor();
+    }
+  }
+
   /** Clicks an export button and returns the file's name and text. */
   async export(what: 'table' | 'series'): Promise<{ filename: string; text: string }> {
     const button = this.page.getByTestId(`usage-export-${what}`);

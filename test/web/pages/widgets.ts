@@ -24,34 +24,27 @@ export async function isInvalid(scope: Page | Locator, label: string): Promise<b
   return (await field(scope, label).getAttribute('data-invalid')) === 'true';
 }
 
-/** The open select menus (teleported to the body). */
-function selectMenu(page: Page): Locator {
-  return page.locator('.n-base-select-menu:visible');
+/**
+ * The open select menu (teleported to the body). One still fading out after its select closed is not it: it stays
+ * visible for a moment, and its options belong to another control.
+ */
+export function openSelectMenu(page: Page): Locator {
+  return page.locator('.n-base-select-menu:visible:not([class*="transition-leave"])');
 }
 
 /**
- * Picks `option` in the select of a field: opens it, types into its search box when it is filterable (remote
- * pickers search as you type), then clicks the option once it is listed.
+ * Picks `option` in the select of a field: opens it, types into its search box when it is filterable, clicks the
+ * option once listed, and checks the select shows it. A remote picker lists only the answer to the text typed
+ * ("Searching…" until then), so the option appearing means the list is final and stays put.
  */
 export async function choose(page: Page, control: Locator, option: string, search = option): Promise<void> {
   // The focusable part of a select: its search input when filterable, else the selection itself.
-  const trigger = control.locator('input, [tabindex="0"]').first();
-  // A menu opened while its dialog is still moving into place can close again under the pointer (seen at tablet
-  // width): then it is opened once more, a bounded number of times, rather than waiting for it in vain.
-  for (let attempt = 1; ; attempt += 1) {
-    await trigger.click();
-    if ((await trigger.evaluate((el) => el.tagName)) === 'INPUT') await trigger.fill(search);
-    try {
-      await selectMenu(page)
-        .getByText(option, { exact: true })
-        .first()
-        .click({ timeout: attempt < 3 ? 4_000 : 10_000 });
-      return;
-    } catch (error) {
-      if (attempt >= 3) throw error;
-      await closeMenus(page);
-    }
-  }
+  await control.locator('input, [tabindex="0"]').first().click();
+  const box = control.locator('input');
+  if ((await box.count()) > 0) await box.first().fill(search);
+  await openSelectMenu(page).getByText(option, { exact: true }).first().click();
+  // A single select shows the chosen label, a multiple one a tag with it.
+  await control.getByText(option, { exact: true }).first().waitFor();
 }
 
 /** Picks `option` in the select of the field labelled `label`. */
@@ -59,13 +52,15 @@ export async function chooseIn(page: Page, scope: Page | Locator, label: string,
   await choose(page, field(scope, label), option);
 }
 
-/** Closes any open select menu (Escape), e.g. after picking several options of a multiple select. */
+/**
+ * Closes the open select menu with Escape, e.g. after picking several options of a multiple select. Only a select
+ * with its menu open takes the key for itself; pressed with none open, Escape would close the dialog around it.
+ */
 export async function closeMenus(page: Page): Promise<void> {
-  if ((await selectMenu(page).count()) > 0) await page.keyboard.press('Escape');
-  await selectMenu(page)
-    .first()
-    .waitFor({ state: 'detached', timeout: 5_000 })
-    .catch(() => {});
+  const menu = openSelectMenu(page);
+  if ((await menu.count()) === 0) return;
+  await page.keyboard.press('Escape');
+  await menu.first().waitFor({ state: 'detached' });
 }
 
 /**

@@ -15,6 +15,8 @@ export function useQuery<TData, TVariables>(
   options: QueryOptions = {},
 ) {
   const data = shallowRef<TData>();
+  /** The variables `data` answers: they change together with it, not when a newer request starts. */
+  const dataVariables = shallowRef<TVariables>();
   const error = shallowRef<ApiError>();
   const loading = ref(true);
   let controller: AbortController | undefined;
@@ -27,8 +29,12 @@ export function useQuery<TData, TVariables>(
     loading.value = true;
     error.value = undefined;
     try {
-      const result = await request(document, toValue(variables), { signal: own.signal });
-      if (!own.signal.aborted) data.value = result;
+      const asked = toValue(variables);
+      const result = await request(document, asked, { signal: own.signal });
+      if (!own.signal.aborted) {
+        data.value = result;
+        dataVariables.value = asked;
+      }
     } catch (e) {
       if (!own.signal.aborted) error.value = toApiError(e);
     } finally {
@@ -43,5 +49,5 @@ export function useQuery<TData, TVariables>(
   );
   onScopeDispose(() => controller?.abort());
 
-  return { data, error, loading, refetch };
+  return { data, dataVariables, error, loading, refetch };
 }
