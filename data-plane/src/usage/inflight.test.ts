@@ -35,7 +35,7 @@ const afterCrash = () => recoverInflight(dir);
 
 describe('in-flight journal', () => {
   it('turns requests that began and never ended into incomplete, contract-valid records; finished ones leave none', async () => {
-    const journal = await InflightJournal.open(dir, 'node-1');
+    const journal = await InflightJournal.open(dir, 'node-1', { journalAfterMs: 0 });
     const done = forwarded(1);
     const cut = forwarded(2);
     journal.begin(done);
@@ -79,8 +79,22 @@ describe('in-flight journal', () => {
     await journal.close();
   });
 
+  it('notes a request only once it has run journalAfterMs', async () => {
+    const journal = await InflightJournal.open(dir, 'node-1', { journalAfterMs: 60_000 });
+    const ex = forwarded(7);
+    journal.begin(ex);
+    await journal.flush();
+    expect(await afterCrash()).toEqual([]);
+    expect(journal.openCount).toBe(1);
+    // Older than the threshold (as if begun a minute ago): written at the next write.
+    (ex as { t0: number }).t0 -= 60_000;
+    await journal.flush();
+    expect((await afterCrash()).map((r) => r.requestId)).toEqual([ex.requestId]);
+    await journal.close();
+  });
+
   it('keeps the tokens a stream had relayed at the last progress line, priced', async () => {
-    const journal = await InflightJournal.open(dir, 'node-1', { progressIntervalMs: 0 });
+    const journal = await InflightJournal.open(dir, 'node-1', { progressIntervalMs: 0, journalAfterMs: 0 });
     const ex = forwarded(3, true);
     let out = 0;
     ex.tokensSoFar = () => ({ inputTokens: 0, outputTokens: out, cachedInputTokens: 0 });
@@ -98,7 +112,7 @@ describe('in-flight journal', () => {
   });
 
   it('compacts the file to the open requests once it grows past its limit', async () => {
-    const journal = await InflightJournal.open(dir, 'node-1', { compactBytes: 4096 });
+    const journal = await InflightJournal.open(dir, 'node-1', { compactBytes: 4096, journalAfterMs: 0 });
     const open = forwarded(9999);
     journal.begin(open);
     for (let i = 0; i < 50; i++) {
@@ -116,7 +130,7 @@ describe('in-flight journal', () => {
   });
 
   it('skips a torn last line and starts afresh when opened again', async () => {
-    const journal = await InflightJournal.open(dir, 'node-1');
+    const journal = await InflightJournal.open(dir, 'node-1', { journalAfterMs: 0 });
     const ex = forwarded(5);
     journal.begin(ex);
     await journal.flush();

@@ -1,6 +1,6 @@
 // The in-flight journal (DP_STATE_DIR/usage-inflight.jsonl): the start of every request forwarded to a provider, so
-// that a crash still leaves a usage record for it. A request that ends within one write interval costs nothing on
-// disk; a longer one costs a begin line, an end line and, while it streams, a progress line per second. After a
+// that a crash still leaves a usage record for it. A request that ends within 100 ms costs an array push and nothing
+// on disk; a longer one costs a begin line, an end line and, while it streams, a progress line per second. After a
 // crash, the next start turns every begin without its end into an incomplete record (status 502, errorCode
 // gateway_interrupted) with the tokens known at the last progress line.
 import { type FileHandle, open, readFile, rename, rm } from 'node:fs/promises';
@@ -18,6 +18,11 @@ export interface InflightOptions {
   logger?: Logger;
   /** Begin and end lines reach the file at least this often (ms, default 100, as the usage spool). */
   writeIntervalMs?: number;
+  /**
+   * A request is noted once it has run this long (ms, default 100): most requests of a busy gateway end sooner and
+   * then cost nothing here. A crash may leave the requests begun within the last this-plus-one-interval unrecorded.
+   */
+  journalAfterMs?: number;
   /** Tokens of running streams are written at most this often (ms, default 1000). */
   progressIntervalMs?: number;
   /** The file is rewritten with only the open requests once it grows past this (bytes, default 4 MiB). */
@@ -76,10 +81,11 @@ export class InflightJournal {
   readonly #log: Logger | undefined;
   readonly #intervalMs: number;
   readonly #progressMs: number;
+  readonly #afterMs: number;
   readonly #compactBytes: number;
-  /** Requests forwarded and not finished, by requestId. */
-  readonly #open = new Map<string, Exchange>();
-  /** Begun since the last write: written then unless already finished. */
+  /** Journaled requests not finished. */
+  readonly #open = new Set<Exchange>();
+  /** Begun and not journaled yet: written once they have run journalAfterMs, unless finished by then. */
   #fresh: Exchange[] = [];
   /** Journaled requests finished since the last write. */
   #ended: string[] = [];
@@ -96,6 +102,7 @@ export class InflightJournal {
     this.#nodeId = nodeId;
     this.#log = o.logger;
     this.#intervalMs = o.writeIntervalMs ?? 100;
+    this.#afterMs = o.journalAfterMs ?? 100;
     this.#progressMs = o.progressIntervalMs ?? 1000;
     this.#compactBytes = o.compactBytes ?? 4 << 20;
   }
@@ -109,19 +116,17 @@ export class InflightJournal {
 
   /** Hot path: memory only. The request is about to be sent to its provider. */
   begin(ex: Exchange): void {
-    this.#open.set(ex.requestId, ex);
     this.#fresh.push(ex);
   }
 
   /** Hot path: memory only. The request finished (its usage record is in the spool's hands). */
   end(ex: Exchange): void {
-    if (!this.#open.delete(ex.requestId)) return;
-    if (ex.journaled) this.#ended.push(ex.requestId);
+    if (ex.journaled && this.#open.delete(ex)) this.#ended.push(ex.requestId);
   }
 
   /** Requests begun and not ended. */
   get openCount(): number {
-    return this.#open.size;
+    return this.#open.size + this.#fresh.filter((ex) => !ex.finished).length;
   }
 
   start(): void {
@@ -153,18 +158,24 @@ export class InflightJournal {
     const now = performance.now();
     const progress = now - this.#lastProgress >= this.#progressMs;
     const lines: string[] = [];
+    const young: Exchange[] = [];
     for (const ex of this.#fresh) {
-      if (ex.finished || !this.#open.has(ex.requestId)) continue;
+      if (ex.finished) continue;
+      if (now - ex.t0 < this.#afterMs) {
+        young.push(ex);
+        continue;
+      }
       const record = this.#record(ex, now);
       if (!record) continue;
       lines.push(JSON.stringify({ b: record }));
       ex.journaled = true;
+      this.#open.add(ex);
     }
-    this.#fresh = [];
+    this.#fresh = young;
     if (progress) {
       this.#lastProgress = now;
-      for (const ex of this.#open.values()) {
-        if (ex.journaled && ex.tokensSoFar) lines.push(this.#progressLine(ex, now));
+      for (const ex of this.#open) {
+        if (ex.tokensSoFar) lines.push(this.#progressLine(ex, now));
       }
     }
     for (const id of this.#ended) lines.push(JSON.stringify({ e: id }));
@@ -217,8 +228,7 @@ export class InflightJournal {
   /** Rewrites the file with a begin line (tokens as of now) per open request, replacing it atomically. */
   async #compact(now: number): Promise<void> {
     const lines: string[] = [];
-    for (const ex of this.#open.values()) {
-      if (!ex.journaled) continue;
+    for (const ex of this.#open) {
       const record = this.#record(ex, now);
       if (record) lines.push(JSON.stringify({ b: record }));
     }
