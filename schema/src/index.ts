@@ -7,3 +7,4 @@ export * from './contract/sync.ts';
 export * from './contract/text.ts';
 export * from './contract/text-samples.ts';
 export * from './contract/usage.ts';
+export * from './log-redaction.ts';
