@@ -1,14 +1,12 @@
-// Admin users: who may run the gateway. Platform admins manage everyone; an org admin manages the admins and
-// viewers of their own org. Nobody can lock themselves out, and the last platform admin cannot go.
-import type { FilterQuery } from '@mikro-orm/core';
 import type { Principal, Role } from '../../access/caller.ts';
 import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import { hashPassword } from '../../crypto/password.ts';
 import type { Em } from '../../db/orm.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { badInput, conflict, forbidden } from '../../errors.ts';
-import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
+import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { textLimits } from '../../graphql/input-limits.ts';
+import { byCreation, containsPattern, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, optionalText, requireEmail } from '../../graphql/validate.ts';
 import { AdminUserEntity, type AdminUserRecord } from '../admin-auth/admin-user.entity.ts';
 import { AdminUser } from '../admin-auth/admin-user.type.ts';
@@ -50,15 +48,16 @@ export class AdminUserService {
 
   /** `orgId` undefined = every admin (platform); else that org's admins. */
   list(orgId: string | undefined, filter: AdminUserFilter | null, page: PageArgs): Promise<ConnectionShape<AdminUser>> {
-    const where: FilterQuery<AdminUserRecord> = {};
-    if (orgId !== undefined) where.orgId = orgId;
-    if (filter?.role) where.role = filter.role as Role;
-    if (!filter?.includeDisabled) where.disabledAt = null;
+    const where: Sql[] = [];
+    if (orgId !== undefined) where.push(sql('a.org_id = ?', orgId));
+    if (filter?.role) where.push(sql('a.role = ?', filter.role));
+    if (!filter?.includeDisabled) where.push(sql('a.disabled_at is null'));
     if (filter?.search?.trim()) {
-      const like = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.$or = [{ email: { $ilike: like } }, { name: { $ilike: like } }];
+      const like = containsPattern(filter.search.trim());
+      where.push(sql('a.email ilike ? or a.name ilike ?', like, like));
     }
-    return paginate(this.#em, AdminUserEntity, where, page, { createdAt: 'asc', id: 'asc' }, AdminUser.from);
+    const src = { from: 'admin_users a', columns: 'a.*', keys: byCreation('a.created_at', 'a.id'), where };
+    return listPage(this.#em, src, page, (row: object) => AdminUser.from(this.#em.map(AdminUserEntity, row as never)));
   }
 
   async find(id: string): Promise<AdminUserRecord | null> {

@@ -1,12 +1,11 @@
-// Integrator API tokens: created with a role and a scope (one org, or the platform), shown once, revocable.
-import type { FilterQuery } from '@mikro-orm/core';
 import type { Principal, Role } from '../../access/caller.ts';
 import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import { newApiToken } from '../../crypto/tokens.ts';
 import type { Em } from '../../db/orm.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { badInput } from '../../errors.ts';
-import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
+import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { byCreation, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
@@ -39,13 +38,14 @@ export class ApiTokenService {
     filter: ApiTokenFilter | null,
     page: PageArgs,
   ): Promise<ConnectionShape<ApiToken>> {
-    const where: FilterQuery<ApiTokenRecord> = {};
-    if (orgId !== undefined) where.orgId = orgId;
+    const where: Sql[] = [];
+    if (orgId === null) where.push(sql('t.org_id is null'));
+    else if (orgId !== undefined) where.push(sql('t.org_id = ?', orgId));
     if (!filter?.includeInactive) {
-      where.revokedAt = null;
-      where.$or = [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }];
+      where.push(sql('t.revoked_at is null and (t.expires_at is null or t.expires_at > ?)', new Date()));
     }
-    return paginate(this.#em, ApiTokenEntity, where, page, { createdAt: 'asc', id: 'asc' }, (t) => ApiToken.from(t));
+    const src = { from: 'api_tokens t', columns: 't.*', keys: byCreation('t.created_at', 't.id'), where };
+    return listPage(this.#em, src, page, (row: object) => ApiToken.from(this.#em.map(ApiTokenEntity, row as never)));
   }
 
   find(id: string): Promise<ApiTokenRecord | null> {

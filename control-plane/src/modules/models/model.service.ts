@@ -1,12 +1,13 @@
 // Model rules: a unique, fixed public name, non-negative prices, and one or more deployments, each an existing
 // credential + upstream model + positive integer weight, no two alike. Every change is audited with its routing.
-import { type FilterQuery, ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/core';
+import { ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import { inConfigChange } from '../../db/config-change.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
-import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
+import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { textLimits } from '../../graphql/input-limits.ts';
+import { listPage, type Sql, sql, uuidSet } from '../../graphql/sql-list.ts';
 import { isUuid, requirePrice, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import { ProviderCredentialEntity } from '../provider-credentials/provider-credential.entity.ts';
@@ -85,23 +86,25 @@ export class ModelService {
   }
 
   /** `onlyIds` null = the whole catalogue; a list = those models only (an org's availability). */
-  async list(
-    onlyIds: string[] | null,
-    filter: ModelListFilter | null,
-    page: PageArgs,
-  ): Promise<ConnectionShape<Model>> {
-    const and: FilterQuery<ModelRecord>[] = [];
-    if (onlyIds) and.push({ id: { $in: onlyIds } });
-    if (filter?.nameContains?.trim()) and.push({ name: { $ilike: likeContains(filter.nameContains.trim()) } });
-    if (filter?.credentialId) {
-      const rows = isUuid(filter.credentialId)
-        ? await this.#em.find(ModelDeploymentEntity, { credentialId: filter.credentialId }, { fields: ['modelId'] })
-        : [];
-      and.push({ id: { $in: rows.map((d) => d.modelId) } });
+  list(onlyIds: string[] | null, filter: ModelListFilter | null, page: PageArgs): Promise<ConnectionShape<Model>> {
+    const where: Sql[] = [];
+    if (onlyIds) {
+      const ids = uuidSet(onlyIds);
+      where.push(sql(`m.id in ${ids.text}`, ...ids.params));
     }
-    return paginate(this.#em, ModelEntity, and.length ? { $and: and } : {}, page, { name: 'asc' }, (m) =>
-      Model.from(m),
-    );
+    if (filter?.nameContains?.trim()) where.push(sql('m.name ilike ?', likeContains(filter.nameContains.trim())));
+    if (filter?.credentialId) {
+      where.push(
+        isUuid(filter.credentialId)
+          ? sql(
+              'exists (select 1 from model_deployments d where d.model_id = m.id and d.credential_id = ?)',
+              filter.credentialId,
+            )
+          : sql('false'),
+      );
+    }
+    const src = { from: 'models m', columns: 'm.*', keys: [{ expr: 'm.name', type: 'text' as const }], where };
+    return listPage(this.#em, src, page, (row: object) => Model.from(this.#em.map(ModelEntity, row as never)));
   }
 
   find(id: string): Promise<ModelRecord | null> {

@@ -5,7 +5,7 @@ import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
+import { byCreation, containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import { type EntityStatusValue, OrganizationEntity, type OrganizationRecord } from './organization.entity.ts';
@@ -65,7 +65,12 @@ export class OrganizationService {
         ),
       );
     }
-    const src: ListSource = { from: 'organizations o', columns: 'o.*', createdAt: 'o.created_at', id: 'o.id', where };
+    const src: ListSource = {
+      from: 'organizations o',
+      columns: 'o.*',
+      keys: byCreation('o.created_at', 'o.id'),
+      where,
+    };
     return listPage(this.#em, src, page, (row) => Organization.from(this.#em.map(OrganizationEntity, row as never)));
   }
 

@@ -4,7 +4,7 @@ import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
 import { conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { pagesPerParent } from '../../graphql/sql-list.ts';
+import { byCreation, pagesPerParent } from '../../graphql/sql-list.ts';
 import { isUuid } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
@@ -37,8 +37,7 @@ export class OrgModuleService {
     const src = {
       from: 'org_modules om join product_modules m on m.id = om.module_id',
       columns: 'om.*',
-      createdAt: 'om.created_at',
-      id: 'om.id',
+      keys: byCreation('om.created_at', 'om.id'),
       where: moduleConditions(filter),
     };
     return pagesPerParent(this.#em, src, 'om.org_id', orgIds, page, (row) =>

@@ -6,7 +6,7 @@ import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { textLimits } from '../../graphql/input-limits.ts';
-import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
+import { byCreation, containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, optionalText, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import type { EntityStatusValue } from '../organizations/organization.entity.ts';
@@ -47,7 +47,12 @@ export class ProductModuleService {
     if (enabledFor) {
       where.push(sql('exists (select 1 from org_modules om where om.module_id = m.id and om.org_id = ?)', enabledFor));
     }
-    const src: ListSource = { from: 'product_modules m', columns: 'm.*', createdAt: 'm.created_at', id: 'm.id', where };
+    const src: ListSource = {
+      from: 'product_modules m',
+      columns: 'm.*',
+      keys: byCreation('m.created_at', 'm.id'),
+      where,
+    };
     return listPage(this.#em, src, page, (row) => ProductModule.from(this.#em.map(ProductModuleEntity, row as never)));
   }
 

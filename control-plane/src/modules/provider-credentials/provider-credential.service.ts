@@ -2,14 +2,15 @@
 // and no deletion while a model deployment routes through it. Every change is audited in its own transaction.
 
 import type { ProviderKind } from '@gw/schema';
-import { type FilterQuery, ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/core';
+import { ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import { type SecretBox, secretHint } from '../../crypto/secret-box.ts';
 import { inConfigChange } from '../../db/config-change.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
-import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
+import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { textLimits } from '../../graphql/input-limits.ts';
+import { byCreation, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import { ProviderCredentialEntity, type ProviderCredentialRecord } from './provider-credential.entity.ts';
@@ -74,11 +75,12 @@ export class ProviderCredentialService {
   }
 
   list(filter: CredentialFilter | null, page: PageArgs): Promise<ConnectionShape<ProviderCredential>> {
-    const where: FilterQuery<ProviderCredentialRecord> = {};
-    if (filter?.provider) where.provider = filter.provider;
-    if (filter?.nameContains?.trim()) where.name = { $ilike: likeContains(filter.nameContains.trim()) };
-    return paginate(this.#em, ProviderCredentialEntity, where, page, { createdAt: 'asc', id: 'asc' }, (c) =>
-      ProviderCredential.from(c),
+    const where: Sql[] = [];
+    if (filter?.provider) where.push(sql('c.provider = ?', filter.provider));
+    if (filter?.nameContains?.trim()) where.push(sql('c.name ilike ?', likeContains(filter.nameContains.trim())));
+    const src = { from: 'provider_credentials c', columns: 'c.*', keys: byCreation('c.created_at', 'c.id'), where };
+    return listPage(this.#em, src, page, (row: object) =>
+      ProviderCredential.from(this.#em.map(ProviderCredentialEntity, row as never)),
     );
   }
 

@@ -5,7 +5,7 @@ import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
+import { byCreation, containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import type { EntityStatusValue } from '../organizations/organization.entity.ts';
@@ -28,7 +28,7 @@ export function teamConditions(filter: TeamFilter | null): Sql[] {
   return where;
 }
 
-export const teamColumns = { columns: 't.*', createdAt: 't.created_at', id: 't.id' } as const;
+export const teamColumns = { columns: 't.*', keys: byCreation('t.created_at', 't.id') };
 
 export const teamNode = (em: Em) => (row: object) => Team.from(em.map(TeamEntity, row as never));
 

@@ -6,7 +6,7 @@ import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
+import { byCreation, containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, optionalText, requireEmail } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import type { EntityStatusValue } from '../organizations/organization.entity.ts';
@@ -30,7 +30,7 @@ export function userConditions(filter: UserFilter | null): Sql[] {
   return where;
 }
 
-export const userColumns = { columns: 'u.*', createdAt: 'u.created_at', id: 'u.id' } as const;
+export const userColumns = { columns: 'u.*', keys: byCreation('u.created_at', 'u.id') };
 
 export const userNode = (em: Em) => (row: object) => User.from(em.map(UserEntity, row as never));
 
