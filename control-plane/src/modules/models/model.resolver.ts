@@ -17,9 +17,8 @@ import { ModelService } from './model.service.ts';
 import { Model, ModelConnection, ModelDeployment } from './model.type.ts';
 import { modelLoaders } from './model-loaders.ts';
 
-function writer(ctx: Context): ModelService {
-  return new ModelService(ctx.em, requirePlatform(ctx, 'write').principal);
-}
+/** The acting platform admin of a catalogue write. */
+const writer = (ctx: Context) => requirePlatform(ctx, 'write').principal;
 
 @Resolver(() => Model)
 export class ModelResolver {
@@ -70,7 +69,7 @@ export class ModelResolver {
     @Arg('input', () => CreateModelInput) input: CreateModelInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await writer(ctx).create(input));
+    return Model.from(await new ModelService(ctx.em).create(writer(ctx), input));
   }
 
   @Mutation(() => Model, { description: 'Changes prices; the name is fixed.' })
@@ -78,14 +77,14 @@ export class ModelResolver {
     @Arg('input', () => UpdateModelInput) input: UpdateModelInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await writer(ctx).update(input));
+    return Model.from(await new ModelService(ctx.em).update(writer(ctx), input));
   }
 
   @Mutation(() => Model, {
     description: 'Returns the deleted model. Its deployments and org availability entries go with it.',
   })
   async deleteModel(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Model> {
-    return Model.from(await writer(ctx).delete(id));
+    return Model.from(await new ModelService(ctx.em).delete(writer(ctx), id));
   }
 
   @Mutation(() => Model, { description: 'Adds a weighted deployment; returns the model.' })
@@ -93,7 +92,7 @@ export class ModelResolver {
     @Arg('input', () => AddModelDeploymentInput) input: AddModelDeploymentInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await writer(ctx).addDeployment(input));
+    return Model.from(await new ModelService(ctx.em).addDeployment(writer(ctx), input));
   }
 
   @Mutation(() => Model, { description: 'Reweights or repoints a deployment; returns its model.' })
@@ -101,14 +100,14 @@ export class ModelResolver {
     @Arg('input', () => UpdateModelDeploymentInput) input: UpdateModelDeploymentInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await writer(ctx).updateDeployment(input));
+    return Model.from(await new ModelService(ctx.em).updateDeployment(writer(ctx), input));
   }
 
   @Mutation(() => Model, {
     description: 'Removes a deployment; returns its model. CONFLICT for the last one (delete the model instead).',
   })
   async removeModelDeployment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Model> {
-    return Model.from(await writer(ctx).removeDeployment(id));
+    return Model.from(await new ModelService(ctx.em).removeDeployment(writer(ctx), id));
   }
 }
 

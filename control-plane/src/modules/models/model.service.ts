@@ -2,14 +2,13 @@
 // credential + upstream model + positive integer weight, no two alike. Every change is audited with its routing.
 import { ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
-import { inConfigChange } from '../../db/config-change.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { textLimits } from '../../graphql/input-limits.ts';
 import { listPage, type Sql, sql, uuidSet } from '../../graphql/sql-list.ts';
 import { isUuid, requirePrice, requireText } from '../../graphql/validate.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import { ProviderCredentialEntity } from '../provider-credentials/provider-credential.entity.ts';
 import { likeContains } from '../provider-credentials/provider-credential.service.ts';
 import { ModelEntity, type ModelRecord } from './model.entity.ts';
@@ -72,17 +71,9 @@ function auditView(m: ModelRecord, deployments: ModelDeploymentRecord[]) {
 
 export class ModelService {
   readonly #em: Em;
-  readonly #actor: Principal | null;
 
-  /** `actor` is needed for writes only. */
-  constructor(em: Em, actor: Principal | null = null) {
+  constructor(em: Em) {
     this.#em = em;
-    this.#actor = actor;
-  }
-
-  get #writer(): Principal {
-    if (!this.#actor) throw new Error('ModelService: a write needs an actor');
-    return this.#actor;
   }
 
   /** `onlyIds` null = the whole catalogue; a list = those models only (an org's availability). */
@@ -111,7 +102,7 @@ export class ModelService {
     return isUuid(id) ? this.#em.findOne(ModelEntity, { id }) : Promise.resolve(null);
   }
 
-  async create(input: CreateModel): Promise<ModelRecord> {
+  async create(actor: Principal, input: CreateModel): Promise<ModelRecord> {
     const name = requireText('input.name', input.name, textLimits.modelName);
     if (/\s/.test(name)) throw badInput('input.name', 'name must not contain whitespace');
     const inputPrice = requirePrice('input.inputPricePerMTok', input.inputPricePerMTok);
@@ -132,32 +123,38 @@ export class ModelService {
       }
       deployments.push(spec);
     }
-    const actor = this.#writer;
-    return inConfigChange(this.#em, async (em) => {
-      for (const [i, d] of deployments.entries()) {
-        await requireCredential(em, d.credentialId, `input.deployments.${i}.credentialId`);
-      }
-      if (await em.count(ModelEntity, { name })) throw conflict('input.name', `A model named "${name}" already exists`);
-      const m = em.create(ModelEntity, {
-        name,
-        inputPricePerMTok: inputPrice,
-        outputPricePerMTok: outputPrice,
-        cachedInputPricePerMTok: cachedPrice,
-      });
-      await em.flush();
-      const rows = deployments.map((d) => em.create(ModelDeploymentEntity, { modelId: m.id, ...d }));
-      await em.flush();
-      await this.#audit(em, actor, 'model.create', m, undefined, auditView(m, rows));
-      return m;
+    const created = await auditedChange(this.#em, actor, {
+      action: 'model.create',
+      mutate: async (em) => {
+        for (const [i, d] of deployments.entries()) {
+          await requireCredential(em, d.credentialId, `input.deployments.${i}.credentialId`);
+        }
+        if (await em.count(ModelEntity, { name }))
+          throw conflict('input.name', `A model named "${name}" already exists`);
+        const m = em.create(ModelEntity, {
+          name,
+          inputPricePerMTok: inputPrice,
+          outputPricePerMTok: outputPrice,
+          cachedInputPricePerMTok: cachedPrice,
+        });
+        await em.flush();
+        return { m, rows: deployments.map((d) => em.create(ModelDeploymentEntity, { modelId: m.id, ...d })) };
+      },
+      after: (_, { m, rows }) => auditView(m, rows),
+      target: ({ m }) => modelTarget(m),
     });
+    return created.m;
   }
 
-  async update(input: {
-    id: string;
-    inputPricePerMTok?: number | null;
-    outputPricePerMTok?: number | null;
-    cachedInputPricePerMTok?: number | null;
-  }): Promise<ModelRecord> {
+  async update(
+    actor: Principal,
+    input: {
+      id: string;
+      inputPricePerMTok?: number | null;
+      outputPricePerMTok?: number | null;
+      cachedInputPricePerMTok?: number | null;
+    },
+  ): Promise<ModelRecord> {
     const price = (field: keyof typeof input) => {
       const v = input[field];
       return v === null || v === undefined ? undefined : requirePrice(`input.${field}`, v as number);
@@ -168,32 +165,31 @@ export class ModelService {
     if (inputPrice === undefined && outputPrice === undefined && cachedPrice === undefined) {
       throw badInput('input', 'Give at least one price to change');
     }
-    const actor = this.#writer;
-    return inConfigChange(this.#em, async (em) => {
-      const m = await lockModel(em, input.id, 'input.id');
-      const deployments = await deploymentsOf(em, m.id);
-      const before = auditView(m, deployments);
-      if (inputPrice !== undefined) m.inputPricePerMTok = inputPrice;
-      if (outputPrice !== undefined) m.outputPricePerMTok = outputPrice;
-      if (cachedPrice !== undefined) m.cachedInputPricePerMTok = cachedPrice;
-      await em.flush();
-      await this.#audit(em, actor, 'model.update', m, before, auditView(m, deployments));
-      return m;
+    return auditedChange(this.#em, actor, {
+      action: 'model.update',
+      ...lockedModel(input.id, 'input.id'),
+      mutate: async (_, { model: m }) => {
+        if (inputPrice !== undefined) m.inputPricePerMTok = inputPrice;
+        if (outputPrice !== undefined) m.outputPricePerMTok = outputPrice;
+        if (cachedPrice !== undefined) m.cachedInputPricePerMTok = cachedPrice;
+        return m;
+      },
+      after: (_, m, { deployments }) => auditView(m, deployments),
     });
   }
 
   /** Usage history keeps the model's name; key allow-lists naming it simply stop matching anything. */
-  async delete(id: string): Promise<ModelRecord> {
-    const actor = this.#writer;
+  async delete(actor: Principal, id: string): Promise<ModelRecord> {
     try {
-      return await inConfigChange(this.#em, async (em) => {
-        const m = await lockModel(em, id, 'id');
-        const before = auditView(m, await deploymentsOf(em, m.id));
+      return await auditedChange(this.#em, actor, {
+        action: 'model.delete',
+        ...lockedModel(id, 'id'),
         // Deployments and org availability entries go with it (on delete cascade).
-        em.remove(m);
-        await em.flush();
-        await this.#audit(em, actor, 'model.delete', m, before, undefined);
-        return m;
+        mutate: async (em, { model: m }) => {
+          em.remove(m);
+          return m;
+        },
+        after: undefined,
       });
     } catch (error) {
       if (error instanceof ForeignKeyConstraintViolationException) {
@@ -203,36 +199,34 @@ export class ModelService {
     }
   }
 
-  async addDeployment(input: DeploymentSpec & { modelId: string }): Promise<ModelRecord> {
+  async addDeployment(actor: Principal, input: DeploymentSpec & { modelId: string }): Promise<ModelRecord> {
     const spec = this.#deployment('input', input);
-    const actor = this.#writer;
-    return inConfigChange(this.#em, async (em) => {
-      const m = await lockModel(em, input.modelId, 'input.modelId');
-      await requireCredential(em, spec.credentialId, 'input.credentialId');
-      const deployments = await deploymentsOf(em, m.id);
-      if (deployments.length >= maxDeployments) {
-        throw conflict('input.modelId', `A model has at most ${maxDeployments} deployments`);
-      }
-      if (deployments.some((d) => sameTarget(d, spec))) {
-        throw conflict(
-          'input.upstreamModel',
-          'The model already has a deployment with this credential and upstream model',
-        );
-      }
-      const before = auditView(m, deployments);
-      const added = em.create(ModelDeploymentEntity, { modelId: m.id, ...spec });
-      await em.flush();
-      await this.#audit(em, actor, 'model.addDeployment', m, before, auditView(m, [...deployments, added]));
-      return m;
+    let after: ModelDeploymentRecord[] = [];
+    return auditedChange(this.#em, actor, {
+      action: 'model.addDeployment',
+      ...lockedModel(input.modelId, 'input.modelId'),
+      mutate: async (em, { model: m, deployments }) => {
+        await requireCredential(em, spec.credentialId, 'input.credentialId');
+        if (deployments.length >= maxDeployments) {
+          throw conflict('input.modelId', `A model has at most ${maxDeployments} deployments`);
+        }
+        if (deployments.some((d) => sameTarget(d, spec))) {
+          throw conflict(
+            'input.upstreamModel',
+            'The model already has a deployment with this credential and upstream model',
+          );
+        }
+        after = [...deployments, em.create(ModelDeploymentEntity, { modelId: m.id, ...spec })];
+        return m;
+      },
+      after: (_, m) => auditView(m, after),
     });
   }
 
-  async updateDeployment(input: {
-    id: string;
-    credentialId?: string | null;
-    upstreamModel?: string | null;
-    weight?: number | null;
-  }): Promise<ModelRecord> {
+  async updateDeployment(
+    actor: Principal,
+    input: { id: string; credentialId?: string | null; upstreamModel?: string | null; weight?: number | null },
+  ): Promise<ModelRecord> {
     const upstreamModel =
       input.upstreamModel === null || input.upstreamModel === undefined
         ? undefined
@@ -243,43 +237,46 @@ export class ModelService {
     if (upstreamModel === undefined && weight === undefined && credentialId === undefined) {
       throw badInput('input', 'Give a credentialId, an upstreamModel or a weight to change');
     }
-    const actor = this.#writer;
-    return inConfigChange(this.#em, async (em) => {
-      const { model: m, deployment: d, deployments } = await lockDeployment(em, input.id, 'input.id');
-      if (credentialId !== undefined) await requireCredential(em, credentialId, 'input.credentialId');
-      const before = auditView(m, deployments);
-      const next = {
-        credentialId: credentialId ?? d.credentialId,
-        upstreamModel: upstreamModel ?? d.upstreamModel,
-        weight: weight ?? d.weight,
-      };
-      if (deployments.some((o) => o.id !== d.id && sameTarget(o, next))) {
-        throw conflict('input', 'The model already has a deployment with this credential and upstream model');
-      }
-      Object.assign(d, next);
-      await em.flush();
-      await this.#audit(em, actor, 'model.updateDeployment', m, before, auditView(m, deployments));
-      return m;
+    return auditedChange(this.#em, actor, {
+      action: 'model.updateDeployment',
+      ...lockedDeployment(input.id, 'input.id'),
+      mutate: async (em, { model: m, deployment: d, deployments }) => {
+        if (credentialId !== undefined) await requireCredential(em, credentialId, 'input.credentialId');
+        const next = {
+          credentialId: credentialId ?? d.credentialId,
+          upstreamModel: upstreamModel ?? d.upstreamModel,
+          weight: weight ?? d.weight,
+        };
+        if (deployments.some((o) => o.id !== d.id && sameTarget(o, next))) {
+          throw conflict('input', 'The model already has a deployment with this credential and upstream model');
+        }
+        Object.assign(d, next);
+        return m;
+      },
+      after: (_, m, { deployments }) => auditView(m, deployments),
     });
   }
 
   /** A model keeps at least one deployment: CONFLICT for its last one (delete the model instead). */
-  async removeDeployment(id: string): Promise<ModelRecord> {
-    const actor = this.#writer;
-    return inConfigChange(this.#em, async (em) => {
-      const { model: m, deployment: d, deployments } = await lockDeployment(em, id, 'id');
-      if (deployments.length === 1) {
-        throw conflict('id', `This is the only deployment of model "${m.name}"; add another first or delete the model`);
-      }
-      const before = auditView(m, deployments);
-      em.remove(d);
-      await em.flush();
-      const after = auditView(
-        m,
-        deployments.filter((o) => o.id !== d.id),
-      );
-      await this.#audit(em, actor, 'model.removeDeployment', m, before, after);
-      return m;
+  async removeDeployment(actor: Principal, id: string): Promise<ModelRecord> {
+    return auditedChange(this.#em, actor, {
+      action: 'model.removeDeployment',
+      ...lockedDeployment(id, 'id'),
+      mutate: async (em, { model: m, deployment: d, deployments }) => {
+        if (deployments.length === 1) {
+          throw conflict(
+            'id',
+            `This is the only deployment of model "${m.name}"; add another first or delete the model`,
+          );
+        }
+        em.remove(d);
+        return m;
+      },
+      after: (_, m, { deployment: d, deployments }) =>
+        auditView(
+          m,
+          deployments.filter((o) => o.id !== d.id),
+        ),
     });
   }
 
@@ -292,10 +289,6 @@ export class ModelService {
       weight: requireWeight(`${field}.weight`, d.weight),
     };
   }
-
-  async #audit(em: Em, actor: Principal, action: string, m: ModelRecord, before: unknown, after: unknown) {
-    await recordAudit(em, actor, { action, targetType: 'model', targetId: m.id, orgId: null, before, after });
-  }
 }
 
 async function requireCredential(em: Em, id: string, field: string): Promise<void> {
@@ -304,6 +297,31 @@ async function requireCredential(em: Em, id: string, field: string): Promise<voi
     ? await em.findOne(ProviderCredentialEntity, { id }, { lockMode: LockMode.PESSIMISTIC_READ, fields: ['id'] })
     : null;
   if (!found) throw notFound(field, `Provider credential ${id} does not exist`);
+}
+
+const modelTarget = (m: ModelRecord) => ({ type: 'model', id: m.id, orgId: null });
+
+/** Lock (the model and its deployments), before view and target of a change to one model. */
+function lockedModel(id: string, field: string) {
+  return {
+    lock: async (em: Em) => {
+      const model = await lockModel(em, id, field);
+      return { model, deployments: await deploymentsOf(em, model.id) };
+    },
+    before: (_: Em, l: { model: ModelRecord; deployments: ModelDeploymentRecord[] }) =>
+      auditView(l.model, l.deployments),
+    target: (m: ModelRecord) => modelTarget(m),
+  };
+}
+
+/** The same for a change to one deployment (its model locked). */
+function lockedDeployment(id: string, field: string) {
+  return {
+    lock: (em: Em) => lockDeployment(em, id, field),
+    before: (_: Em, l: { model: ModelRecord; deployments: ModelDeploymentRecord[] }) =>
+      auditView(l.model, l.deployments),
+    target: (m: ModelRecord) => modelTarget(m),
+  };
 }
 
 /** The model row `for update`: changes to one model's routing apply one after the other. */

@@ -42,7 +42,7 @@ export class OrgModelAccessResolver {
     @Ctx() ctx: Context,
   ): Promise<OrgModelAccess> {
     const caller = requirePlatform(ctx, 'write');
-    await new OrgModelAccessService(ctx.em, caller.principal).set(input);
+    await new OrgModelAccessService(ctx.em).set(caller.principal, input);
     modelLoaders(ctx).allowedModelIdsByOrg.clear(input.orgId);
     return accessOf(ctx, input.orgId);
   }

@@ -1,6 +1,6 @@
 // GraphQL entry points for provider credentials: platform admins only, for reads as well as writes.
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { requirePlatform } from '../../access/guards.ts';
+import { actorOf, requirePlatform } from '../../access/guards.ts';
 import type { Context } from '../../context.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { modelLoaders } from '../models/model-loaders.ts';
@@ -14,8 +14,8 @@ import { ProviderCredentialService } from './provider-credential.service.ts';
 import { ProviderCredential, ProviderCredentialConnection } from './provider-credential.type.ts';
 
 function service(ctx: Context, access: 'read' | 'write'): ProviderCredentialService {
-  const caller = requirePlatform(ctx, access);
-  return new ProviderCredentialService(ctx.em, ctx.deps.secretBox, caller.principal);
+  requirePlatform(ctx, access);
+  return new ProviderCredentialService(ctx.em, ctx.deps.secretBox);
 }
 
 @Resolver(() => ProviderCredential)
@@ -45,7 +45,7 @@ export class ProviderCredentialResolver {
     @Arg('input', () => CreateProviderCredentialInput) input: CreateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx, 'write').create(input));
+    return ProviderCredential.from(await service(ctx, 'write').create(actorOf(ctx), input));
   }
 
   @Mutation(() => ProviderCredential, { description: 'Renames it or points it at another base URL.' })
@@ -53,7 +53,7 @@ export class ProviderCredentialResolver {
     @Arg('input', () => UpdateProviderCredentialInput) input: UpdateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx, 'write').update(input));
+    return ProviderCredential.from(await service(ctx, 'write').update(actorOf(ctx), input));
   }
 
   @Mutation(() => ProviderCredential, {
@@ -63,13 +63,13 @@ export class ProviderCredentialResolver {
     @Arg('input', () => RotateProviderCredentialInput) input: RotateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx, 'write').rotate(input));
+    return ProviderCredential.from(await service(ctx, 'write').rotate(actorOf(ctx), input));
   }
 
   @Mutation(() => ProviderCredential, {
     description: 'Returns the deleted credential. CONFLICT while a model deployment uses it (the message names them).',
   })
   async deleteProviderCredential(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx, 'write').delete(id));
+    return ProviderCredential.from(await service(ctx, 'write').delete(actorOf(ctx), id));
   }
 }
