@@ -1,12 +1,11 @@
 // Every audited write runs here, in one transaction and one order: lock what it is about, read the audited view
-// before, mutate, read the view after, write the audit event, and (decided here, from what changed) publish a config
-// change to the data planes. Services describe their change; they never open a transaction or audit on their own.
+// before, mutate, read the view after, write the audit event. Whether the change reaches the data planes is not the
+// caller's to say: the database records what it changed (migration config_changes) and bumps the config version at
+// commit. Services describe their change; they never open a transaction or write an audit event on their own.
 import type { Principal } from '../../access/caller.ts';
-import { inConfigChange } from '../../db/config-change.ts';
 import type { Em } from '../../db/orm.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { recordAudit } from './audit-record.ts';
-import { changesConfig } from './config-effect.ts';
 
 /** What the audit event names as changed. */
 export interface AuditTarget {
@@ -52,8 +51,6 @@ export function auditedChange<L = undefined, R = L>(em: Em, actor: Principal, ch
       before,
       after,
     });
-    // Until the database records config changes itself, the bump joins this transaction (a savepoint).
-    if (changesConfig(target.type, before, after)) await inConfigChange(tem, async () => undefined);
     return result;
   });
 }
