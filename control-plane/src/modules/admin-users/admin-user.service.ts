@@ -2,7 +2,6 @@ import type { Principal, Role } from '../../access/caller.ts';
 import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import { hashPassword } from '../../crypto/password.ts';
 import type { Em } from '../../db/orm.ts';
-import { inTransaction } from '../../db/transaction.ts';
 import { badInput, conflict, forbidden } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { textLimits } from '../../graphql/input-limits.ts';
@@ -11,7 +10,7 @@ import { isUuid, optionalText, requireEmail } from '../../graphql/validate.ts';
 import { AdminUserEntity, type AdminUserRecord } from '../admin-auth/admin-user.entity.ts';
 import { AdminUser } from '../admin-auth/admin-user.type.ts';
 import { ApiTokenService } from '../api-tokens/api-token.service.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
 import type { AdminUserFilter } from './admin-user.input.ts';
 
@@ -36,6 +35,8 @@ function snapshotOf(a: AdminUserRecord) {
     disabled: Boolean(a.disabledAt),
   };
 }
+
+const adminTarget = (a: AdminUserRecord) => ({ type: 'adminUser', id: a.id, orgId: a.orgId ?? null });
 
 export class AdminUserService {
   readonly #em: Em;
@@ -80,19 +81,15 @@ export class AdminUserService {
     if (input.role !== 'platform_admin' && !orgId) throw badInput('input.orgId', 'An org role needs an organization');
     if (orgId) await new OrganizationService(this.#em).require(orgId, 'input.orgId');
     const passwordHash = await hashPassword(password);
-    return inTransaction(this.#em, async (em) => {
-      const taken = await em.execute('select 1 from admin_users where lower(email) = lower(?)', [email]);
-      if (taken.length) throw conflict('input.email', `An admin with email ${email} already exists`);
-      const admin = em.create(AdminUserEntity, { email, name, passwordHash, role: input.role, orgId });
-      await em.flush();
-      await recordAudit(em, this.#actor, {
-        action: 'adminUser.create',
-        targetType: 'adminUser',
-        targetId: admin.id,
-        orgId,
-        after: snapshotOf(admin),
-      });
-      return admin;
+    return auditedChange(this.#em, this.#actor, {
+      action: 'adminUser.create',
+      mutate: async (em) => {
+        const taken = await em.execute('select 1 from admin_users where lower(email) = lower(?)', [email]);
+        if (taken.length) throw conflict('input.email', `An admin with email ${email} already exists`);
+        return em.create(AdminUserEntity, { email, name, passwordHash, role: input.role, orgId });
+      },
+      after: (_, admin) => snapshotOf(admin),
+      target: adminTarget,
     });
   }
 
@@ -110,67 +107,59 @@ export class AdminUserService {
     if (input.disabled && self) throw forbidden('You cannot disable yourself');
     const password = input.password ? requirePassword('input.password', input.password) : null;
     const passwordHash = password ? await hashPassword(password) : null;
-    return inTransaction(this.#em, async (em) => {
-      const before = snapshotOf(admin);
-      if (input.name !== undefined) admin.name = optionalText('input.name', input.name);
-      if (input.role) admin.role = input.role;
-      if (input.disabled !== undefined && input.disabled !== null) {
-        if (input.disabled && !admin.disabledAt) await this.#keepOnePlatformAdmin(em, admin);
-        admin.disabledAt = input.disabled ? (admin.disabledAt ?? new Date()) : null;
-      }
-      if (passwordHash) admin.passwordHash = passwordHash;
-      em.persist(admin);
-      await em.flush();
-      // A disabled admin, a new role or a new password: existing sessions must not outlive the change. The
-      // admin's API tokens are refused while disabled and capped at the new role (access/caller.ts), and live
-      // connections resting on the admin are checked again on every replica once this commits.
-      if (admin.disabledAt || input.role || passwordHash) {
-        await em.execute('delete from admin_sessions where admin_id = ?', [admin.id]);
-        await notifyCredentialChange(em);
-      }
-      await recordAudit(em, this.#actor, {
-        action: 'adminUser.update',
-        targetType: 'adminUser',
-        targetId: admin.id,
-        orgId: admin.orgId ?? null,
-        before,
-        after: { ...snapshotOf(admin), passwordChanged: Boolean(passwordHash) },
-      });
-      return admin;
+    return auditedChange(this.#em, this.#actor, {
+      action: 'adminUser.update',
+      before: () => snapshotOf(admin),
+      mutate: async (em) => {
+        if (input.name !== undefined) admin.name = optionalText('input.name', input.name);
+        if (input.role) admin.role = input.role;
+        if (input.disabled !== undefined && input.disabled !== null) {
+          if (input.disabled && !admin.disabledAt) await this.#keepOnePlatformAdmin(em, admin);
+          admin.disabledAt = input.disabled ? (admin.disabledAt ?? new Date()) : null;
+        }
+        if (passwordHash) admin.passwordHash = passwordHash;
+        em.persist(admin);
+        await em.flush();
+        // A disabled admin, a new role or a new password: existing sessions must not outlive the change. The
+        // admin's API tokens are refused while disabled and capped at the new role (access/caller.ts), and live
+        // connections resting on the admin are checked again on every replica once this commits.
+        if (admin.disabledAt || input.role || passwordHash) {
+          await em.execute('delete from admin_sessions where admin_id = ?', [admin.id]);
+          await notifyCredentialChange(em);
+        }
+        return admin;
+      },
+      after: () => ({ ...snapshotOf(admin), passwordChanged: Boolean(passwordHash) }),
+      target: adminTarget,
     });
   }
 
   async delete(admin: AdminUserRecord): Promise<void> {
     if (this.#actor.kind === 'admin_user' && this.#actor.id === admin.id) throw forbidden('You cannot delete yourself');
-    await inTransaction(this.#em, async (em) => {
-      await this.#keepOnePlatformAdmin(em, admin);
-      // Tokens do not outlive their admin (nor do tokens minted by those tokens: they rest on the same admin).
-      await new ApiTokenService(em, this.#actor).revokeHeldBy(admin.id);
-      await em.execute('delete from admin_users where id = ?', [admin.id]);
-      await notifyCredentialChange(em);
-      await recordAudit(em, this.#actor, {
-        action: 'adminUser.delete',
-        targetType: 'adminUser',
-        targetId: admin.id,
-        orgId: admin.orgId ?? null,
-        before: snapshotOf(admin),
-      });
+    await auditedChange(this.#em, this.#actor, {
+      action: 'adminUser.delete',
+      before: () => snapshotOf(admin),
+      mutate: async (em) => {
+        await this.#keepOnePlatformAdmin(em, admin);
+        // Tokens do not outlive their admin (nor do tokens minted by those tokens: they rest on the same admin).
+        await new ApiTokenService(em, this.#actor).revokeHeldBy(admin.id);
+        await em.execute('delete from admin_users where id = ?', [admin.id]);
+        await notifyCredentialChange(em);
+      },
+      target: () => adminTarget(admin),
     });
   }
 
   /** Sets the calling admin's own password after checking the current one. */
   async changeOwnPassword(admin: AdminUserRecord, newPassword: string): Promise<void> {
     const passwordHash = await hashPassword(requirePassword('newPassword', newPassword));
-    await inTransaction(this.#em, async (em) => {
-      admin.passwordHash = passwordHash;
-      em.persist(admin);
-      await em.flush();
-      await recordAudit(em, this.#actor, {
-        action: 'adminUser.changePassword',
-        targetType: 'adminUser',
-        targetId: admin.id,
-        orgId: admin.orgId ?? null,
-      });
+    await auditedChange(this.#em, this.#actor, {
+      action: 'adminUser.changePassword',
+      mutate: async (em) => {
+        admin.passwordHash = passwordHash;
+        em.persist(admin);
+      },
+      target: () => adminTarget(admin),
     });
   }
 

@@ -2,12 +2,11 @@ import type { Principal, Role } from '../../access/caller.ts';
 import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import { newApiToken } from '../../crypto/tokens.ts';
 import type { Em } from '../../db/orm.ts';
-import { inTransaction } from '../../db/transaction.ts';
 import { badInput } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { byCreation, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
 import { ApiTokenEntity, type ApiTokenRecord } from './api-token.entity.ts';
 import { ApiToken, type ApiTokenFilter } from './api-token.type.ts';
@@ -22,6 +21,8 @@ function snapshotOf(t: ApiTokenRecord) {
     revokedAt: t.revokedAt ?? null,
   };
 }
+
+const tokenTarget = (t: ApiTokenRecord) => ({ type: 'apiToken', id: t.id, orgId: t.orgId ?? null });
 
 export class ApiTokenService {
   readonly #em: Em;
@@ -77,26 +78,21 @@ export class ApiTokenService {
     }
     if (orgId) await new OrganizationService(this.#em).require(orgId, 'input.orgId');
     const { token, hash, prefix } = newApiToken();
-    const record = await inTransaction(this.#em, async (em) => {
-      const t = em.create(ApiTokenEntity, {
-        name,
-        prefix,
-        tokenHash: hash,
-        role: input.role,
-        orgId,
-        createdBy: this.#actor.label,
-        holderAdminId: holder.adminId,
-        expiresAt: input.expiresAt ?? null,
-      });
-      await em.flush();
-      await recordAudit(em, this.#actor, {
-        action: 'apiToken.create',
-        targetType: 'apiToken',
-        targetId: t.id,
-        orgId,
-        after: snapshotOf(t),
-      });
-      return t;
+    const record = await auditedChange(this.#em, this.#actor, {
+      action: 'apiToken.create',
+      mutate: async (em) =>
+        em.create(ApiTokenEntity, {
+          name,
+          prefix,
+          tokenHash: hash,
+          role: input.role,
+          orgId,
+          createdBy: this.#actor.label,
+          holderAdminId: holder.adminId,
+          expiresAt: input.expiresAt ?? null,
+        }),
+      after: (_, t) => snapshotOf(t),
+      target: tokenTarget,
     });
     return { record, token };
   }
@@ -104,32 +100,29 @@ export class ApiTokenService {
   /** Idempotent: revoking a revoked token returns it unchanged (and writes no audit event). */
   async revoke(t: ApiTokenRecord): Promise<ApiTokenRecord> {
     if (t.revokedAt) return t;
-    return inTransaction(this.#em, async (em) => {
-      await this.#revokeIn(em, t);
-      // Live connections opened with the token close on every replica once this commits.
-      await notifyCredentialChange(em);
-      return t;
-    });
+    return this.#revoke(this.#em, t, true);
   }
 
   /** Every live token resting on this admin, in the caller's transaction (the admin is being deleted). */
   async revokeHeldBy(adminId: string): Promise<void> {
     const held = await this.#em.find(ApiTokenEntity, { holderAdminId: adminId, revokedAt: null });
-    for (const t of held) await this.#revokeIn(this.#em, t);
+    for (const t of held) await this.#revoke(this.#em, t, false);
   }
 
-  async #revokeIn(em: Em, t: ApiTokenRecord): Promise<void> {
-    const before = snapshotOf(t);
-    t.revokedAt = new Date();
-    em.persist(t);
-    await em.flush();
-    await recordAudit(em, this.#actor, {
+  /** In the caller's transaction when there is one (a savepoint then). */
+  #revoke(em: Em, t: ApiTokenRecord, notify: boolean): Promise<ApiTokenRecord> {
+    return auditedChange(em, this.#actor, {
       action: 'apiToken.revoke',
-      targetType: 'apiToken',
-      targetId: t.id,
-      orgId: t.orgId ?? null,
-      before,
-      after: snapshotOf(t),
+      before: () => snapshotOf(t),
+      mutate: async (tem) => {
+        t.revokedAt = new Date();
+        tem.persist(t);
+        // Live connections opened with the token close on every replica once this commits.
+        if (notify) await notifyCredentialChange(tem);
+        return t;
+      },
+      after: () => snapshotOf(t),
+      target: tokenTarget,
     });
   }
 }
