@@ -25,7 +25,7 @@ export class AdminUserResolver {
   ): Promise<ConnectionShape<AdminUser>> {
     if (orgId) requireOrg(ctx, orgId, 'read');
     else requirePlatform(ctx, 'read');
-    return new AdminUserService(ctx.em, actorOf(ctx)).list(orgId ?? undefined, filter, page);
+    return new AdminUserService(ctx.em).list(orgId ?? undefined, filter, page);
   }
 
   @Mutation(() => AdminUser, { description: 'Org admins may add admins and viewers to their own org.' })
@@ -35,7 +35,7 @@ export class AdminUserResolver {
   ): Promise<AdminUser> {
     const caller = input.orgId ? requireOrg(ctx, input.orgId, 'write') : requirePlatform(ctx, 'write');
     if (!mayGrant(caller, input.role, input.orgId ?? null)) throw forbidden('You may not grant this role');
-    return AdminUser.from(await new AdminUserService(ctx.em, caller.principal).create(input));
+    return AdminUser.from(await new AdminUserService(ctx.em).create(caller.principal, input));
   }
 
   @Mutation(() => AdminUser)
@@ -48,13 +48,13 @@ export class AdminUserResolver {
     const caller = requireAdmin(ctx);
     if (input.role && !mayGrant(caller, input.role, admin.orgId ?? null))
       throw forbidden('You may not grant this role');
-    return AdminUser.from(await service.update(admin, input));
+    return AdminUser.from(await service.update(caller.principal, admin, input));
   }
 
   @Mutation(() => Boolean)
   async deleteAdminUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const { service, admin } = await this.#target(ctx, id);
-    await service.delete(admin);
+    await service.delete(actorOf(ctx), admin);
     return true;
   }
 
@@ -66,19 +66,19 @@ export class AdminUserResolver {
   ): Promise<boolean> {
     const caller = requireAdmin(ctx);
     if (caller.principal.kind !== 'admin_user') throw forbidden('Only a logged-in admin has a password');
-    const service = new AdminUserService(ctx.em, caller.principal);
+    const service = new AdminUserService(ctx.em);
     const admin = await service.find(caller.principal.id!);
     if (!admin || !(await verifyPassword(currentPassword, admin.passwordHash))) {
       throw unauthenticated('The current password is wrong');
     }
-    await service.changeOwnPassword(admin, newPassword);
+    await service.changeOwnPassword(caller.principal, admin, newPassword);
     return true;
   }
 
   /** The admin to change, if it is in the caller's write scope (NOT_FOUND otherwise: no existence leak). */
   async #target(ctx: Context, id: string): Promise<{ service: AdminUserService; admin: AdminUserRecord }> {
     const caller = requireAdmin(ctx);
-    const service = new AdminUserService(ctx.em, caller.principal);
+    const service = new AdminUserService(ctx.em);
     const admin = await service.find(id);
     const visible = admin && (caller.role === 'platform_admin' || admin.orgId === caller.orgId);
     if (!admin || !visible) throw notFound('id', `Admin user ${id} does not exist`);

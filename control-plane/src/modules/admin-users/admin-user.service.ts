@@ -40,11 +40,9 @@ const adminTarget = (a: AdminUserRecord) => ({ type: 'adminUser', id: a.id, orgI
 
 export class AdminUserService {
   readonly #em: Em;
-  readonly #actor: Principal;
 
-  constructor(em: Em, actor: Principal) {
+  constructor(em: Em) {
     this.#em = em;
-    this.#actor = actor;
   }
 
   /** `orgId` undefined = every admin (platform); else that org's admins. */
@@ -65,13 +63,16 @@ export class AdminUserService {
     return isUuid(id) ? this.#em.findOne(AdminUserEntity, { id }) : null;
   }
 
-  async create(input: {
-    email: string;
-    name?: string | null;
-    password: string;
-    role: Role;
-    orgId?: string | null;
-  }): Promise<AdminUserRecord> {
+  async create(
+    actor: Principal,
+    input: {
+      email: string;
+      name?: string | null;
+      password: string;
+      role: Role;
+      orgId?: string | null;
+    },
+  ): Promise<AdminUserRecord> {
     const email = requireEmail('input.email', input.email);
     const name = optionalText('input.name', input.name);
     const password = requirePassword('input.password', input.password);
@@ -81,7 +82,7 @@ export class AdminUserService {
     if (input.role !== 'platform_admin' && !orgId) throw badInput('input.orgId', 'An org role needs an organization');
     if (orgId) await new OrganizationService(this.#em).require(orgId, 'input.orgId');
     const passwordHash = await hashPassword(password);
-    return auditedChange(this.#em, this.#actor, {
+    return auditedChange(this.#em, actor, {
       action: 'adminUser.create',
       mutate: async (em) => {
         const taken = await em.execute('select 1 from admin_users where lower(email) = lower(?)', [email]);
@@ -94,10 +95,11 @@ export class AdminUserService {
   }
 
   async update(
+    actor: Principal,
     admin: AdminUserRecord,
     input: { name?: string | null; role?: Role | null; disabled?: boolean | null; password?: string | null },
   ): Promise<AdminUserRecord> {
-    const self = this.#actor.kind === 'admin_user' && this.#actor.id === admin.id;
+    const self = actor.kind === 'admin_user' && actor.id === admin.id;
     if (input.role && input.role !== admin.role) {
       if (self) throw forbidden('You cannot change your own role');
       if ((input.role === 'platform_admin') !== (admin.role === 'platform_admin')) {
@@ -107,7 +109,7 @@ export class AdminUserService {
     if (input.disabled && self) throw forbidden('You cannot disable yourself');
     const password = input.password ? requirePassword('input.password', input.password) : null;
     const passwordHash = password ? await hashPassword(password) : null;
-    return auditedChange(this.#em, this.#actor, {
+    return auditedChange(this.#em, actor, {
       action: 'adminUser.update',
       before: () => snapshotOf(admin),
       mutate: async (em) => {
@@ -134,15 +136,15 @@ export class AdminUserService {
     });
   }
 
-  async delete(admin: AdminUserRecord): Promise<void> {
-    if (this.#actor.kind === 'admin_user' && this.#actor.id === admin.id) throw forbidden('You cannot delete yourself');
-    await auditedChange(this.#em, this.#actor, {
+  async delete(actor: Principal, admin: AdminUserRecord): Promise<void> {
+    if (actor.kind === 'admin_user' && actor.id === admin.id) throw forbidden('You cannot delete yourself');
+    await auditedChange(this.#em, actor, {
       action: 'adminUser.delete',
       before: () => snapshotOf(admin),
       mutate: async (em) => {
         await this.#keepOnePlatformAdmin(em, admin);
         // Tokens do not outlive their admin (nor do tokens minted by those tokens: they rest on the same admin).
-        await new ApiTokenService(em, this.#actor).revokeHeldBy(admin.id);
+        await new ApiTokenService(em).revokeHeldBy(actor, admin.id);
         await em.execute('delete from admin_users where id = ?', [admin.id]);
         await notifyCredentialChange(em);
       },
@@ -151,9 +153,9 @@ export class AdminUserService {
   }
 
   /** Sets the calling admin's own password after checking the current one. */
-  async changeOwnPassword(admin: AdminUserRecord, newPassword: string): Promise<void> {
+  async changeOwnPassword(actor: Principal, admin: AdminUserRecord, newPassword: string): Promise<void> {
     const passwordHash = await hashPassword(requirePassword('newPassword', newPassword));
-    await auditedChange(this.#em, this.#actor, {
+    await auditedChange(this.#em, actor, {
       action: 'adminUser.changePassword',
       mutate: async (em) => {
         admin.passwordHash = passwordHash;

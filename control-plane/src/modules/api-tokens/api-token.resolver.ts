@@ -20,8 +20,9 @@ export class ApiTokenResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<ApiToken>> {
-    const caller = orgId ? requireOrg(ctx, orgId, 'read') : requirePlatform(ctx, 'read');
-    return new ApiTokenService(ctx.em, caller.principal).list(orgId ?? null, filter, page);
+    if (orgId) requireOrg(ctx, orgId, 'read');
+    else requirePlatform(ctx, 'read');
+    return new ApiTokenService(ctx.em).list(orgId ?? null, filter, page);
   }
 
   @Mutation(() => CreateApiTokenPayload)
@@ -31,7 +32,7 @@ export class ApiTokenResolver {
   ): Promise<CreateApiTokenPayload> {
     const caller = input.orgId ? requireOrg(ctx, input.orgId, 'write') : requirePlatform(ctx, 'write');
     if (!mayGrant(caller, input.role, input.orgId ?? null)) throw forbidden('You may not grant this role');
-    const { record, token } = await new ApiTokenService(ctx.em, caller.principal).create(input, {
+    const { record, token } = await new ApiTokenService(ctx.em).create(caller.principal, input, {
       adminId: caller.holderId,
       notAfter: caller.principal.kind === 'api_token' ? caller.expiresAt : null,
     });
@@ -41,13 +42,13 @@ export class ApiTokenResolver {
   @Mutation(() => ApiToken, { description: 'Takes effect on the next request; idempotent.' })
   async revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiToken> {
     const caller = requireAdmin(ctx);
-    const service = new ApiTokenService(ctx.em, caller.principal);
+    const service = new ApiTokenService(ctx.em);
     const token = await service.find(id);
     if (!token || (caller.role !== 'platform_admin' && token.orgId !== caller.orgId)) {
       throw notFound('id', `API token ${id} does not exist`);
     }
     if (token.orgId) requireOrg(ctx, token.orgId, 'write');
     else requirePlatform(ctx, 'write');
-    return ApiToken.from(await service.revoke(token));
+    return ApiToken.from(await service.revoke(caller.principal, token));
   }
 }

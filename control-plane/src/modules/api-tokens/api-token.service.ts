@@ -26,11 +26,9 @@ const tokenTarget = (t: ApiTokenRecord) => ({ type: 'apiToken', id: t.id, orgId:
 
 export class ApiTokenService {
   readonly #em: Em;
-  readonly #actor: Principal;
 
-  constructor(em: Em, actor: Principal) {
+  constructor(em: Em) {
     this.#em = em;
-    this.#actor = actor;
   }
 
   /** `orgId` undefined = every token (platform); null = platform-scoped tokens; a string = that org's. */
@@ -58,6 +56,7 @@ export class ApiTokenService {
    * caller is a token that expires, is the latest expiry the new token may have: a token cannot outlive its minter.
    */
   async create(
+    actor: Principal,
     input: { name: string; role: Role; orgId?: string | null; expiresAt?: Date | null },
     holder: { adminId: string | null; notAfter: Date | null },
   ): Promise<{ record: ApiTokenRecord; token: string }> {
@@ -78,7 +77,7 @@ export class ApiTokenService {
     }
     if (orgId) await new OrganizationService(this.#em).require(orgId, 'input.orgId');
     const { token, hash, prefix } = newApiToken();
-    const record = await auditedChange(this.#em, this.#actor, {
+    const record = await auditedChange(this.#em, actor, {
       action: 'apiToken.create',
       mutate: async (em) =>
         em.create(ApiTokenEntity, {
@@ -87,7 +86,7 @@ export class ApiTokenService {
           tokenHash: hash,
           role: input.role,
           orgId,
-          createdBy: this.#actor.label,
+          createdBy: actor.label,
           holderAdminId: holder.adminId,
           expiresAt: input.expiresAt ?? null,
         }),
@@ -98,20 +97,20 @@ export class ApiTokenService {
   }
 
   /** Idempotent: revoking a revoked token returns it unchanged (and writes no audit event). */
-  async revoke(t: ApiTokenRecord): Promise<ApiTokenRecord> {
+  async revoke(actor: Principal, t: ApiTokenRecord): Promise<ApiTokenRecord> {
     if (t.revokedAt) return t;
-    return this.#revoke(this.#em, t, true);
+    return this.#revoke(this.#em, actor, t, true);
   }
 
   /** Every live token resting on this admin, in the caller's transaction (the admin is being deleted). */
-  async revokeHeldBy(adminId: string): Promise<void> {
+  async revokeHeldBy(actor: Principal, adminId: string): Promise<void> {
     const held = await this.#em.find(ApiTokenEntity, { holderAdminId: adminId, revokedAt: null });
-    for (const t of held) await this.#revoke(this.#em, t, false);
+    for (const t of held) await this.#revoke(this.#em, actor, t, false);
   }
 
   /** In the caller's transaction when there is one (a savepoint then). */
-  #revoke(em: Em, t: ApiTokenRecord, notify: boolean): Promise<ApiTokenRecord> {
-    return auditedChange(em, this.#actor, {
+  #revoke(em: Em, actor: Principal, t: ApiTokenRecord, notify: boolean): Promise<ApiTokenRecord> {
+    return auditedChange(em, actor, {
       action: 'apiToken.revoke',
       before: () => snapshotOf(t),
       mutate: async (tem) => {
