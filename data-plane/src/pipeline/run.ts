@@ -7,16 +7,17 @@ import type { H3Event } from 'h3';
 import { FastResponse } from 'srvx/node';
 import { errorResponse, GatewayError, toGatewayError } from '../errors.ts';
 import { presentedApiKey } from '../http/api-key.ts';
+import { parseJsonBody } from '../http/json-body.ts';
+import { readBody } from '../http/read-body.ts';
 import { type Decision, type Denied, deny } from '../policy/decision.ts';
 import { moduleHeader } from '../policy/module.ts';
 import type { AppDeps } from '../routes/deps.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
 import { ClientGoneError } from '../upstream/errors.ts';
 import type { RelayHooks, RelayOutcome } from '../upstream/relay.ts';
-import { readJsonRequest } from './body.ts';
+import { requireJsonContentType } from './body.ts';
 import { reserveBudget } from './budget.ts';
-import type { EndpointRequest } from './context.ts';
-import { RequestContext } from './context.ts';
+import { type EndpointRequest, RequestContext } from './context.ts';
 import type { LocalEndpoint, ProxyEndpoint } from './endpoint.ts';
 import { forward } from './forward.ts';
 import { checkRequest, checkResponseChunk } from './guardrails.ts';
@@ -84,7 +85,9 @@ export class Pipeline implements RelayHooks<RequestContext> {
     const admitted = admit(store, ctx);
     if (!admitted.ok) return this.#refuse(ctx, admitted);
     try {
-      const parsed = await readJsonRequest(event, deps.maxBodyBytes);
+      requireJsonContentType(event);
+      // Awaited here, not in a helper: one promise per body, as the request path allows.
+      const parsed = parseJsonBody(await readBody(event, deps.maxBodyBytes));
       const model = (parsed as { model?: unknown } | null)?.model;
       // Recorded as sent, also when the request is refused.
       if (typeof model === 'string') ctx.model = model;
