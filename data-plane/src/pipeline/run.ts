@@ -1,6 +1,6 @@
 // The pipeline every endpoint runs: admit -> authorize -> budget -> rate limit -> request guardrails -> route ->
 // forward -> response guardrails -> meter. One Pipeline per app; per request only its RequestContext is allocated
-// for policy, and synchronous stages are plain calls (no promise per stage).
+// for policy, and synchronous stages are plain calls (no promise per stage). Described in docs/data-plane.md.
 import { randomUUID } from 'node:crypto';
 import { errorCodes } from '@gw/schema';
 import type { H3Event } from 'h3';
