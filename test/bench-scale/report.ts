@@ -18,6 +18,8 @@ export interface Revoke {
   mutationMs: number;
   /** HTTP status and error code of the first refusal. */
   refusal: string | null;
+  /** The mutation's error (a timeout of a slow control plane), if it failed. */
+  error: string | null;
 }
 
 export interface ScaleReport {
@@ -32,11 +34,14 @@ export interface ScaleReport {
   controlPlaneStartSeconds: number;
   /** A fresh data plane's start until its /readyz showed the seeded version (one full snapshot applied). */
   dataPlaneFirstApplySeconds: number;
+  /** Revokes asked for; fewer are measured when the phase's time budget ran out. */
+  revokesPlanned: number;
   revokes: Revoke[];
   revokePropagationMs: Summary;
   /** Control plane CPU seconds per revoke (user + system, whole process; includes serving the mutation). */
   controlPlaneCpuPerChangeS: number;
-  fullResync: { versionsWhileDown: number; catchUpSeconds: number };
+  /** catchUpSeconds null: the data plane had not caught up 3 minutes after the restart. */
+  fullResync: { versionsWhileDown: number; catchUpSeconds: number | null };
   load: {
     rate: number;
     duringRevokes: LatencyFigures;
@@ -100,7 +105,9 @@ export function printScaleReport(r: ScaleReport): Verdicts {
   log(`  control plane CPU per change: ${f(r.controlPlaneCpuPerChangeS, 3)} s`);
   log(
     `\nFull resync: control plane down while ${r.fullResync.versionsWhileDown} versions were committed, then restarted;` +
-      ` the data plane caught up ${f(r.fullResync.catchUpSeconds)} s after the restart began`,
+      (r.fullResync.catchUpSeconds === null
+        ? ' the data plane had not caught up 3 minutes later'
+        : ` the data plane caught up ${f(r.fullResync.catchUpSeconds)} s after the restart began`),
   );
 
   log(`\nSteady GET /v1/models at ${r.load.rate} req/s (open loop), latency in ms:`);

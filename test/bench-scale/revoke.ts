@@ -1,7 +1,6 @@
 // One measured revoke: the mutation through GraphQL while a client asks the data plane with that key as fast as it
 // can, until the data plane refuses it. Black-box: works the same whatever the sync protocol between the planes.
 import { Pool } from 'undici';
-import type { Gql } from '../harness/gql.ts';
 import { now } from './probes.ts';
 import type { Revoke } from './report.ts';
 
@@ -37,40 +36,65 @@ export function poller(dataPlaneUrl: string): Poller {
 
 const refused = (status: number) => status === 401 || status === 403;
 
+/** revokeVirtualKey as a platform admin; a slow control plane gets two minutes (the harness client allows 15 s). */
+async function revoke(graphqlUrl: string, adminToken: string, keyId: string): Promise<void> {
+  const res = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({
+      query: 'mutation ($id: ID!) { revokeVirtualKey(id: $id) { id } }',
+      variables: { id: keyId },
+    }),
+    signal: AbortSignal.timeout(120_000),
+  });
+  const body = (await res.json()) as { errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(`HTTP ${res.status}: ${body.errors.map((e) => e.message).join('; ')}`);
+}
+
+export interface Admin {
+  graphqlUrl: string;
+  token: string;
+}
+
 /**
  * Revokes key `keyId` (whose secret is `secret`) as a platform admin and polls the data plane until it refuses the
- * key. Throws when the key is not accepted beforehand (the measurement would mean nothing).
+ * key, or `timeoutMs` passed. A failed mutation is recorded, not thrown: the key may be refused all the same (the
+ * control plane may have committed before the answer was lost). Throws when the key is not accepted beforehand (the
+ * measurement would mean nothing).
  */
 export async function measureRevoke(
-  admin: Gql,
+  admin: Admin,
   dp: Poller,
   keyId: string,
   secret: string,
   timeoutMs: number,
 ): Promise<Revoke> {
   const before = await dp.ask(secret);
-  if (before.status !== 200)
+  if (before.status !== 200) {
     throw new Error(`key ${keyId} is not accepted before its revoke: HTTP ${before.status} ${before.code}`);
+  }
   const sentAt = now();
   let mutationMs = Number.NaN;
-  const mutation = admin(`mutation ($id: ID!) { revokeVirtualKey(id: $id) { id } }`, { id: keyId }).then(() => {
-    mutationMs = now() - sentAt;
-  });
-  let mutationError: unknown;
-  mutation.catch((e: unknown) => {
-    mutationError = e;
-  });
+  let error: string | null = null;
+  const mutation = revoke(admin.graphqlUrl, admin.token, keyId).then(
+    () => {
+      mutationMs = now() - sentAt;
+    },
+    (e: unknown) => {
+      mutationMs = now() - sentAt;
+      error = e instanceof Error ? e.message : String(e);
+    },
+  );
   for (;;) {
-    if (mutationError) throw mutationError;
     const r = await dp.ask(secret);
     const at = now();
     if (refused(r.status)) {
       await mutation;
-      return { keyId, propagationMs: at - sentAt, mutationMs, refusal: `${r.status} ${r.code}` };
+      return { keyId, propagationMs: at - sentAt, mutationMs, refusal: `${r.status} ${r.code}`, error };
     }
     if (at - sentAt > timeoutMs) {
       await mutation;
-      return { keyId, propagationMs: null, mutationMs, refusal: null };
+      return { keyId, propagationMs: null, mutationMs, refusal: null, error };
     }
   }
 }
