@@ -140,7 +140,8 @@ export function printScaleReport(r: ScaleReport): Verdicts {
   log(`  ${verdict(v.revoke)}  revoke propagation p99 ${f(p.p99)} ms (target < ${targets.revokeP99Ms} ms)`);
   log(`  ${verdict(v.wait)}  longest request during a change ${f(changeMax)} ms (target ≤ ${targets.waitMs} ms)`);
   log(
-    `  ${verdict(v.memory)}  data plane peak memory ${f(extra, 0)} MiB above the empty config's (target ≤ ${targets.extraMemoryMiB} MiB)`,
+    `  ${verdict(v.memory)}  data plane peak memory ${f(extra, 0)} MiB above the empty config's (target ≤ ${targets.extraMemoryMiB} MiB;` +
+      ` settled: ${f(m.dataPlaneScale.settledMiB - m.dataPlaneEmpty.settledMiB, 0)} MiB above)`,
   );
   return v;
 }
