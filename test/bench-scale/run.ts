@@ -60,7 +60,12 @@ async function main(): Promise<void> {
     log('Starting PostgreSQL and the control plane on an empty database…');
     const db = teardown.add(await startPostgres(), (d) => d.stop(), 'postgres');
     const cp = teardown.add(
-      await startControlPlane({ databaseUrl: db.url, name: 'scale-control-plane', env: { LOG_LEVEL: 'warn' } }),
+      await startControlPlane({
+        databaseUrl: db.url,
+        name: 'scale-control-plane',
+        env: { LOG_LEVEL: 'warn' },
+        startTimeoutMs: 300_000,
+      }),
       (c) => c.dispose(),
       'control plane',
     );
