@@ -95,8 +95,11 @@ export function printScaleReport(r: ScaleReport): Verdicts {
   const p = r.revokePropagationMs;
   const missed = r.revokes.filter((x) => x.propagationMs === null).length;
   const mutation = r.revokes.map((x) => x.mutationMs).sort((a, b) => a - b);
+  const failed = r.revokes.filter((x) => x.error).length;
+  const budget = r.revokes.length < r.revokesPlanned ? ` of ${r.revokesPlanned} (time budget spent)` : '';
+  const notes = [missed ? `${missed} never refused` : '', failed ? `${failed} mutations failed` : ''].filter(Boolean);
   log(
-    `\nKey revoke → refused by the data plane, ${r.revokes.length} revokes${missed ? ` (${missed} never refused)` : ''}:`,
+    `\nKey revoke → refused by the data plane, ${r.revokes.length} revokes${budget}${notes.length ? ` (${notes.join(', ')})` : ''}:`,
   );
   log(
     `  p50 ${f(p.p50)} ms   p99 ${f(p.p99)} ms   max ${f(p.max)} ms   (mutation answered: median ${f(mutation[Math.floor(mutation.length / 2)])} ms)`,
