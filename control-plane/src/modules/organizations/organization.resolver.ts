@@ -2,6 +2,7 @@
 // lists, which load batched per level (see graphql/loaders.ts).
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf, orgScope, requireAdmin, requirePlatform } from '../../access/guards.ts';
+import { canSee } from '../../access/tenant-scope.ts';
 import type { Context } from '../../context.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
@@ -18,7 +19,6 @@ import { type VirtualKey, VirtualKeyConnection } from '../virtual-keys/virtual-k
 import { CreateOrganizationInput, OrganizationFilter, UpdateOrganizationInput } from './organization.input.ts';
 import { OrganizationService } from './organization.service.ts';
 import { Organization, OrganizationConnection } from './organization.type.ts';
-import { canSee } from './tenant-scope.ts';
 
 @Resolver(() => Organization)
 export class OrganizationResolver {

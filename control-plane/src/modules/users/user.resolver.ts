@@ -1,11 +1,11 @@
 // GraphQL entry points for users (end users of the gateway inside an org): org admins manage them, viewers read.
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf, orgScope, requireAdmin, requireOrg } from '../../access/guards.ts';
+import { canSee, requireWritable } from '../../access/tenant-scope.ts';
 import type { Context } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { Organization } from '../organizations/organization.type.ts';
-import { canSee, requireWritable } from '../organizations/tenant-scope.ts';
 import { TeamFilter } from '../teams/team.input.ts';
 import { type Team, TeamConnection } from '../teams/team.type.ts';
 import { VirtualKeyFilter } from '../virtual-keys/virtual-key.input.ts';
