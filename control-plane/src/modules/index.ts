@@ -1,6 +1,9 @@
 // Every domain module, in one list: db/orm.ts takes their entities, schema.ts their resolvers, and the request
 // context their loaders from here, so infrastructure never imports a module's internals. A new module is added
 // here once (modules.test.ts fails when an entity or resolver under modules/ is not collected).
+// First: the resolvers and GraphQL types below need the metadata polyfill while their decorators run, and
+// db/orm.ts reaches them through this file before schema.ts is ever imported.
+import 'reflect-metadata';
 import type { Em } from '../db/orm.ts';
 import { adminAuthModule } from './admin-auth/index.ts';
 import { adminUsersModule } from './admin-users/index.ts';
