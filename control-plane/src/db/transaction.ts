@@ -1,6 +1,4 @@
-// The transactions writes run in: a plain one (admin users, API tokens, billing settings: not a config change) with
-// its audit, or, through inChange, the config-change transaction when the write changes what the snapshot holds.
-import { inConfigChange } from './config-change.ts';
+// A write in one transaction with its audit; whether it changes config is decided by the database (config-change.ts).
 import type { Em } from './orm.ts';
 import { asConflict } from './unique-violation.ts';
 
@@ -17,9 +15,9 @@ export async function inTransaction<T>(em: Em, write: (tem: Em) => Promise<T>): 
 }
 
 /**
- * The transaction a mutation runs in: a config change (version bump + NOTIFY, so data planes get it) when it changes
- * what the snapshot holds, a plain transaction when it only changes API-side fields or nothing (its audit event).
+ * The transaction a mutation runs in. Kept so that callers compile while they still say whether they change config:
+ * the database now decides that from what the write changed (config-change.ts), so `configChange` is not read.
  */
-export function inChange<T>(em: Em, configChange: boolean, write: (tem: Em) => Promise<T>): Promise<T> {
-  return configChange ? inConfigChange(em, write) : inTransaction(em, write);
+export function inChange<T>(em: Em, _configChange: boolean, write: (tem: Em) => Promise<T>): Promise<T> {
+  return inTransaction(em, write);
 }
