@@ -1,4 +1,5 @@
-// The models module: the model catalogue and deployments (tables), per-org model access (Organization.modelAccess), and the catalogue's loaders.
+// The models module: the model catalogue and deployments (tables), per-org model access (Organization.modelAccess), and
+// the catalogue's loaders.
 import { defineModule } from '../module.ts';
 import { ModelEntity } from './model.entity.ts';
 import { ModelDeploymentResolver, ModelResolver } from './model.resolver.ts';

@@ -1,4 +1,5 @@
-// The organizations module: the organizations table, org queries and mutations, and orgs by id. Its child modules add the org's nested fields (Organization.teams, .users, .virtualKeys, .modules, .usage, .modelAccess).
+// The organizations module: the organizations table, org queries and mutations, and orgs by id. Its child modules add
+// the org's nested fields (Organization.teams, .users, .virtualKeys, .modules, .usage, .modelAccess).
 import { defineModule } from '../module.ts';
 import { OrganizationEntity } from './organization.entity.ts';
 import { OrganizationResolver } from './organization.resolver.ts';

@@ -1,4 +1,5 @@
-// The product-modules module: the module catalogue and per-org enablements (tables), Organization.modules, and their loaders.
+// The product-modules module: the module catalogue and per-org enablements (tables), Organization.modules, and their
+// loaders.
 import { defineModule } from '../module.ts';
 import { OrganizationModulesResolver } from './organization-modules.resolver.ts';
 import { OrgModuleEntity, ProductModuleEntity } from './product-module.entity.ts';

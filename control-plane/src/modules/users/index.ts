@@ -1,4 +1,5 @@
-// The users module: users and team memberships (tables), user queries and mutations, Organization.users, and the user loaders.
+// The users module: users and team memberships (tables), user queries and mutations, Organization.users, and the user
+// loaders.
 import { defineModule } from '../module.ts';
 import { OrganizationUsersResolver } from './organization-users.resolver.ts';
 import { UserEntity, UserTeamEntity } from './user.entity.ts';
