@@ -13,3 +13,11 @@ export async function inTransaction<T>(em: Em, write: (tem: Em) => Promise<T>): 
     throw asConflict(error);
   }
 }
+
+/**
+ * The transaction a mutation runs in. Kept so that callers compile while they still say whether they change config:
+ * the database now decides that from what the write changed (config-change.ts), so `configChange` is not read.
+ */
+export function inChange<T>(em: Em, _configChange: boolean, write: (tem: Em) => Promise<T>): Promise<T> {
+  return inTransaction(em, write);
+}

@@ -15,7 +15,6 @@ import {
 } from './model.input.ts';
 import { ModelService } from './model.service.ts';
 import { Model, ModelConnection, ModelDeployment } from './model.type.ts';
-import { modelLoaders } from './model-loaders.ts';
 
 function writer(ctx: Context): ModelService {
   return new ModelService(ctx.em, requirePlatform(ctx, 'write').principal);
@@ -38,7 +37,7 @@ export class ModelResolver {
     if (filter?.credentialId) requirePlatform(ctx, 'read');
     const scope = orgId ?? caller.orgId;
     if (scope) await new OrganizationService(ctx.em).require(scope, 'orgId');
-    const onlyIds = scope ? await modelLoaders(ctx).allowedModelIdsByOrg.load(scope) : null;
+    const onlyIds = scope ? await ctx.loaders.allowedModelIdsByOrg.load(scope) : null;
     return new ModelService(ctx.em).list(onlyIds, filter, page);
   }
 
@@ -51,7 +50,7 @@ export class ModelResolver {
     const found = await new ModelService(ctx.em).find(id);
     if (!found) return null;
     if (caller.orgId) {
-      const allowed = await modelLoaders(ctx).allowedModelIdsByOrg.load(caller.orgId);
+      const allowed = await ctx.loaders.allowedModelIdsByOrg.load(caller.orgId);
       if (allowed && !allowed.includes(found.id)) return null;
     }
     return Model.from(found);
@@ -62,7 +61,7 @@ export class ModelResolver {
   })
   async deployments(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelDeployment[]> {
     requirePlatform(ctx, 'read');
-    return (await modelLoaders(ctx).deploymentsByModel.load(model.id)).map(ModelDeployment.from);
+    return (await ctx.loaders.deploymentsByModel.load(model.id)).map(ModelDeployment.from);
   }
 
   @Mutation(() => Model)
@@ -117,7 +116,7 @@ export class ModelDeploymentResolver {
   @FieldResolver(() => ProviderCredential, { description: 'Its name, provider, base URL and masked hint.' })
   async credential(@Root() deployment: ModelDeployment, @Ctx() ctx: Context): Promise<ProviderCredential> {
     requirePlatform(ctx, 'read');
-    const c = await modelLoaders(ctx).credentialById.load(deployment.credentialId);
+    const c = await ctx.loaders.credentialById.load(deployment.credentialId);
     // The foreign key guarantees it; a miss would be a bug worth a loud error.
     if (!c) throw new Error(`credential ${deployment.credentialId} of deployment ${deployment.id} is missing`);
     return ProviderCredential.from(c);

@@ -6,11 +6,10 @@ import type { Context } from '../../context.ts';
 import { Organization } from '../organizations/organization.type.ts';
 import { SetOrgModelAccessInput } from './model.input.ts';
 import { Model, OrgModelAccess } from './model.type.ts';
-import { modelLoaders } from './model-loaders.ts';
 import { OrgModelAccessService } from './org-model-access.service.ts';
 
 async function accessOf(ctx: Context, orgId: string): Promise<OrgModelAccess> {
-  const ids = await modelLoaders(ctx).allowedModelIdsByOrg.load(orgId);
+  const ids = await ctx.loaders.allowedModelIdsByOrg.load(orgId);
   return Object.assign(new OrgModelAccess(), { orgId, allModels: ids === null, allowedModelIds: ids });
 }
 
@@ -27,7 +26,7 @@ export class OrganizationModelAccessResolver {
 export class OrgModelAccessResolver {
   @FieldResolver(() => [Model], { description: 'The models the org may use now, by name (every model if allModels).' })
   async models(@Root() access: OrgModelAccess, @Ctx() ctx: Context): Promise<Model[]> {
-    const all = await modelLoaders(ctx).catalogue();
+    const all = await ctx.loaders.catalogue();
     const allowed = access.allowedModelIds ? new Set(access.allowedModelIds) : null;
     return all.filter((m) => !allowed || allowed.has(m.id)).map(Model.from);
   }
@@ -43,7 +42,7 @@ export class OrgModelAccessResolver {
   ): Promise<OrgModelAccess> {
     const caller = requirePlatform(ctx, 'write');
     await new OrgModelAccessService(ctx.em, caller.principal).set(input);
-    modelLoaders(ctx).allowedModelIdsByOrg.clear(input.orgId);
+    ctx.loaders.allowedModelIdsByOrg.clear(input.orgId);
     return accessOf(ctx, input.orgId);
   }
 }

@@ -1,24 +1,13 @@
-// GraphQL entry points for organizations (platform admins manage them; org roles read their own) and their nested
-// lists, which load batched per level (see graphql/loaders.ts).
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+// GraphQL entry points for organizations (platform admins manage them; org roles read their own). The org's nested
+// lists and usage are fields its child modules add (e.g. teams/organization-teams.resolver.ts).
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { actorOf, orgScope, requireAdmin, requirePlatform } from '../../access/guards.ts';
+import { canSee } from '../../access/tenant-scope.ts';
 import type { Context } from '../../context.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { DateTimeScalar } from '../../graphql/scalars.ts';
-import { ModuleFilter } from '../product-modules/product-module.input.ts';
-import { type OrgModule, OrgModuleConnection } from '../product-modules/product-module.type.ts';
-import { TeamFilter } from '../teams/team.input.ts';
-import { type Team, TeamConnection } from '../teams/team.type.ts';
-import { UsageService } from '../usage/usage.service.ts';
-import { UsageTotals } from '../usage/usage.type.ts';
-import { UserFilter } from '../users/user.input.ts';
-import { type User, UserConnection } from '../users/user.type.ts';
-import { VirtualKeyFilter } from '../virtual-keys/virtual-key.input.ts';
-import { type VirtualKey, VirtualKeyConnection } from '../virtual-keys/virtual-key.type.ts';
 import { CreateOrganizationInput, OrganizationFilter, UpdateOrganizationInput } from './organization.input.ts';
 import { OrganizationService } from './organization.service.ts';
 import { Organization, OrganizationConnection } from './organization.type.ts';
-import { canSee } from './tenant-scope.ts';
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -79,55 +68,5 @@ export class OrganizationResolver {
   deleteOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
     requirePlatform(ctx, 'write');
     return new OrganizationService(ctx.em).delete(actorOf(ctx), id);
-  }
-
-  @FieldResolver(() => TeamConnection)
-  teams(
-    @Root() org: Organization,
-    @Arg('filter', () => TeamFilter, { nullable: true }) filter: TeamFilter | null,
-    @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
-  ): Promise<ConnectionShape<Team>> {
-    return ctx.loaders.teamsOfOrg.load({ parentId: org.id, filter, page });
-  }
-
-  @FieldResolver(() => UserConnection)
-  users(
-    @Root() org: Organization,
-    @Arg('filter', () => UserFilter, { nullable: true }) filter: UserFilter | null,
-    @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
-  ): Promise<ConnectionShape<User>> {
-    return ctx.loaders.usersOfOrg.load({ parentId: org.id, filter, page });
-  }
-
-  @FieldResolver(() => VirtualKeyConnection)
-  virtualKeys(
-    @Root() org: Organization,
-    @Arg('filter', () => VirtualKeyFilter, { nullable: true }) filter: VirtualKeyFilter | null,
-    @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
-  ): Promise<ConnectionShape<VirtualKey>> {
-    return ctx.loaders.keysOfOrg.load({ parentId: org.id, filter, page });
-  }
-
-  @FieldResolver(() => OrgModuleConnection, { description: 'The modules enabled for the org.' })
-  modules(
-    @Root() org: Organization,
-    @Arg('filter', () => ModuleFilter, { nullable: true }) filter: ModuleFilter | null,
-    @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
-  ): Promise<ConnectionShape<OrgModule>> {
-    return ctx.loaders.modulesOfOrg.load({ parentId: org.id, filter, page });
-  }
-
-  @FieldResolver(() => UsageTotals, { description: 'Usage in [from, to); open ends when omitted.' })
-  usage(
-    @Root() org: Organization,
-    @Arg('from', () => DateTimeScalar, { nullable: true }) from: Date | null,
-    @Arg('to', () => DateTimeScalar, { nullable: true }) to: Date | null,
-    @Ctx() ctx: Context,
-  ): Promise<UsageTotals> {
-    return new UsageService(ctx.em).orgTotals(org.id, from, to);
   }
 }

@@ -3,15 +3,15 @@ import { LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import type { Em } from '../../db/orm.ts';
+import { inChange } from '../../db/transaction.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
-import { isUuid, requireText } from '../../graphql/validate.ts';
+import { filterId, isUuid, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import { type EntityStatusValue, OrganizationEntity, type OrganizationRecord } from './organization.entity.ts';
 import type { OrganizationFilter } from './organization.input.ts';
 import { Organization } from './organization.type.ts';
-import { filterId, inChange } from './tenant-scope.ts';
 
 export const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export const slugRule = '1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit';

@@ -2,13 +2,13 @@
 import { LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
+import { inChange } from '../../db/transaction.ts';
 import { conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { pagesPerParent } from '../../graphql/sql-list.ts';
 import { isUuid } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
-import { inChange } from '../organizations/tenant-scope.ts';
 import { requireModelNames } from '../virtual-keys/model-names.ts';
 import { OrgModuleEntity, type OrgModuleRecord } from './product-module.entity.ts';
 import type { ModuleFilter } from './product-module.input.ts';

@@ -3,6 +3,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
+import { inChange } from '../../db/transaction.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { textLimits } from '../../graphql/input-limits.ts';
@@ -11,7 +12,6 @@ import { isUuid, optionalText, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import type { EntityStatusValue } from '../organizations/organization.entity.ts';
 import { slugPattern, slugRule } from '../organizations/organization.service.ts';
-import { inChange } from '../organizations/tenant-scope.ts';
 import { ProductModuleEntity, type ProductModuleRecord } from './product-module.entity.ts';
 import type { ModuleFilter } from './product-module.input.ts';
 import { ProductModule } from './product-module.type.ts';

@@ -3,7 +3,6 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { requirePlatform } from '../../access/guards.ts';
 import type { Context } from '../../context.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { modelLoaders } from '../models/model-loaders.ts';
 import {
   CreateProviderCredentialInput,
   ProviderCredentialFilter,
@@ -37,7 +36,7 @@ export class ProviderCredentialResolver {
 
   @FieldResolver(() => [String], { description: 'Names of the models with a deployment on this credential.' })
   usedByModels(@Root() credential: ProviderCredential, @Ctx() ctx: Context): Promise<string[]> {
-    return modelLoaders(ctx).modelNamesByCredential.load(credential.id);
+    return ctx.loaders.modelNamesByCredential.load(credential.id);
   }
 
   @Mutation(() => ProviderCredential)

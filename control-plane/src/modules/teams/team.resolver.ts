@@ -1,15 +1,13 @@
 // GraphQL entry points for teams and memberships: org admins manage their org's teams, viewers read them.
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf, orgScope, requireAdmin, requireOrg } from '../../access/guards.ts';
+import { canSee, requireWritable } from '../../access/tenant-scope.ts';
 import type { Context } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { Organization } from '../organizations/organization.type.ts';
-import { canSee, requireWritable } from '../organizations/tenant-scope.ts';
 import { UserFilter } from '../users/user.input.ts';
 import { User, UserConnection } from '../users/user.type.ts';
-import { VirtualKeyFilter } from '../virtual-keys/virtual-key.input.ts';
-import { type VirtualKey, VirtualKeyConnection } from '../virtual-keys/virtual-key.type.ts';
 import type { TeamRecord } from './team.entity.ts';
 import { CreateTeamInput, TeamFilter, UpdateTeamInput } from './team.input.ts';
 import { TeamService } from './team.service.ts';
@@ -123,15 +121,5 @@ export class TeamResolver {
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<User>> {
     return ctx.loaders.membersOfTeam.load({ parentId: team.id, filter, page });
-  }
-
-  @FieldResolver(() => VirtualKeyConnection, { description: 'Keys owned by, or attributed to, the team.' })
-  virtualKeys(
-    @Root() team: Team,
-    @Arg('filter', () => VirtualKeyFilter, { nullable: true }) filter: VirtualKeyFilter | null,
-    @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
-  ): Promise<ConnectionShape<VirtualKey>> {
-    return ctx.loaders.keysOfTeam.load({ parentId: team.id, filter, page });
   }
 }

@@ -3,14 +3,14 @@
 import { LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
+import { inChange } from '../../db/transaction.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
-import { isUuid, requireText } from '../../graphql/validate.ts';
+import { filterId, isUuid, requireText } from '../../graphql/validate.ts';
 import { recordAudit } from '../audit/audit-record.ts';
 import type { EntityStatusValue } from '../organizations/organization.entity.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
-import { filterId, inChange } from '../organizations/tenant-scope.ts';
 import { UserEntity, type UserRecord, UserTeamEntity } from '../users/user.entity.ts';
 import { TeamEntity, type TeamRecord } from './team.entity.ts';
 import type { TeamFilter } from './team.input.ts';

@@ -1,15 +1,13 @@
 // GraphQL entry points for users (end users of the gateway inside an org): org admins manage them, viewers read.
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf, orgScope, requireAdmin, requireOrg } from '../../access/guards.ts';
+import { canSee, requireWritable } from '../../access/tenant-scope.ts';
 import type { Context } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { Organization } from '../organizations/organization.type.ts';
-import { canSee, requireWritable } from '../organizations/tenant-scope.ts';
 import { TeamFilter } from '../teams/team.input.ts';
 import { type Team, TeamConnection } from '../teams/team.type.ts';
-import { VirtualKeyFilter } from '../virtual-keys/virtual-key.input.ts';
-import { type VirtualKey, VirtualKeyConnection } from '../virtual-keys/virtual-key.type.ts';
 import type { UserRecord } from './user.entity.ts';
 import { CreateUserInput, UpdateUserInput, UserFilter } from './user.input.ts';
 import { UserService } from './user.service.ts';
@@ -91,16 +89,6 @@ export class UserResolver {
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<Team>> {
     return ctx.loaders.teamsOfUser.load({ parentId: user.id, filter, page });
-  }
-
-  @FieldResolver(() => VirtualKeyConnection, { description: 'Keys owned by the user.' })
-  virtualKeys(
-    @Root() user: User,
-    @Arg('filter', () => VirtualKeyFilter, { nullable: true }) filter: VirtualKeyFilter | null,
-    @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
-  ): Promise<ConnectionShape<VirtualKey>> {
-    return ctx.loaders.keysOfUser.load({ parentId: user.id, filter, page });
   }
 
   @FieldResolver(() => Organization)

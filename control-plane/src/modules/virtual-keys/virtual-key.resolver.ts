@@ -1,12 +1,12 @@
 // GraphQL entry points for virtual keys: org admins create, change, rotate and revoke their org's keys.
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf, orgScope, requireAdmin, requireOrg } from '../../access/guards.ts';
+import { canSee, requireWritable } from '../../access/tenant-scope.ts';
 import type { Context } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
 import { Organization } from '../organizations/organization.type.ts';
-import { canSee, requireWritable } from '../organizations/tenant-scope.ts';
 import { ProductModule } from '../product-modules/product-module.type.ts';
 import { Team } from '../teams/team.type.ts';
 import { User } from '../users/user.type.ts';
