@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
-import { authChecker } from './auth-checker.ts';
+import { guardSchema } from './access/guard-schema.ts';
 import { DateTimeScalar } from './graphql/scalars.ts';
 import { AdminAuthResolver } from './modules/admin-auth/admin-auth.resolver.ts';
 import { AdminUserResolver } from './modules/admin-users/admin-user.resolver.ts';
@@ -36,7 +36,10 @@ const noPubSub: PubSub = {
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** Built once per process: type-graphql metadata is global, and every app instance can share the schema. */
+/**
+ * Built once per process: type-graphql metadata is global, and every app instance can share the schema. Every
+ * resolver runs behind the operation table (access/operations.ts).
+ */
 export function gatewaySchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [
@@ -60,10 +63,9 @@ export function gatewaySchema(): Promise<GraphQLSchema> {
       NodeResolver,
       ConfigSyncResolver,
     ],
-    authChecker,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     pubSub: noPubSub,
-  });
+  }).then(guardSchema);
   return built;
 }

@@ -1,6 +1,7 @@
 // GraphQL entry points for admin users: list and manage them within the caller's scope, change one's password.
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { actorOf, mayGrant, requireAdmin, requireOrg, requirePlatform } from '../../access/guards.ts';
+import { actorOf, adminOf } from '../../access/authorize.ts';
+import { mayGrant } from '../../access/roles.ts';
 import type { Context } from '../../context.ts';
 import { verifyPassword } from '../../crypto/password.ts';
 import { forbidden, notFound, unauthenticated } from '../../errors.ts';
@@ -23,8 +24,6 @@ export class AdminUserResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<AdminUser>> {
-    if (orgId) requireOrg(ctx, orgId, 'read');
-    else requirePlatform(ctx, 'read');
     return new AdminUserService(ctx.em, actorOf(ctx)).list(orgId ?? undefined, filter, page);
   }
 
@@ -33,7 +32,7 @@ export class AdminUserResolver {
     @Arg('input', () => CreateAdminUserInput) input: CreateAdminUserInput,
     @Ctx() ctx: Context,
   ): Promise<AdminUser> {
-    const caller = input.orgId ? requireOrg(ctx, input.orgId, 'write') : requirePlatform(ctx, 'write');
+    const caller = adminOf(ctx);
     if (!mayGrant(caller, input.role, input.orgId ?? null)) throw forbidden('You may not grant this role');
     return AdminUser.from(await new AdminUserService(ctx.em, caller.principal).create(input));
   }
@@ -45,7 +44,7 @@ export class AdminUserResolver {
     @Ctx() ctx: Context,
   ): Promise<AdminUser> {
     const { service, admin } = await this.#target(ctx, id);
-    const caller = requireAdmin(ctx);
+    const caller = adminOf(ctx);
     if (input.role && !mayGrant(caller, input.role, admin.orgId ?? null))
       throw forbidden('You may not grant this role');
     return AdminUser.from(await service.update(admin, input));
@@ -64,8 +63,7 @@ export class AdminUserResolver {
     @Arg('newPassword', () => String) newPassword: string,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    const caller = requireAdmin(ctx);
-    if (caller.principal.kind !== 'admin_user') throw forbidden('Only a logged-in admin has a password');
+    const caller = adminOf(ctx);
     const service = new AdminUserService(ctx.em, caller.principal);
     const admin = await service.find(caller.principal.id!);
     if (!admin || !(await verifyPassword(currentPassword, admin.passwordHash))) {
@@ -75,15 +73,11 @@ export class AdminUserResolver {
     return true;
   }
 
-  /** The admin to change, if it is in the caller's write scope (NOT_FOUND otherwise: no existence leak). */
+  /** The admin to change (its scope already checked by the operation table). */
   async #target(ctx: Context, id: string): Promise<{ service: AdminUserService; admin: AdminUserRecord }> {
-    const caller = requireAdmin(ctx);
-    const service = new AdminUserService(ctx.em, caller.principal);
+    const service = new AdminUserService(ctx.em, actorOf(ctx));
     const admin = await service.find(id);
-    const visible = admin && (caller.role === 'platform_admin' || admin.orgId === caller.orgId);
-    if (!admin || !visible) throw notFound('id', `Admin user ${id} does not exist`);
-    if (admin.orgId) requireOrg(ctx, admin.orgId, 'write');
-    else requirePlatform(ctx, 'write');
+    if (!admin) throw notFound('id', `Admin user ${id} does not exist`);
     return { service, admin };
   }
 }

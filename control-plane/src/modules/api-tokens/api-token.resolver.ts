@@ -1,6 +1,7 @@
 // GraphQL entry points for integrator API tokens, within the caller's scope and never above the caller's role.
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { mayGrant, requireAdmin, requireOrg, requirePlatform } from '../../access/guards.ts';
+import { actorOf, adminOf } from '../../access/authorize.ts';
+import { mayGrant } from '../../access/roles.ts';
 import type { Context } from '../../context.ts';
 import { forbidden, notFound } from '../../errors.ts';
 import { type ConnectionShape, connectionType, PageArgs } from '../../graphql/connection.ts';
@@ -20,8 +21,7 @@ export class ApiTokenResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<ApiToken>> {
-    const caller = orgId ? requireOrg(ctx, orgId, 'read') : requirePlatform(ctx, 'read');
-    return new ApiTokenService(ctx.em, caller.principal).list(orgId ?? null, filter, page);
+    return new ApiTokenService(ctx.em, actorOf(ctx)).list(orgId ?? null, filter, page);
   }
 
   @Mutation(() => CreateApiTokenPayload)
@@ -29,7 +29,7 @@ export class ApiTokenResolver {
     @Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput,
     @Ctx() ctx: Context,
   ): Promise<CreateApiTokenPayload> {
-    const caller = input.orgId ? requireOrg(ctx, input.orgId, 'write') : requirePlatform(ctx, 'write');
+    const caller = adminOf(ctx);
     if (!mayGrant(caller, input.role, input.orgId ?? null)) throw forbidden('You may not grant this role');
     const { record, token } = await new ApiTokenService(ctx.em, caller.principal).create(input, {
       adminId: caller.holderId,
@@ -40,14 +40,9 @@ export class ApiTokenResolver {
 
   @Mutation(() => ApiToken, { description: 'Takes effect on the next request; idempotent.' })
   async revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiToken> {
-    const caller = requireAdmin(ctx);
-    const service = new ApiTokenService(ctx.em, caller.principal);
+    const service = new ApiTokenService(ctx.em, actorOf(ctx));
     const token = await service.find(id);
-    if (!token || (caller.role !== 'platform_admin' && token.orgId !== caller.orgId)) {
-      throw notFound('id', `API token ${id} does not exist`);
-    }
-    if (token.orgId) requireOrg(ctx, token.orgId, 'write');
-    else requirePlatform(ctx, 'write');
+    if (!token) throw notFound('id', `API token ${id} does not exist`);
     return ApiToken.from(await service.revoke(token));
   }
 }

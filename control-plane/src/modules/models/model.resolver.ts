@@ -1,7 +1,7 @@
 // GraphQL entry points for models and their deployments. Platform admins manage the catalogue and see where each
 // model routes; org admins and viewers see the models their org may use (names and prices) and nothing else.
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { requireAdmin, requireOrg, requirePlatform } from '../../access/guards.ts';
+import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
@@ -18,7 +18,7 @@ import { Model, ModelConnection, ModelDeployment } from './model.type.ts';
 import { modelLoaders } from './model-loaders.ts';
 
 function writer(ctx: Context): ModelService {
-  return new ModelService(ctx.em, requirePlatform(ctx, 'write').principal);
+  return new ModelService(ctx.em, actorOf(ctx));
 }
 
 @Resolver(() => Model)
@@ -34,9 +34,7 @@ export class ModelResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<Model>> {
-    const caller = orgId ? requireOrg(ctx, orgId, 'read') : requireAdmin(ctx);
-    if (filter?.credentialId) requirePlatform(ctx, 'read');
-    const scope = orgId ?? caller.orgId;
+    const scope = orgId ?? adminOf(ctx).orgId;
     if (scope) await new OrganizationService(ctx.em).require(scope, 'orgId');
     const onlyIds = scope ? await modelLoaders(ctx).allowedModelIdsByOrg.load(scope) : null;
     return new ModelService(ctx.em).list(onlyIds, filter, page);
@@ -47,7 +45,7 @@ export class ModelResolver {
     description: 'null when it does not exist, or (for org roles) when their org may not use it.',
   })
   async model(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Model | null> {
-    const caller = requireAdmin(ctx);
+    const caller = adminOf(ctx);
     const found = await new ModelService(ctx.em).find(id);
     if (!found) return null;
     if (caller.orgId) {
@@ -61,7 +59,6 @@ export class ModelResolver {
     description: 'Where the model routes, oldest first. Platform admins only (FORBIDDEN for org roles).',
   })
   async deployments(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelDeployment[]> {
-    requirePlatform(ctx, 'read');
     return (await modelLoaders(ctx).deploymentsByModel.load(model.id)).map(ModelDeployment.from);
   }
 
@@ -116,7 +113,6 @@ export class ModelResolver {
 export class ModelDeploymentResolver {
   @FieldResolver(() => ProviderCredential, { description: 'Its name, provider, base URL and masked hint.' })
   async credential(@Root() deployment: ModelDeployment, @Ctx() ctx: Context): Promise<ProviderCredential> {
-    requirePlatform(ctx, 'read');
     const c = await modelLoaders(ctx).credentialById.load(deployment.credentialId);
     // The foreign key guarantees it; a miss would be a bug worth a loud error.
     if (!c) throw new Error(`credential ${deployment.credentialId} of deployment ${deployment.id} is missing`);

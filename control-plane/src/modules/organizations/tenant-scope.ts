@@ -1,25 +1,9 @@
-// Scope rules for resources inside one org, read or changed by id, and the transaction a change runs in.
-import { type AdminCaller, mayAccessOrg, requireAdmin, requireOrg } from '../../access/guards.ts';
-import type { Context } from '../../context.ts';
+// The transaction a change inside one org runs in, and ids in list filters. (Who may do what: access/operations.ts.)
 import { inConfigChange } from '../../db/config-change.ts';
 import type { Em } from '../../db/orm.ts';
 import { inTransaction } from '../../db/transaction.ts';
-import { badInput, notFound } from '../../errors.ts';
+import { badInput } from '../../errors.ts';
 import { isUuid } from '../../graphql/validate.ts';
-
-/** May the caller see data of this org? A resource it may not see is answered as if it did not exist. */
-export function canSee(ctx: Context, orgId: string): boolean {
-  return mayAccessOrg(requireAdmin(ctx), orgId, 'read');
-}
-
-/**
- * Before changing a resource of `orgId` (found by id): NOT_FOUND, blaming `field`, when the caller cannot see it
- * (its existence never leaks), FORBIDDEN when the caller may only read the org.
- */
-export function requireWritable(ctx: Context, orgId: string, field: string, message: string): AdminCaller {
-  if (!canSee(ctx, orgId)) throw notFound(field, message);
-  return requireOrg(ctx, orgId, 'write');
-}
 
 /**
  * The transaction a mutation runs in: a config change (version bump + NOTIFY, so data planes get it) when it changes
