@@ -23,7 +23,7 @@ export class AdminAuthResolver {
   async logout(@Ctx() ctx: Context): Promise<boolean> {
     const caller = adminOf(ctx);
     if (caller.sessionHash)
-      await new AdminAuthService(ctx.em).logout(caller.sessionHash, caller.principal, caller.orgId);
+      await new AdminAuthService(ctx.em).logout(caller.principal, caller.sessionHash, caller.orgId);
     return true;
   }
 

@@ -24,7 +24,7 @@ export class AdminUserResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<AdminUser>> {
-    return new AdminUserService(ctx.em, actorOf(ctx)).list(orgId ?? undefined, filter, page);
+    return new AdminUserService(ctx.em).list(orgId ?? undefined, filter, page);
   }
 
   @Mutation(() => AdminUser, { description: 'Org admins may add admins and viewers to their own org.' })
@@ -34,7 +34,7 @@ export class AdminUserResolver {
   ): Promise<AdminUser> {
     const caller = adminOf(ctx);
     if (!mayGrant(caller, input.role, input.orgId ?? null)) throw forbidden('You may not grant this role');
-    return AdminUser.from(await new AdminUserService(ctx.em, caller.principal).create(input));
+    return AdminUser.from(await new AdminUserService(ctx.em).create(caller.principal, input));
   }
 
   @Mutation(() => AdminUser)
@@ -47,13 +47,13 @@ export class AdminUserResolver {
     const caller = adminOf(ctx);
     if (input.role && !mayGrant(caller, input.role, admin.orgId ?? null))
       throw forbidden('You may not grant this role');
-    return AdminUser.from(await service.update(admin, input));
+    return AdminUser.from(await service.update(actorOf(ctx), admin, input));
   }
 
   @Mutation(() => Boolean)
   async deleteAdminUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const { service, admin } = await this.#target(ctx, id);
-    await service.delete(admin);
+    await service.delete(actorOf(ctx), admin);
     return true;
   }
 
@@ -64,18 +64,18 @@ export class AdminUserResolver {
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     const caller = adminOf(ctx);
-    const service = new AdminUserService(ctx.em, caller.principal);
+    const service = new AdminUserService(ctx.em);
     const admin = await service.find(caller.principal.id!);
     if (!admin || !(await verifyPassword(currentPassword, admin.passwordHash))) {
       throw unauthenticated('The current password is wrong');
     }
-    await service.changeOwnPassword(admin, newPassword);
+    await service.changeOwnPassword(caller.principal, admin, newPassword);
     return true;
   }
 
   /** The admin to change (its scope already checked by the operation table). */
   async #target(ctx: Context, id: string): Promise<{ service: AdminUserService; admin: AdminUserRecord }> {
-    const service = new AdminUserService(ctx.em, actorOf(ctx));
+    const service = new AdminUserService(ctx.em);
     const admin = await service.find(id);
     if (!admin) throw notFound('id', `Admin user ${id} does not exist`);
     return { service, admin };

@@ -21,7 +21,7 @@ export class ApiTokenResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<ApiToken>> {
-    return new ApiTokenService(ctx.em, actorOf(ctx)).list(orgId ?? null, filter, page);
+    return new ApiTokenService(ctx.em).list(orgId ?? null, filter, page);
   }
 
   @Mutation(() => CreateApiTokenPayload)
@@ -31,7 +31,7 @@ export class ApiTokenResolver {
   ): Promise<CreateApiTokenPayload> {
     const caller = adminOf(ctx);
     if (!mayGrant(caller, input.role, input.orgId ?? null)) throw forbidden('You may not grant this role');
-    const { record, token } = await new ApiTokenService(ctx.em, caller.principal).create(input, {
+    const { record, token } = await new ApiTokenService(ctx.em).create(caller.principal, input, {
       adminId: caller.holderId,
       notAfter: caller.principal.kind === 'api_token' ? caller.expiresAt : null,
     });
@@ -40,9 +40,9 @@ export class ApiTokenResolver {
 
   @Mutation(() => ApiToken, { description: 'Takes effect on the next request; idempotent.' })
   async revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiToken> {
-    const service = new ApiTokenService(ctx.em, actorOf(ctx));
+    const service = new ApiTokenService(ctx.em);
     const token = await service.find(id);
     if (!token) throw notFound('id', `API token ${id} does not exist`);
-    return ApiToken.from(await service.revoke(token));
+    return ApiToken.from(await service.revoke(actorOf(ctx), token));
   }
 }

@@ -17,10 +17,6 @@ import { ModelService } from './model.service.ts';
 import { Model, ModelConnection, ModelDeployment } from './model.type.ts';
 import { modelLoaders } from './model-loaders.ts';
 
-function writer(ctx: Context): ModelService {
-  return new ModelService(ctx.em, actorOf(ctx));
-}
-
 @Resolver(() => Model)
 export class ModelResolver {
   @Query(() => ModelConnection, {
@@ -67,7 +63,7 @@ export class ModelResolver {
     @Arg('input', () => CreateModelInput) input: CreateModelInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await writer(ctx).create(input));
+    return Model.from(await new ModelService(ctx.em).create(actorOf(ctx), input));
   }
 
   @Mutation(() => Model, { description: 'Changes prices; the name is fixed.' })
@@ -75,14 +71,14 @@ export class ModelResolver {
     @Arg('input', () => UpdateModelInput) input: UpdateModelInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await writer(ctx).update(input));
+    return Model.from(await new ModelService(ctx.em).update(actorOf(ctx), input));
   }
 
   @Mutation(() => Model, {
     description: 'Returns the deleted model. Its deployments and org availability entries go with it.',
   })
   async deleteModel(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Model> {
-    return Model.from(await writer(ctx).delete(id));
+    return Model.from(await new ModelService(ctx.em).delete(actorOf(ctx), id));
   }
 
   @Mutation(() => Model, { description: 'Adds a weighted deployment; returns the model.' })
@@ -90,7 +86,7 @@ export class ModelResolver {
     @Arg('input', () => AddModelDeploymentInput) input: AddModelDeploymentInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await writer(ctx).addDeployment(input));
+    return Model.from(await new ModelService(ctx.em).addDeployment(actorOf(ctx), input));
   }
 
   @Mutation(() => Model, { description: 'Reweights or repoints a deployment; returns its model.' })
@@ -98,14 +94,14 @@ export class ModelResolver {
     @Arg('input', () => UpdateModelDeploymentInput) input: UpdateModelDeploymentInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await writer(ctx).updateDeployment(input));
+    return Model.from(await new ModelService(ctx.em).updateDeployment(actorOf(ctx), input));
   }
 
   @Mutation(() => Model, {
     description: 'Removes a deployment; returns its model. CONFLICT for the last one (delete the model instead).',
   })
   async removeModelDeployment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Model> {
-    return Model.from(await writer(ctx).removeDeployment(id));
+    return Model.from(await new ModelService(ctx.em).removeDeployment(actorOf(ctx), id));
   }
 }
 

@@ -40,7 +40,7 @@ export class OrgModelAccessResolver {
     @Arg('input', () => SetOrgModelAccessInput) input: SetOrgModelAccessInput,
     @Ctx() ctx: Context,
   ): Promise<OrgModelAccess> {
-    await new OrgModelAccessService(ctx.em, actorOf(ctx)).set(input);
+    await new OrgModelAccessService(ctx.em).set(actorOf(ctx), input);
     modelLoaders(ctx).allowedModelIdsByOrg.clear(input.orgId);
     return accessOf(ctx, input.orgId);
   }

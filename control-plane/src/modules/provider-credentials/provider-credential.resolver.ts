@@ -14,7 +14,7 @@ import { ProviderCredentialService } from './provider-credential.service.ts';
 import { ProviderCredential, ProviderCredentialConnection } from './provider-credential.type.ts';
 
 function service(ctx: Context): ProviderCredentialService {
-  return new ProviderCredentialService(ctx.em, ctx.deps.secretBox, actorOf(ctx));
+  return new ProviderCredentialService(ctx.em, ctx.deps.secretBox);
 }
 
 @Resolver(() => ProviderCredential)
@@ -44,7 +44,7 @@ export class ProviderCredentialResolver {
     @Arg('input', () => CreateProviderCredentialInput) input: CreateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx).create(input));
+    return ProviderCredential.from(await service(ctx).create(actorOf(ctx), input));
   }
 
   @Mutation(() => ProviderCredential, { description: 'Renames it or points it at another base URL.' })
@@ -52,7 +52,7 @@ export class ProviderCredentialResolver {
     @Arg('input', () => UpdateProviderCredentialInput) input: UpdateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx).update(input));
+    return ProviderCredential.from(await service(ctx).update(actorOf(ctx), input));
   }
 
   @Mutation(() => ProviderCredential, {
@@ -62,13 +62,13 @@ export class ProviderCredentialResolver {
     @Arg('input', () => RotateProviderCredentialInput) input: RotateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx).rotate(input));
+    return ProviderCredential.from(await service(ctx).rotate(actorOf(ctx), input));
   }
 
   @Mutation(() => ProviderCredential, {
     description: 'Returns the deleted credential. CONFLICT while a model deployment uses it (the message names them).',
   })
   async deleteProviderCredential(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx).delete(id));
+    return ProviderCredential.from(await service(ctx).delete(actorOf(ctx), id));
   }
 }
