@@ -52,6 +52,7 @@ const dpRefused = 'FORBIDDEN: The data-plane token cannot use this field';
 const onlyPlatform = 'FORBIDDEN: Only platform admins may do this';
 const outside = 'FORBIDDEN: This organization is outside your scope';
 const readOnly = 'FORBIDDEN: Your role may only read this organization';
+const noGrant = 'FORBIDDEN: You may not grant this role';
 
 describe('authorize', () => {
   it.each([
@@ -84,6 +85,10 @@ describe('authorize', () => {
     ['platform', 'Query.organization', { id: 'nope' }, 'null'],
     ['orgViewer', 'Query.models', { filter: { credentialId: orgA } }, onlyPlatform],
     ['orgViewer', 'Query.models', { filter: {} }, 'run'],
+    ['orgAdmin', 'Mutation.createApiToken', { input: { orgId: orgA, role: 'org_admin' } }, 'run'],
+    ['orgAdmin', 'Mutation.createApiToken', { input: { orgId: orgA, role: 'platform_admin' } }, noGrant],
+    ['orgAdmin', 'Mutation.createAdminUser', { input: { role: 'org_viewer' } }, onlyPlatform],
+    ['platform', 'Mutation.createAdminUser', { input: { role: 'platform_admin' } }, 'run'],
   ])('%s: %s %j -> %s', (who, op, args, want) => {
     expect(outcome(who, op, args)).toBe(want);
   });

@@ -7,6 +7,7 @@ import { isUuid } from '../graphql/validate.ts';
 import type { AdminCaller, Principal } from './caller.ts';
 import { type ArgPath, type Operation, operations, type Scope } from './operations.ts';
 import { missingMessage, ownerOrg } from './owners.ts';
+import { mayGrant, type Role } from './roles.ts';
 
 /** 'run': go ahead; 'null': answer null without running (the caller may not know whether the thing exists). */
 export type Verdict = 'run' | 'null';
@@ -83,15 +84,30 @@ function inScope(
       return platformCheck(caller, op);
     case 'org': {
       const orgId = argAt(args, scope.from);
-      if (orgId === null)
-        return scope.absent === 'caller' ? platformCheck(caller, op) : roleCheck(caller, ['platform_admin']);
-      return orgCheck(caller, String(orgId), op, scope.hidden);
+      if (orgId === null) {
+        if (scope.absent === 'caller') return platformCheck(caller, op);
+        return grantCheck(caller, op, args, null, roleCheck(caller, ['platform_admin']));
+      }
+      return grantCheck(caller, op, args, String(orgId), orgCheck(caller, String(orgId), op, scope.hidden));
     }
     case 'owner':
-      return ownerCheck(ctx, caller, op, scope, String(argAt(args, scope.from) ?? ''));
+      return ownerCheck(ctx, caller, op, scope, args);
     case 'parent':
       return orgCheck(caller, scope.org(root as never), op);
   }
+}
+
+/** A role handed out in `orgId` (null: the platform) may not exceed the caller's own. */
+function grantCheck(
+  caller: AdminCaller,
+  op: Operation,
+  args: Record<string, unknown>,
+  orgId: string | null,
+  verdict: Verdict,
+): Verdict {
+  const role = op.grants && verdict === 'run' ? (argAt(args, op.grants) as Role | null) : null;
+  if (role && !mayGrant(caller, role, orgId)) throw forbidden('You may not grant this role');
+  return verdict;
 }
 
 /** Operations without a tenant: the caller's role must be listed. */
@@ -125,15 +141,17 @@ async function ownerCheck(
   caller: AdminCaller,
   op: Operation,
   scope: Extract<Scope, { kind: 'owner' }>,
-  id: string,
+  args: Record<string, unknown>,
 ): Promise<Verdict> {
+  const id = String(argAt(args, scope.from) ?? '');
   const owner = await ownerOrg(ctx.em, scope.of, id);
   const visible = owner && (caller.role === 'platform_admin' || owner.orgId === caller.orgId);
   if (!owner || !visible) {
     if (scope.hidden) return 'null';
     throw notFound(scope.from, missingMessage(scope.of, id));
   }
-  return owner.orgId === null ? roleCheck(caller, ['platform_admin']) : orgCheck(caller, owner.orgId, op);
+  const verdict = owner.orgId === null ? roleCheck(caller, ['platform_admin']) : orgCheck(caller, owner.orgId, op);
+  return grantCheck(caller, op, args, owner.orgId, verdict);
 }
 
 /**

@@ -39,6 +39,8 @@ export interface Operation {
   scope: Scope;
   /** Arguments only platform admins may give (FORBIDDEN for others, after the scope check). */
   platformArgs?: readonly ArgPath[];
+  /** An argument holding a role to hand out, in the scope's org: never above the caller's own (roles.ts mayGrant). */
+  grants?: ArgPath;
 }
 
 const everyAdmin = ['platform_admin', 'org_admin', 'org_viewer'] as const satisfies Role[];
@@ -134,13 +136,13 @@ export const operations: Record<string, Operation> = {
   'VirtualKey.team': read(ofOwner),
   'VirtualKey.module': read(ofOwner),
 
-  // ---- admin users and API tokens (never granting more than the caller has: access/roles.ts mayGrant)
+  // ---- admin users and API tokens (never granting more than the caller has)
   'Query.adminUsers': read(org('orgId', { absent: 'platform' })),
-  'Mutation.createAdminUser': write(org('input.orgId', { absent: 'platform' })),
-  'Mutation.updateAdminUser': write(owner('adminUser')),
+  'Mutation.createAdminUser': { ...write(org('input.orgId', { absent: 'platform' })), grants: 'input.role' },
+  'Mutation.updateAdminUser': { ...write(owner('adminUser')), grants: 'input.role' },
   'Mutation.deleteAdminUser': write(owner('adminUser')),
   'Query.apiTokens': read(org('orgId', { absent: 'platform' })),
-  'Mutation.createApiToken': write(org('input.orgId', { absent: 'platform' })),
+  'Mutation.createApiToken': { ...write(org('input.orgId', { absent: 'platform' })), grants: 'input.role' },
   'Mutation.revokeApiToken': write(owner('apiToken')),
 
   // ---- audit log and usage
