@@ -93,7 +93,7 @@ describe('data plane process', () => {
     const sub = await cp.subscription(1);
     expect(sub.variables).toEqual({ nodeId: 'main-test', appliedVersion: null });
     const snapshot = sampleSnapshot(upstream.url);
-    sub.next({ type: 'full', version: 5, hash: snapshotHash(snapshot), snapshot });
+    sub.next({ type: 'full', version: 5, hash: snapshotHash(snapshot), part: 1, parts: 1, resources: snapshot });
     await until(async () => (await fetch(`${dp.url}/readyz`)).status === 200);
 
     const res = await chat(dp.url);

@@ -5,7 +5,7 @@ import { sampleSnapshot, storeOf } from '../test-support/snapshots.ts';
 import { applySyncMessage } from './apply.ts';
 
 function full(version = 1, snapshot = sampleSnapshot()) {
-  return { type: 'full', version, hash: snapshotHash(snapshot), snapshot };
+  return { type: 'full', version, hash: snapshotHash(snapshot), part: 1, parts: 1, resources: snapshot };
 }
 
 function deltaTo(fromVersion: number, version: number, mutate: (s: ReturnType<typeof sampleSnapshot>) => void) {

@@ -1,5 +1,5 @@
 // Decides whether a sync message can be applied, and builds the next store if so (pure: no I/O).
-import { applyDelta, snapshotHash, snapshotProblems, syncMessage } from '@gw/schema';
+import { applyDelta, emptySnapshot, type Snapshot, snapshotHash, snapshotProblems, syncMessage } from '@gw/schema';
 import { type SnapshotSource, SnapshotStore } from './store.ts';
 
 export type ApplyOutcome =
@@ -25,7 +25,10 @@ export function applySyncMessage(
   const message = parsed.data;
 
   if (message.type === 'full') {
-    const hash = snapshotHash(message.snapshot);
+    if (message.parts !== 1)
+      return { kind: 'rejected', reason: 'full snapshots in parts are not supported yet', resync: true };
+    const snapshot = { ...emptySnapshot(), ...message.resources } as Snapshot;
+    const hash = snapshotHash(snapshot);
     if (hash !== message.hash) {
       return {
         kind: 'rejected',
@@ -33,11 +36,11 @@ export function applySyncMessage(
         resync: true,
       };
     }
-    const problems = snapshotProblems(message.snapshot);
+    const problems = snapshotProblems(snapshot);
     if (problems.length) {
       return { kind: 'rejected', reason: `inconsistent full snapshot: ${problemsText(problems)}`, resync: true };
     }
-    const store = new SnapshotStore(message.snapshot, { version: message.version, hash, source }, current);
+    const store = new SnapshotStore(snapshot, { version: message.version, hash, source }, current);
     return { kind: 'applied', store, full: true, downgrade: current !== null && message.version < current.version };
   }
 

@@ -54,7 +54,9 @@ const full = (version: number, snapshot = sampleSnapshot()) => ({
   type: 'full',
   version,
   hash: snapshotHash(snapshot),
-  snapshot,
+  part: 1,
+  parts: 1,
+  resources: snapshot,
 });
 
 describe('ConfigSync', () => {

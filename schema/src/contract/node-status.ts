@@ -1,6 +1,20 @@
 // What a data plane reports about itself to the control plane.
 import { z } from 'zod';
 
+const isoTime = z.string().datetime({ offset: true });
+
+/** The last sync message a data plane refused (NACK); null once a later message applied. */
+export const lastRejected = z
+  .object({
+    /** The refused message's version (a full snapshot's, or a delta's target); null when it had none readable. */
+    version: z.number().int().nonnegative().nullable(),
+    hash: z.string().max(64).nullable(),
+    reason: z.string().max(1000),
+    at: isoTime,
+  })
+  .strict();
+export type LastRejected = z.infer<typeof lastRejected>;
+
 export const nodeStatusReport = z
   .object({
     nodeId: z.string().min(1).max(128),
@@ -8,8 +22,12 @@ export const nodeStatusReport = z
     appliedHash: z.string().nullable(),
     /** 'control-plane' when applied from a live push, 'disk' when booted from the local cache. */
     source: z.enum(['control-plane', 'disk']).nullable(),
-    startedAt: z.string().datetime({ offset: true }),
+    startedAt: isoTime,
     version: z.string(),
+    /** The sync protocol the data plane speaks (absent from data planes older than protocol 2). */
+    protocol: z.number().int().positive().optional(),
+    /** The last sync message the node refused and kept its config instead (absent from older data planes). */
+    lastRejected: lastRejected.nullable().optional(),
     /** Usage delivery on this node (absent from data planes older than the dead-letter file). */
     usage: z
       .object({
@@ -18,7 +36,7 @@ export const nodeStatusReport = z
         /** Records the control plane rejected, kept in the node's dead-letter file (earlier runs included). */
         deadLetterRecords: z.number().int().nonnegative(),
         /** When the newest dead letter was written. */
-        lastDeadLetterAt: z.string().datetime({ offset: true }).nullable(),
+        lastDeadLetterAt: isoTime.nullable(),
       })
       .strict()
       .optional(),
@@ -33,3 +51,6 @@ export const closeCodes = {
    * be rotating the token), serving its current config meanwhile. */
   forbidden: 4403,
 } as const;
+
+/** The GraphQL error code on configSync when the data plane speaks another sync protocol than the control plane. */
+export const protocolMismatchCode = 'PROTOCOL_MISMATCH';

@@ -1,6 +1,8 @@
 // Snapshot consistency: key owners and modules must exist and agree; secret hashes are unique; optional kinds.
 import { describe, expect, it } from 'vitest';
-import { emptySnapshot, type Snapshot, snapshotHash, snapshotProblems, snapshotSchema } from './snapshot.ts';
+import { snapshotProblems } from './consistency.ts';
+import { emptySnapshot, type Snapshot, snapshotSchema } from './snapshot.ts';
+import { snapshotHash } from './snapshot-hash.ts';
 import { applyDelta, diffSnapshots } from './sync.ts';
 
 const hash = (c: string) => c.repeat(64);

@@ -1,6 +1,5 @@
 // The configuration snapshot a data plane enforces: every resource keyed by id.
 import { z } from 'zod';
-import { canonicalJson, sha256Hex } from './canonical.ts';
 
 const id = z.string().min(1);
 const isoTime = z.string().datetime({ offset: true });
@@ -133,81 +132,15 @@ export function emptySnapshot(): Snapshot {
   return { orgs: {}, teams: {}, users: {}, keys: {}, credentials: {}, models: {} };
 }
 
-/** The content hash of a snapshot: SHA-256 hex of its canonical JSON. */
-export function snapshotHash(snapshot: Snapshot): string {
-  return sha256Hex(canonicalJson(snapshot));
+/** The resource type of each kind. */
+export interface ResourceTypes {
+  orgs: SnapshotOrg;
+  teams: SnapshotTeam;
+  users: SnapshotUser;
+  keys: SnapshotKey;
+  credentials: SnapshotCredential;
+  models: SnapshotModel;
+  modules: SnapshotModule;
+  orgModules: SnapshotOrgModule;
 }
-
-/**
- * Consistency checks beyond shape, run by the control plane before publishing and by the
- * data plane before applying. Returns the list of problems (empty = consistent).
- */
-export function snapshotProblems(s: Snapshot): string[] {
-  const problems: string[] = [];
-  for (const [k, v] of Object.entries(s)) {
-    for (const [rid, r] of Object.entries(v as Record<string, { id: string }>)) {
-      if (r.id !== rid) problems.push(`${k}.${rid}: id field is ${r.id}`);
-    }
-  }
-  for (const t of Object.values(s.teams)) if (!s.orgs[t.orgId]) problems.push(`teams.${t.id}: unknown org ${t.orgId}`);
-  for (const u of Object.values(s.users)) if (!s.orgs[u.orgId]) problems.push(`users.${u.id}: unknown org ${u.orgId}`);
-  problems.push(...keyProblems(s));
-  problems.push(...moduleProblems(s));
-  const names = new Set<string>();
-  for (const m of Object.values(s.models)) {
-    if (names.has(m.name)) problems.push(`models.${m.id}: duplicate name ${m.name}`);
-    names.add(m.name);
-    for (const d of m.deployments) {
-      if (!s.credentials[d.credentialId]) problems.push(`models.${m.id}: unknown credential ${d.credentialId}`);
-    }
-  }
-  return problems;
-}
-
-/** Keys: their org, owner and module exist and agree; no secret hash (current or previous) names two keys. */
-function keyProblems(s: Snapshot): string[] {
-  const problems: string[] = [];
-  const hashes = new Map<string, string>();
-  const claim = (hash: string, keyId: string) => {
-    const other = hashes.get(hash);
-    if (other !== undefined) problems.push(`keys.${keyId}: secret hash also used by keys.${other}`);
-    else hashes.set(hash, keyId);
-  };
-  for (const key of Object.values(s.keys)) {
-    const at = `keys.${key.id}`;
-    if (!s.orgs[key.orgId]) problems.push(`${at}: unknown org ${key.orgId}`);
-    if (!key.userId && !key.teamId) problems.push(`${at}: no owner (userId or teamId)`);
-    const team = key.teamId ? s.teams[key.teamId] : undefined;
-    const user = key.userId ? s.users[key.userId] : undefined;
-    if (key.teamId && !team) problems.push(`${at}: unknown team ${key.teamId}`);
-    if (key.userId && !user) problems.push(`${at}: unknown user ${key.userId}`);
-    if (team && team.orgId !== key.orgId) problems.push(`${at}: team ${team.id} is in another org`);
-    if (user && user.orgId !== key.orgId) problems.push(`${at}: user ${user.id} is in another org`);
-    if (user && key.teamId && !user.teamIds.includes(key.teamId)) {
-      problems.push(`${at}: team ${key.teamId} is not a team of user ${user.id}`);
-    }
-    if (key.moduleId && !s.modules?.[key.moduleId]) problems.push(`${at}: unknown module ${key.moduleId}`);
-    claim(key.hash, key.id);
-    if (key.previous) claim(key.previous.hash, key.id);
-  }
-  return problems;
-}
-
-/** Modules have unique keys; an org enables a module of the catalogue at most once. */
-function moduleProblems(s: Snapshot): string[] {
-  const problems: string[] = [];
-  const keys = new Set<string>();
-  for (const m of Object.values(s.modules ?? {})) {
-    if (keys.has(m.key)) problems.push(`modules.${m.id}: duplicate key ${m.key}`);
-    keys.add(m.key);
-  }
-  const pairs = new Set<string>();
-  for (const om of Object.values(s.orgModules ?? {})) {
-    if (!s.orgs[om.orgId]) problems.push(`orgModules.${om.id}: unknown org ${om.orgId}`);
-    if (!s.modules?.[om.moduleId]) problems.push(`orgModules.${om.id}: unknown module ${om.moduleId}`);
-    const pair = `${om.orgId} ${om.moduleId}`;
-    if (pairs.has(pair)) problems.push(`orgModules.${om.id}: module ${om.moduleId} enabled twice for ${om.orgId}`);
-    pairs.add(pair);
-  }
-  return problems;
-}
+export type AnyResource = ResourceTypes[ResourceKind];

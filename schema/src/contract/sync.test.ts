@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { emptySnapshot, type Snapshot, snapshotHash, snapshotProblems } from './snapshot.ts';
-import { applyDelta, diffSnapshots, syncMessage } from './sync.ts';
+import { snapshotProblems } from './consistency.ts';
+import { emptySnapshot, type Snapshot } from './snapshot.ts';
+import { snapshotHash } from './snapshot-hash.ts';
+import { applyDelta, diffSnapshots, fullMessages, snapshotParts, syncMessage } from './sync.ts';
 
 function sample(): Snapshot {
   const s = emptySnapshot();
@@ -67,9 +69,44 @@ describe('snapshot sync contract', () => {
 
   it('rejects malformed messages', () => {
     const s = sample();
-    const ok = syncMessage.safeParse({ type: 'full', version: 1, hash: snapshotHash(s), snapshot: s });
+    const ok = syncMessage.safeParse({
+      type: 'full',
+      version: 1,
+      hash: snapshotHash(s),
+      part: 1,
+      parts: 1,
+      resources: s,
+    });
     expect(ok.success).toBe(true);
     const bad = syncMessage.safeParse({ type: 'delta', fromVersion: 1, version: 2, hash: 'x', upsert: {}, remove: {} });
     expect(bad.success).toBe(false);
+  });
+
+  it('refuses v1 full messages and parts beyond their count', () => {
+    const s = sample();
+    const v1 = syncMessage.safeParse({ type: 'full', version: 1, hash: snapshotHash(s), snapshot: s });
+    expect(v1.success).toBe(false);
+    const beyond = { type: 'full', version: 1, hash: snapshotHash(s), part: 3, parts: 2, resources: {} };
+    expect(syncMessage.safeParse(beyond).success).toBe(false);
+  });
+
+  it('splits a snapshot into parts of at most the given size that add up to it', () => {
+    const s = sample();
+    for (let i = 0; i < 5; i++) s.orgs[`x${i}`] = { id: `x${i}`, name: `X${i}`, status: 'active' };
+    const parts = snapshotParts(s, 3);
+    // 6 orgs + team + credential + model + key = 10 resources.
+    expect(parts.map((p) => Object.values(p).reduce((n, r) => n + Object.keys(r).length, 0))).toEqual([3, 3, 3, 1]);
+    const merged = emptySnapshot() as Record<string, Record<string, unknown>>;
+    for (const p of parts) for (const [k, r] of Object.entries(p)) Object.assign((merged[k] ??= {}), r);
+    expect(snapshotHash(merged as Snapshot)).toBe(snapshotHash(s));
+    const msgs = fullMessages(4, snapshotHash(s), s, 3);
+    expect(msgs.map((m) => [m.part, m.parts, m.version])).toEqual([
+      [1, 4, 4],
+      [2, 4, 4],
+      [3, 4, 4],
+      [4, 4, 4],
+    ]);
+    for (const m of msgs) expect(syncMessage.safeParse(m).success).toBe(true);
+    expect(snapshotParts(emptySnapshot())).toEqual([{}]);
   });
 });

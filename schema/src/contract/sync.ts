@@ -1,4 +1,4 @@
-// Sync messages pushed from the control plane to data planes (see PROTOCOL.md).
+// Sync messages pushed from the control plane to data planes (see PROTOCOL.md), protocol v2.
 import { z } from 'zod';
 import { canonicalJson } from './canonical.ts';
 import {
@@ -12,17 +12,21 @@ import {
   snapshotModule,
   snapshotOrg,
   snapshotOrgModule,
-  snapshotSchema,
   snapshotTeam,
   snapshotUser,
 } from './snapshot.ts';
 
+/** The sync protocol both sides speak; stated by the DP in `configSync(protocol:)` and by the CP in connection_ack. */
+export const syncProtocolVersion = 2;
+
+/** The most resources one part of a full snapshot may hold. */
+export const maxResourcesPerPart = 2000;
+
 const version = z.number().int().nonnegative();
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
 
-export const fullMessage = z.object({ type: z.literal('full'), version, hash, snapshot: snapshotSchema }).strict();
-
-const upserts = z
+/** Any kinds, each a record of id -> whole resource. */
+export const partialSnapshot = z
   .object({
     orgs: z.record(z.string(), snapshotOrg),
     teams: z.record(z.string(), snapshotTeam),
@@ -35,6 +39,23 @@ const upserts = z
   })
   .partial()
   .strict();
+export type PartialSnapshot = z.infer<typeof partialSnapshot>;
+
+/**
+ * One part of a full snapshot: parts 1..`parts` are consecutive messages of one subscription; `version` and
+ * `hash` (of the whole snapshot) are the same in each. The data plane applies nothing before the last part.
+ */
+export const fullMessage = z
+  .object({
+    type: z.literal('full'),
+    version,
+    hash,
+    part: z.number().int().positive(),
+    parts: z.number().int().positive(),
+    resources: partialSnapshot,
+  })
+  .strict()
+  .refine((m) => m.part <= m.parts, { message: 'part is beyond parts', path: ['part'] });
 
 const removals = z
   .object(
@@ -48,14 +69,52 @@ const removals = z
 
 /** A delta applies to exactly `fromVersion`; the result must hash to `hash`. */
 export const deltaMessage = z
-  .object({ type: z.literal('delta'), fromVersion: version, version, hash, upsert: upserts, remove: removals })
+  .object({ type: z.literal('delta'), fromVersion: version, version, hash, upsert: partialSnapshot, remove: removals })
   .strict();
 
-export const syncMessage = z.discriminatedUnion('type', [fullMessage, deltaMessage]);
+export const syncMessage = z.union([fullMessage, deltaMessage]);
 
 export type FullMessage = z.infer<typeof fullMessage>;
 export type DeltaMessage = z.infer<typeof deltaMessage>;
 export type SyncMessage = z.infer<typeof syncMessage>;
+
+/** How many resources a partial snapshot holds. */
+export function resourceCount(resources: PartialSnapshot): number {
+  let n = 0;
+  for (const kind of resourceKinds) {
+    const record = resources[kind];
+    if (record) n += Object.keys(record).length;
+  }
+  return n;
+}
+
+/** Splits a snapshot into parts of at most `max` resources (kinds in protocol order; empty = one empty part). */
+export function snapshotParts(snapshot: Snapshot, max = maxResourcesPerPart): PartialSnapshot[] {
+  const parts: PartialSnapshot[] = [];
+  let current: Record<string, Record<string, unknown>> = {};
+  let n = 0;
+  for (const kind of resourceKinds) {
+    for (const [id, resource] of Object.entries(snapshot[kind] ?? {})) {
+      if (n === max) {
+        parts.push(current as PartialSnapshot);
+        current = {};
+        n = 0;
+      }
+      (current[kind] ??= {})[id] = resource;
+      n++;
+    }
+  }
+  parts.push(current as PartialSnapshot);
+  return parts;
+}
+
+/** The messages of one full snapshot. */
+export function fullMessages(version: number, hash: string, snapshot: Snapshot, max = maxResourcesPerPart) {
+  const parts = snapshotParts(snapshot, max);
+  return parts.map(
+    (resources, i): FullMessage => ({ type: 'full', version, hash, part: i + 1, parts: parts.length, resources }),
+  );
+}
 
 /** Computes the delta that turns `from` into `to` (pure; used by the control plane). */
 export function diffSnapshots(from: Snapshot, to: Snapshot): Pick<DeltaMessage, 'upsert' | 'remove'> {
@@ -73,7 +132,10 @@ export function diffSnapshots(from: Snapshot, to: Snapshot): Pick<DeltaMessage, 
   return { upsert, remove } as Pick<DeltaMessage, 'upsert' | 'remove'>;
 }
 
-/** Applies a delta to a snapshot without mutating it (pure; used by the data plane). */
+/**
+ * Applies a delta to a snapshot without mutating it (pure, O(snapshot): for tests and the control plane; the
+ * data plane applies deltas to its indexes in place).
+ */
 export function applyDelta(base: Snapshot, delta: Pick<DeltaMessage, 'upsert' | 'remove'>): Snapshot {
   const next = { ...base } as Record<ResourceKind, Record<string, unknown>>;
   for (const kind of resourceKinds) {
