@@ -1,5 +1,6 @@
 // The decisions of the operation table, without a server: each kind of caller against each kind of scope, and the
 // table's coverage of the schema (root fields and every field resolver).
+import { buildSchema } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import { describe, expect, it } from 'vitest';
 import type { Context } from '../context.ts';
@@ -7,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { gatewaySchema } from '../schema.ts';
 import { authorize } from './authorize.ts';
 import type { Caller } from './caller.ts';
-import { tableGaps } from './guard-schema.ts';
+import { guardSchema, tableGaps } from './guard-schema.ts';
 import { operations } from './operations.ts';
 import type { Role } from './roles.ts';
 
@@ -111,6 +112,11 @@ describe('authorize', () => {
 describe('the operation table', () => {
   it('lists every query, mutation and subscription of the schema, and nothing else', async () => {
     expect(tableGaps(await gatewaySchema())).toEqual({ unlisted: [], unknown: [] });
+  });
+
+  it('is required: a schema with a root field the table lacks does not build', () => {
+    const schema = buildSchema('type Query { me: Int, somethingNew: Int }');
+    expect(() => guardSchema(schema)).toThrow(/unlisted Query.somethingNew/);
   });
 
   it('lists every field resolver, so nested data is checked as well', async () => {
