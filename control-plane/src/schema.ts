@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
-import { authChecker } from './auth-checker.ts';
+import { guardSchema } from './access/guard-schema.ts';
 import { DateTimeScalar } from './graphql/scalars.ts';
 import { resolvers } from './modules/index.ts';
 import { ConfigSyncResolver } from './sync/config-sync.resolver.ts';
@@ -23,14 +23,16 @@ const noPubSub: PubSub = {
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** Built once per process: type-graphql metadata is global, and every app instance can share the schema. */
+/**
+ * Built once per process: type-graphql metadata is global, and every app instance can share the schema. Every
+ * resolver runs behind the operation table (access/operations.ts).
+ */
 export function gatewaySchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [ConfigSyncResolver, ...resolvers],
-    authChecker,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     pubSub: noPubSub,
-  });
+  }).then(guardSchema);
   return built;
 }

@@ -69,7 +69,7 @@ export class AdminAuthService {
     return { token, admin };
   }
 
-  async logout(sessionHash: string, actor: Principal, orgId: string | null): Promise<void> {
+  async logout(actor: Principal, sessionHash: string, orgId: string | null): Promise<void> {
     await inTransaction(this.#em, async (em) => {
       await em.execute('delete from admin_sessions where token_hash = ?', [sessionHash]);
       // Live connections opened with this session close on every replica once this commits.

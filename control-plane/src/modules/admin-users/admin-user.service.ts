@@ -1,8 +1,9 @@
 // Admin users: who may run the gateway. Platform admins manage everyone; an org admin manages the admins and
 // viewers of their own org. Nobody can lock themselves out, and the last platform admin cannot go.
 import type { FilterQuery } from '@mikro-orm/core';
-import type { Principal, Role } from '../../access/caller.ts';
+import type { Principal } from '../../access/caller.ts';
 import { notifyCredentialChange } from '../../access/live-credentials.ts';
+import type { Role } from '../../access/roles.ts';
 import { hashPassword } from '../../crypto/password.ts';
 import type { Em } from '../../db/orm.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -41,11 +42,9 @@ function snapshotOf(a: AdminUserRecord) {
 
 export class AdminUserService {
   readonly #em: Em;
-  readonly #actor: Principal;
 
-  constructor(em: Em, actor: Principal) {
+  constructor(em: Em) {
     this.#em = em;
-    this.#actor = actor;
   }
 
   /** `orgId` undefined = every admin (platform); else that org's admins. */
@@ -65,13 +64,16 @@ export class AdminUserService {
     return isUuid(id) ? this.#em.findOne(AdminUserEntity, { id }) : null;
   }
 
-  async create(input: {
-    email: string;
-    name?: string | null;
-    password: string;
-    role: Role;
-    orgId?: string | null;
-  }): Promise<AdminUserRecord> {
+  async create(
+    actor: Principal,
+    input: {
+      email: string;
+      name?: string | null;
+      password: string;
+      role: Role;
+      orgId?: string | null;
+    },
+  ): Promise<AdminUserRecord> {
     const email = requireEmail('input.email', input.email);
     const name = optionalText('input.name', input.name);
     const password = requirePassword('input.password', input.password);
@@ -86,7 +88,7 @@ export class AdminUserService {
       if (taken.length) throw conflict('input.email', `An admin with email ${email} already exists`);
       const admin = em.create(AdminUserEntity, { email, name, passwordHash, role: input.role, orgId });
       await em.flush();
-      await recordAudit(em, this.#actor, {
+      await recordAudit(em, actor, {
         action: 'adminUser.create',
         targetType: 'adminUser',
         targetId: admin.id,
@@ -98,10 +100,11 @@ export class AdminUserService {
   }
 
   async update(
+    actor: Principal,
     admin: AdminUserRecord,
     input: { name?: string | null; role?: Role | null; disabled?: boolean | null; password?: string | null },
   ): Promise<AdminUserRecord> {
-    const self = this.#actor.kind === 'admin_user' && this.#actor.id === admin.id;
+    const self = actor.kind === 'admin_user' && actor.id === admin.id;
     if (input.role && input.role !== admin.role) {
       if (self) throw forbidden('You cannot change your own role');
       if ((input.role === 'platform_admin') !== (admin.role === 'platform_admin')) {
@@ -129,7 +132,7 @@ export class AdminUserService {
         await em.execute('delete from admin_sessions where admin_id = ?', [admin.id]);
         await notifyCredentialChange(em);
       }
-      await recordAudit(em, this.#actor, {
+      await recordAudit(em, actor, {
         action: 'adminUser.update',
         targetType: 'adminUser',
         targetId: admin.id,
@@ -141,15 +144,15 @@ export class AdminUserService {
     });
   }
 
-  async delete(admin: AdminUserRecord): Promise<void> {
-    if (this.#actor.kind === 'admin_user' && this.#actor.id === admin.id) throw forbidden('You cannot delete yourself');
+  async delete(actor: Principal, admin: AdminUserRecord): Promise<void> {
+    if (actor.kind === 'admin_user' && actor.id === admin.id) throw forbidden('You cannot delete yourself');
     await inTransaction(this.#em, async (em) => {
       await this.#keepOnePlatformAdmin(em, admin);
       // Tokens do not outlive their admin (nor do tokens minted by those tokens: they rest on the same admin).
-      await new ApiTokenService(em, this.#actor).revokeHeldBy(admin.id);
+      await new ApiTokenService(em).revokeHeldBy(actor, admin.id);
       await em.execute('delete from admin_users where id = ?', [admin.id]);
       await notifyCredentialChange(em);
-      await recordAudit(em, this.#actor, {
+      await recordAudit(em, actor, {
         action: 'adminUser.delete',
         targetType: 'adminUser',
         targetId: admin.id,
@@ -160,13 +163,13 @@ export class AdminUserService {
   }
 
   /** Sets the calling admin's own password after checking the current one. */
-  async changeOwnPassword(admin: AdminUserRecord, newPassword: string): Promise<void> {
+  async changeOwnPassword(actor: Principal, admin: AdminUserRecord, newPassword: string): Promise<void> {
     const passwordHash = await hashPassword(requirePassword('newPassword', newPassword));
     await inTransaction(this.#em, async (em) => {
       admin.passwordHash = passwordHash;
       em.persist(admin);
       await em.flush();
-      await recordAudit(em, this.#actor, {
+      await recordAudit(em, actor, {
         action: 'adminUser.changePassword',
         targetType: 'adminUser',
         targetId: admin.id,

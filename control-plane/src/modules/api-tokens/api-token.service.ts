@@ -1,7 +1,8 @@
 // Integrator API tokens: created with a role and a scope (one org, or the platform), shown once, revocable.
 import type { FilterQuery } from '@mikro-orm/core';
-import type { Principal, Role } from '../../access/caller.ts';
+import type { Principal } from '../../access/caller.ts';
 import { notifyCredentialChange } from '../../access/live-credentials.ts';
+import type { Role } from '../../access/roles.ts';
 import { newApiToken } from '../../crypto/tokens.ts';
 import type { Em } from '../../db/orm.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -26,11 +27,9 @@ function snapshotOf(t: ApiTokenRecord) {
 
 export class ApiTokenService {
   readonly #em: Em;
-  readonly #actor: Principal;
 
-  constructor(em: Em, actor: Principal) {
+  constructor(em: Em) {
     this.#em = em;
-    this.#actor = actor;
   }
 
   /** `orgId` undefined = every token (platform); null = platform-scoped tokens; a string = that org's. */
@@ -57,6 +56,7 @@ export class ApiTokenService {
    * caller is a token that expires, is the latest expiry the new token may have: a token cannot outlive its minter.
    */
   async create(
+    actor: Principal,
     input: { name: string; role: Role; orgId?: string | null; expiresAt?: Date | null },
     holder: { adminId: string | null; notAfter: Date | null },
   ): Promise<{ record: ApiTokenRecord; token: string }> {
@@ -84,12 +84,12 @@ export class ApiTokenService {
         tokenHash: hash,
         role: input.role,
         orgId,
-        createdBy: this.#actor.label,
+        createdBy: actor.label,
         holderAdminId: holder.adminId,
         expiresAt: input.expiresAt ?? null,
       });
       await em.flush();
-      await recordAudit(em, this.#actor, {
+      await recordAudit(em, actor, {
         action: 'apiToken.create',
         targetType: 'apiToken',
         targetId: t.id,
@@ -102,10 +102,10 @@ export class ApiTokenService {
   }
 
   /** Idempotent: revoking a revoked token returns it unchanged (and writes no audit event). */
-  async revoke(t: ApiTokenRecord): Promise<ApiTokenRecord> {
+  async revoke(actor: Principal, t: ApiTokenRecord): Promise<ApiTokenRecord> {
     if (t.revokedAt) return t;
     return inTransaction(this.#em, async (em) => {
-      await this.#revokeIn(em, t);
+      await this.#revokeIn(em, actor, t);
       // Live connections opened with the token close on every replica once this commits.
       await notifyCredentialChange(em);
       return t;
@@ -113,17 +113,17 @@ export class ApiTokenService {
   }
 
   /** Every live token resting on this admin, in the caller's transaction (the admin is being deleted). */
-  async revokeHeldBy(adminId: string): Promise<void> {
+  async revokeHeldBy(actor: Principal, adminId: string): Promise<void> {
     const held = await this.#em.find(ApiTokenEntity, { holderAdminId: adminId, revokedAt: null });
-    for (const t of held) await this.#revokeIn(this.#em, t);
+    for (const t of held) await this.#revokeIn(this.#em, actor, t);
   }
 
-  async #revokeIn(em: Em, t: ApiTokenRecord): Promise<void> {
+  async #revokeIn(em: Em, actor: Principal, t: ApiTokenRecord): Promise<void> {
     const before = snapshotOf(t);
     t.revokedAt = new Date();
     em.persist(t);
     await em.flush();
-    await recordAudit(em, this.#actor, {
+    await recordAudit(em, actor, {
       action: 'apiToken.revoke',
       targetType: 'apiToken',
       targetId: t.id,

@@ -71,17 +71,9 @@ function auditView(m: ModelRecord, deployments: ModelDeploymentRecord[]) {
 
 export class ModelService {
   readonly #em: Em;
-  readonly #actor: Principal | null;
 
-  /** `actor` is needed for writes only. */
-  constructor(em: Em, actor: Principal | null = null) {
+  constructor(em: Em) {
     this.#em = em;
-    this.#actor = actor;
-  }
-
-  get #writer(): Principal {
-    if (!this.#actor) throw new Error('ModelService: a write needs an actor');
-    return this.#actor;
   }
 
   /** `onlyIds` null = the whole catalogue; a list = those models only (an org's availability). */
@@ -108,7 +100,7 @@ export class ModelService {
     return isUuid(id) ? this.#em.findOne(ModelEntity, { id }) : Promise.resolve(null);
   }
 
-  async create(input: CreateModel): Promise<ModelRecord> {
+  async create(actor: Principal, input: CreateModel): Promise<ModelRecord> {
     const name = requireText('input.name', input.name, textLimits.modelName);
     if (/\s/.test(name)) throw badInput('input.name', 'name must not contain whitespace');
     const inputPrice = requirePrice('input.inputPricePerMTok', input.inputPricePerMTok);
@@ -129,7 +121,6 @@ export class ModelService {
       }
       deployments.push(spec);
     }
-    const actor = this.#writer;
     return inConfigChange(this.#em, async (em) => {
       for (const [i, d] of deployments.entries()) {
         await requireCredential(em, d.credentialId, `input.deployments.${i}.credentialId`);
@@ -149,12 +140,15 @@ export class ModelService {
     });
   }
 
-  async update(input: {
-    id: string;
-    inputPricePerMTok?: number | null;
-    outputPricePerMTok?: number | null;
-    cachedInputPricePerMTok?: number | null;
-  }): Promise<ModelRecord> {
+  async update(
+    actor: Principal,
+    input: {
+      id: string;
+      inputPricePerMTok?: number | null;
+      outputPricePerMTok?: number | null;
+      cachedInputPricePerMTok?: number | null;
+    },
+  ): Promise<ModelRecord> {
     const price = (field: keyof typeof input) => {
       const v = input[field];
       return v === null || v === undefined ? undefined : requirePrice(`input.${field}`, v as number);
@@ -165,7 +159,6 @@ export class ModelService {
     if (inputPrice === undefined && outputPrice === undefined && cachedPrice === undefined) {
       throw badInput('input', 'Give at least one price to change');
     }
-    const actor = this.#writer;
     return inConfigChange(this.#em, async (em) => {
       const m = await lockModel(em, input.id, 'input.id');
       const deployments = await deploymentsOf(em, m.id);
@@ -180,8 +173,7 @@ export class ModelService {
   }
 
   /** Usage history keeps the model's name; key allow-lists naming it simply stop matching anything. */
-  async delete(id: string): Promise<ModelRecord> {
-    const actor = this.#writer;
+  async delete(actor: Principal, id: string): Promise<ModelRecord> {
     try {
       return await inConfigChange(this.#em, async (em) => {
         const m = await lockModel(em, id, 'id');
@@ -200,9 +192,8 @@ export class ModelService {
     }
   }
 
-  async addDeployment(input: DeploymentSpec & { modelId: string }): Promise<ModelRecord> {
+  async addDeployment(actor: Principal, input: DeploymentSpec & { modelId: string }): Promise<ModelRecord> {
     const spec = this.#deployment('input', input);
-    const actor = this.#writer;
     return inConfigChange(this.#em, async (em) => {
       const m = await lockModel(em, input.modelId, 'input.modelId');
       await requireCredential(em, spec.credentialId, 'input.credentialId');
@@ -224,12 +215,15 @@ export class ModelService {
     });
   }
 
-  async updateDeployment(input: {
-    id: string;
-    credentialId?: string | null;
-    upstreamModel?: string | null;
-    weight?: number | null;
-  }): Promise<ModelRecord> {
+  async updateDeployment(
+    actor: Principal,
+    input: {
+      id: string;
+      credentialId?: string | null;
+      upstreamModel?: string | null;
+      weight?: number | null;
+    },
+  ): Promise<ModelRecord> {
     const upstreamModel =
       input.upstreamModel === null || input.upstreamModel === undefined
         ? undefined
@@ -240,7 +234,6 @@ export class ModelService {
     if (upstreamModel === undefined && weight === undefined && credentialId === undefined) {
       throw badInput('input', 'Give a credentialId, an upstreamModel or a weight to change');
     }
-    const actor = this.#writer;
     return inConfigChange(this.#em, async (em) => {
       const { model: m, deployment: d, deployments } = await lockDeployment(em, input.id, 'input.id');
       if (credentialId !== undefined) await requireCredential(em, credentialId, 'input.credentialId');
@@ -261,8 +254,7 @@ export class ModelService {
   }
 
   /** A model keeps at least one deployment: CONFLICT for its last one (delete the model instead). */
-  async removeDeployment(id: string): Promise<ModelRecord> {
-    const actor = this.#writer;
+  async removeDeployment(actor: Principal, id: string): Promise<ModelRecord> {
     return inConfigChange(this.#em, async (em) => {
       const { model: m, deployment: d, deployments } = await lockDeployment(em, id, 'id');
       if (deployments.length === 1) {

@@ -1,7 +1,7 @@
 // Per-org model availability in GraphQL: Organization.modelAccess (the org's admins and viewers may read it) and
 // setOrgModelAccess (platform admins only).
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { requireOrg, requirePlatform } from '../../access/guards.ts';
+import { actorOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { Organization } from '../organizations/organization.type.ts';
 import { SetOrgModelAccessInput } from './model.input.ts';
@@ -17,7 +17,6 @@ async function accessOf(ctx: Context, orgId: string): Promise<OrgModelAccess> {
 export class OrganizationModelAccessResolver {
   @FieldResolver(() => OrgModelAccess, { description: 'Which models this organization may use.' })
   modelAccess(@Root() org: Organization, @Ctx() ctx: Context): Promise<OrgModelAccess> {
-    requireOrg(ctx, org.id, 'read');
     return accessOf(ctx, org.id);
   }
 }
@@ -40,8 +39,7 @@ export class OrgModelAccessResolver {
     @Arg('input', () => SetOrgModelAccessInput) input: SetOrgModelAccessInput,
     @Ctx() ctx: Context,
   ): Promise<OrgModelAccess> {
-    const caller = requirePlatform(ctx, 'write');
-    await new OrgModelAccessService(ctx.em, caller.principal).set(input);
+    await new OrgModelAccessService(ctx.em).set(actorOf(ctx), input);
     ctx.loaders.allowedModelIdsByOrg.clear(input.orgId);
     return accessOf(ctx, input.orgId);
   }

@@ -30,14 +30,15 @@ async function accessOf(em: Em, orgId: string): Promise<ModelAccessView> {
 
 export class OrgModelAccessService {
   readonly #em: Em;
-  readonly #actor: Principal;
 
-  constructor(em: Em, actor: Principal) {
+  constructor(em: Em) {
     this.#em = em;
-    this.#actor = actor;
   }
 
-  async set(input: { orgId: string; allModels: boolean; modelNames?: string[] | null }): Promise<void> {
+  async set(
+    actor: Principal,
+    input: { orgId: string; allModels: boolean; modelNames?: string[] | null },
+  ): Promise<void> {
     const names = input.modelNames ?? null;
     if (input.allModels && names !== null) {
       throw badInput('input.modelNames', 'Leave modelNames out when allModels is true');
@@ -73,7 +74,7 @@ export class OrgModelAccessService {
           );
         }
       }
-      await recordAudit(em, this.#actor, {
+      await recordAudit(em, actor, {
         action: 'organization.setModelAccess',
         targetType: 'organization',
         targetId: input.orgId,

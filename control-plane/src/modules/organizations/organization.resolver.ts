@@ -1,8 +1,7 @@
 // GraphQL entry points for organizations (platform admins manage them; org roles read their own). The org's nested
 // lists and usage are fields its child modules add (e.g. teams/organization-teams.resolver.ts).
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { actorOf, orgScope, requireAdmin, requirePlatform } from '../../access/guards.ts';
-import { canSee } from '../../access/tenant-scope.ts';
+import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { CreateOrganizationInput, OrganizationFilter, UpdateOrganizationInput } from './organization.input.ts';
@@ -17,14 +16,13 @@ export class OrganizationResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<Organization>> {
-    return new OrganizationService(ctx.em).list(orgScope(ctx), filter, page);
+    return new OrganizationService(ctx.em).list(adminOf(ctx).orgId, filter, page);
   }
 
   @Query(() => Organization, { nullable: true, description: 'null when it does not exist or is out of scope.' })
   async organization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Organization | null> {
-    requireAdmin(ctx);
     const org = await new OrganizationService(ctx.em).find(id);
-    return org && canSee(ctx, org.id) ? Organization.from(org) : null;
+    return org ? Organization.from(org) : null;
   }
 
   @Mutation(() => Organization, { description: 'Platform admins.' })
@@ -32,7 +30,6 @@ export class OrganizationResolver {
     @Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput,
     @Ctx() ctx: Context,
   ): Promise<Organization> {
-    requirePlatform(ctx, 'write');
     return Organization.from(await new OrganizationService(ctx.em).create(actorOf(ctx), input));
   }
 
@@ -42,7 +39,6 @@ export class OrganizationResolver {
     @Arg('input', () => UpdateOrganizationInput) input: UpdateOrganizationInput,
     @Ctx() ctx: Context,
   ): Promise<Organization> {
-    requirePlatform(ctx, 'write');
     return Organization.from(await new OrganizationService(ctx.em).update(actorOf(ctx), id, input));
   }
 
@@ -50,13 +46,11 @@ export class OrganizationResolver {
     description: 'Every key of the org stops working on every data plane within a second. Platform admins.',
   })
   async suspendOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Organization> {
-    requirePlatform(ctx, 'write');
     return Organization.from(await new OrganizationService(ctx.em).setStatus(actorOf(ctx), id, 'suspended'));
   }
 
   @Mutation(() => Organization, { description: 'Lifts a suspension. Platform admins.' })
   async reactivateOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Organization> {
-    requirePlatform(ctx, 'write');
     return Organization.from(await new OrganizationService(ctx.em).setStatus(actorOf(ctx), id, 'active'));
   }
 
@@ -66,7 +60,6 @@ export class OrganizationResolver {
       'history stays. Answers the id. Platform admins.',
   })
   deleteOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
-    requirePlatform(ctx, 'write');
     return new OrganizationService(ctx.em).delete(actorOf(ctx), id);
   }
 }

@@ -1,6 +1,6 @@
 // GraphQL entry points for provider credentials: platform admins only, for reads as well as writes.
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { requirePlatform } from '../../access/guards.ts';
+import { actorOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import {
@@ -12,9 +12,8 @@ import {
 import { ProviderCredentialService } from './provider-credential.service.ts';
 import { ProviderCredential, ProviderCredentialConnection } from './provider-credential.type.ts';
 
-function service(ctx: Context, access: 'read' | 'write'): ProviderCredentialService {
-  const caller = requirePlatform(ctx, access);
-  return new ProviderCredentialService(ctx.em, ctx.deps.secretBox, caller.principal);
+function service(ctx: Context): ProviderCredentialService {
+  return new ProviderCredentialService(ctx.em, ctx.deps.secretBox);
 }
 
 @Resolver(() => ProviderCredential)
@@ -25,12 +24,12 @@ export class ProviderCredentialResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<ProviderCredential>> {
-    return service(ctx, 'read').list(filter, page);
+    return service(ctx).list(filter, page);
   }
 
   @Query(() => ProviderCredential, { nullable: true, description: 'null when it does not exist.' })
   async providerCredential(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ProviderCredential | null> {
-    const found = await service(ctx, 'read').find(id);
+    const found = await service(ctx).find(id);
     return found ? ProviderCredential.from(found) : null;
   }
 
@@ -44,7 +43,7 @@ export class ProviderCredentialResolver {
     @Arg('input', () => CreateProviderCredentialInput) input: CreateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx, 'write').create(input));
+    return ProviderCredential.from(await service(ctx).create(actorOf(ctx), input));
   }
 
   @Mutation(() => ProviderCredential, { description: 'Renames it or points it at another base URL.' })
@@ -52,7 +51,7 @@ export class ProviderCredentialResolver {
     @Arg('input', () => UpdateProviderCredentialInput) input: UpdateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx, 'write').update(input));
+    return ProviderCredential.from(await service(ctx).update(actorOf(ctx), input));
   }
 
   @Mutation(() => ProviderCredential, {
@@ -62,13 +61,13 @@ export class ProviderCredentialResolver {
     @Arg('input', () => RotateProviderCredentialInput) input: RotateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx, 'write').rotate(input));
+    return ProviderCredential.from(await service(ctx).rotate(actorOf(ctx), input));
   }
 
   @Mutation(() => ProviderCredential, {
     description: 'Returns the deleted credential. CONFLICT while a model deployment uses it (the message names them).',
   })
   async deleteProviderCredential(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx, 'write').delete(id));
+    return ProviderCredential.from(await service(ctx).delete(actorOf(ctx), id));
   }
 }

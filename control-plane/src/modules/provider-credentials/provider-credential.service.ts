@@ -59,18 +59,10 @@ export interface CredentialFilter {
 export class ProviderCredentialService {
   readonly #em: Em;
   readonly #box: SecretBox;
-  readonly #actor: Principal | null;
 
-  /** `actor` is needed for writes only. */
-  constructor(em: Em, box: SecretBox, actor: Principal | null = null) {
+  constructor(em: Em, box: SecretBox) {
     this.#em = em;
     this.#box = box;
-    this.#actor = actor;
-  }
-
-  get #writer(): Principal {
-    if (!this.#actor) throw new Error('ProviderCredentialService: a write needs an actor');
-    return this.#actor;
   }
 
   list(filter: CredentialFilter | null, page: PageArgs): Promise<ConnectionShape<ProviderCredential>> {
@@ -92,12 +84,11 @@ export class ProviderCredentialService {
     return found;
   }
 
-  async create(input: { name: string; provider: ProviderKind; baseUrl: string; apiKey: string }) {
+  async create(actor: Principal, input: { name: string; provider: ProviderKind; baseUrl: string; apiKey: string }) {
     const name = requireText('input.name', input.name);
     const baseUrl = validateBaseUrl('input.baseUrl', input.baseUrl);
     const apiKey = validateApiKey('input.apiKey', input.apiKey);
     const sealed = this.#box.seal(apiKey);
-    const actor = this.#writer;
     return inConfigChange(this.#em, async (em): Promise<ProviderCredentialRecord> => {
       if (await em.count(ProviderCredentialEntity, { name })) {
         throw conflict('input.name', `A provider credential named "${name}" already exists`);
@@ -124,13 +115,12 @@ export class ProviderCredentialService {
     });
   }
 
-  async update(input: { id: string; name?: string | null; baseUrl?: string | null }) {
+  async update(actor: Principal, input: { id: string; name?: string | null; baseUrl?: string | null }) {
     const name = input.name === null || input.name === undefined ? undefined : requireText('input.name', input.name);
     const baseUrl =
       input.baseUrl === null || input.baseUrl === undefined
         ? undefined
         : validateBaseUrl('input.baseUrl', input.baseUrl);
-    const actor = this.#writer;
     return inConfigChange(this.#em, async (em) => {
       const c = await this.#lock(em, input.id, 'input.id');
       const before = auditView(c);
@@ -155,9 +145,8 @@ export class ProviderCredentialService {
   }
 
   /** Replaces the API key; the audit log records the old and new hints, never a key. */
-  async rotate(input: { id: string; apiKey: string }) {
+  async rotate(actor: Principal, input: { id: string; apiKey: string }) {
     const apiKey = validateApiKey('input.apiKey', input.apiKey);
-    const actor = this.#writer;
     return inConfigChange(this.#em, async (em) => {
       const c = await this.#lock(em, input.id, 'input.id');
       const current = this.#box.open({
@@ -187,8 +176,7 @@ export class ProviderCredentialService {
   }
 
   /** CONFLICT while any model deployment uses the credential, naming those models. */
-  async delete(id: string): Promise<ProviderCredentialRecord> {
-    const actor = this.#writer;
+  async delete(actor: Principal, id: string): Promise<ProviderCredentialRecord> {
     try {
       return await inConfigChange(this.#em, async (em) => {
         const c = await this.#lock(em, id, 'id');
