@@ -1,9 +1,10 @@
 // Decides whether a sync message can be applied, and builds the next store if so (no I/O). Work is done in
 // steps (a generator) so that the sync client can yield to requests between them.
-import { type FullMessage, syncMessage } from '@gw/schema';
+import { deltaMessage, fullMessage, resourceKinds } from '@gw/schema';
+import { z } from 'zod';
 import { runSteps } from './builder.ts';
 import { applyDeltaToStore } from './delta.ts';
-import { FullAssembly, problemsText } from './full-assembly.ts';
+import { FullAssembly, type FullEnvelope, problemsText } from './full-assembly.ts';
 import type { SnapshotSource, SnapshotStore } from './store.ts';
 
 export type ApplyOutcome =
@@ -29,6 +30,14 @@ function rejected(reason: string, raw: unknown): ApplyOutcome {
   return { kind: 'rejected', reason, resync: true, version, hash };
 }
 
+/** A full snapshot part with its resources not looked at yet (each is checked as it is taken in). */
+const fullEnvelope = fullMessage.safeExtend({
+  resources: z
+    .object(Object.fromEntries(resourceKinds.map((k) => [k, z.record(z.string(), z.unknown())])))
+    .partial()
+    .strict(),
+});
+
 /** Applies the messages of one subscription in order; holds the full snapshot being received. */
 export class SyncApplier {
   readonly #source: SnapshotSource;
@@ -44,7 +53,9 @@ export class SyncApplier {
   }
 
   *apply(current: SnapshotStore | null, raw: unknown): Generator<void, ApplyOutcome> {
-    const parsed = syncMessage.safeParse(raw);
+    // A full snapshot's resources are validated one by one as the part is taken in (in steps), the rest at once.
+    const isFull = (raw as { type?: unknown } | null)?.type === 'full';
+    const parsed = isFull ? fullEnvelope.safeParse(raw) : deltaMessage.safeParse(raw);
     if (!parsed.success) {
       this.#assembly = null;
       return rejected(`malformed sync message: ${parsed.error.message}`, raw);
@@ -69,7 +80,7 @@ export class SyncApplier {
     return rejected(`delta result hash mismatch (got ${out.hash}, announced ${message.hash})`, raw);
   }
 
-  *#full(current: SnapshotStore | null, message: FullMessage): Generator<void, ApplyOutcome> {
+  *#full(current: SnapshotStore | null, message: FullEnvelope): Generator<void, ApplyOutcome> {
     if (message.part === 1) this.#assembly = new FullAssembly(message);
     const assembly = this.#assembly;
     if (!assembly) {

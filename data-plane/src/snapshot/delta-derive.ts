@@ -39,7 +39,7 @@ export function derivedChanges(P: StoreParts, changes: ResourceChanges, refs: Re
   /** The ids of `sourceKind` resources that refer to an upserted resource of `kind` (after the delta). */
   const referrersOfUpserted = (kind: ResourceKind, sourceKind: ResourceKind, into: Set<string>) => {
     for (const [id, r] of of(kind)) {
-      if (r !== gone) for (const sid of refs.referrers(kind, id).get(sourceKind) ?? []) into.add(sid);
+      if (r !== gone) for (const sid of refs.referrersOf(kind, id, sourceKind)) into.add(sid);
     }
   };
 
@@ -52,7 +52,16 @@ export function derivedChanges(P: StoreParts, changes: ResourceChanges, refs: Re
     if (was) for (const h of hashesOf(was)) keyChanges.set(h, gone);
     if (r !== gone) keys.add(id);
   }
-  for (const kind of ['orgs', 'teams', 'users', 'modules'] as const) referrersOfUpserted(kind, 'keys', keys);
+  for (const kind of ['teams', 'users', 'modules'] as const) referrersOfUpserted(kind, 'keys', keys);
+  // An org's keys are those of its teams and users (see refs.ts).
+  for (const [id, r] of of('orgs')) {
+    if (r === gone) continue;
+    for (const kind of ['teams', 'users'] as const) {
+      for (const owner of refs.referrersOf('orgs', id, kind)) {
+        for (const sid of refs.referrersOf(kind, owner, 'keys')) keys.add(sid);
+      }
+    }
+  }
   for (const id of keys) {
     for (const [h, e] of keyEntries(next.keys.get(id) as SnapshotKey, at, P.intern)) keyChanges.set(h, e);
   }

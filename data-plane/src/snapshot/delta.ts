@@ -92,7 +92,7 @@ export function applyDeltaToStore(
         check(kind, id, r);
         // A changed team or user: the keys that refer to it must still agree with it.
         for (const dependent of dependentKinds[kind] ?? []) {
-          for (const sid of refs.referrers(kind, id).get(dependent) ?? []) {
+          for (const sid of refs.referrersOf(kind, id, dependent)) {
             if (!changes.get(dependent)?.has(sid)) check(dependent, sid, get(dependent, sid) as AnyResource);
           }
         }

@@ -1,12 +1,21 @@
 // Reverse references: which resources refer to a given one. Lets a delta check that nothing still refers to a
-// removed resource, and find the index entries an upserted org/team/user/module/credential must refresh, in
-// O(change). Mutable: owned by the newest store of a chain and changed only when a delta commits.
+// removed resource, and find the index entries an upserted team/user/module/credential must refresh, in O(change).
+// Mutable: owned by the newest store of a chain and changed only when a delta commits.
+//
+// Keys' references to their org are not kept (100,000 entries saved): a consistent key always has a team or user
+// of its own org, which refers to that org in turn, so an org nothing else refers to has no keys either, and the keys
+// of an org are those of its teams and users.
 import { type AnyResource, type ResourceKind, type ResourceTypes, references, resourceKinds } from '@gw/schema';
 
-type Referrers = Map<ResourceKind, Set<string>>;
+/** `${sourceKind}>${targetKind}` -> target id -> the ids of the sources (a multiset: one entry per reference). */
+type Relations = Map<string, Map<string, string[]>>;
+
+const skipped = (kind: ResourceKind, targetKind: ResourceKind) => kind === 'keys' && targetKind === 'orgs';
 
 export class RefIndex {
-  readonly #targets = new Map<ResourceKind, Map<string, Referrers>>();
+  readonly #relations: Relations = new Map();
+  /** target kind -> the source kinds that may refer to it. */
+  readonly #sources = new Map<ResourceKind, Set<ResourceKind>>();
 
   static build(byId: { readonly [K in ResourceKind]: ReadonlyMap<string, ResourceTypes[K]> }): RefIndex {
     const index = new RefIndex();
@@ -18,32 +27,47 @@ export class RefIndex {
 
   add(kind: ResourceKind, id: string, resource: AnyResource): void {
     for (const [targetKind, targetId] of references(kind, resource)) {
-      let targets = this.#targets.get(targetKind);
-      if (!targets) this.#targets.set(targetKind, (targets = new Map()));
-      let referrers = targets.get(targetId);
-      if (!referrers) targets.set(targetId, (referrers = new Map()));
-      let ids = referrers.get(kind);
-      if (!ids) referrers.set(kind, (ids = new Set()));
-      ids.add(id);
+      if (skipped(kind, targetKind)) continue;
+      const name = `${kind}>${targetKind}`;
+      let targets = this.#relations.get(name);
+      if (!targets) {
+        this.#relations.set(name, (targets = new Map()));
+        let sources = this.#sources.get(targetKind);
+        if (!sources) this.#sources.set(targetKind, (sources = new Set()));
+        sources.add(kind);
+      }
+      const ids = targets.get(targetId);
+      if (ids) ids.push(id);
+      else targets.set(targetId, [id]);
     }
   }
 
   remove(kind: ResourceKind, id: string, resource: AnyResource): void {
     for (const [targetKind, targetId] of references(kind, resource)) {
-      const targets = this.#targets.get(targetKind);
-      const referrers = targets?.get(targetId);
-      const ids = referrers?.get(kind);
+      if (skipped(kind, targetKind)) continue;
+      const targets = this.#relations.get(`${kind}>${targetKind}`);
+      const ids = targets?.get(targetId);
       if (!ids) continue;
-      ids.delete(id);
-      if (ids.size === 0) referrers!.delete(kind);
-      if (referrers!.size === 0) targets!.delete(targetId);
+      const at = ids.lastIndexOf(id);
+      if (at < 0) continue;
+      ids[at] = ids[ids.length - 1];
+      ids.pop();
+      if (ids.length === 0) targets!.delete(targetId);
     }
   }
 
-  /** The resources that refer to `kind`/`id`, by kind (empty when none). */
-  referrers(kind: ResourceKind, id: string): ReadonlyMap<ResourceKind, ReadonlySet<string>> {
-    return this.#targets.get(kind)?.get(id) ?? noReferrers;
+  /** The ids of the `sourceKind` resources that refer to `kind`/`id` (one entry per reference). */
+  referrersOf(kind: ResourceKind, id: string, sourceKind: ResourceKind): readonly string[] {
+    return this.#relations.get(`${sourceKind}>${kind}`)?.get(id) ?? none;
+  }
+
+  /** Every resource that refers to `kind`/`id`, as [source kind, ids]. */
+  *referrers(kind: ResourceKind, id: string): Generator<[ResourceKind, readonly string[]]> {
+    for (const sourceKind of this.#sources.get(kind) ?? []) {
+      const ids = this.referrersOf(kind, id, sourceKind);
+      if (ids.length) yield [sourceKind, ids];
+    }
   }
 }
 
-const noReferrers: ReadonlyMap<ResourceKind, ReadonlySet<string>> = new Map();
+const none: readonly string[] = [];
