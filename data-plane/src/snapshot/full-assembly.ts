@@ -66,7 +66,9 @@ export class FullAssembly {
       for (const [id, raw] of Object.entries(message.resources[kind] ?? {})) {
         const r = schema.safeParse(raw);
         if (!r.success) return `malformed sync message: resources.${kind}.${id}: ${r.error.message}`;
-        const problem = this.#builder.add(kind, id, r.data);
+        // The schemas are strict and transform nothing: the object as received is kept (zod's copy dies young),
+        // so that the resources of a part are not promoted twice.
+        const problem = this.#builder.add(kind, id, raw as AnyResource);
         if (problem) return `full snapshot: ${problem}`;
         if (++n % (stepSize / 2) === 0) yield;
       }

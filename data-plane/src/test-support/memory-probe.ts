@@ -20,6 +20,12 @@ const mem = async () => {
   return process.memoryUsage();
 };
 const mb = (n: number) => (n / 1048576).toFixed(1);
+/** RSS split into anonymous memory (data) and file-backed pages (the node binary's code and data paged in). */
+const rssSplit = () => {
+  const t = readFileSync('/proc/self/smaps_rollup', 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(t)?.[1] ?? 0) * 1024;
+  return { anon: kb('Anonymous'), file: kb('Rss') - kb('Anonymous') };
+};
 /** Pages the process freed with MADV_FREE (V8 does) still count in RSS until the kernel takes them back. */
 const lazyFree = () => {
   const m = /LazyFree:\s+(\d+) kB/.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
@@ -36,6 +42,7 @@ if (mode === 'gen') {
   );
 } else {
   const m0 = await mem();
+  const r0 = rssSplit();
   const applier = new SyncApplier();
   const steps: number[] = [];
   let store: SnapshotStore | null = null;
@@ -66,6 +73,11 @@ if (mode === 'gen') {
   console.log(
     `empty: rss ${mb(m0.rss)} heap ${mb(m0.heapUsed)}; 100k keys: rss ${mb(m1.rss)} heap ${mb(m1.heapUsed)}; ` +
       `difference: rss +${mb(m1.rss - m0.rss)} heap +${mb(m1.heapUsed - m0.heapUsed)} (keys: ${store?.keysByHash.size})`,
+  );
+  const r1 = rssSplit();
+  console.log(
+    `rss split: anonymous ${mb(r0.anon)} -> ${mb(r1.anon)} (+${mb(r1.anon - r0.anon)}), ` +
+      `file-backed ${mb(r0.file)} -> ${mb(r1.file)} (+${mb(r1.file - r0.file)})`,
   );
   const freed = lazyFree();
   console.log(`of which LazyFree (freed, reclaimable) ${mb(freed)} MB: rss without it +${mb(m1.rss - freed - m0.rss)}`);
