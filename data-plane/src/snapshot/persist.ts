@@ -94,6 +94,8 @@ export class SnapshotFile {
 
   /** Persists an applied store: a delta as one journal line, a full snapshot (delta null) as a new base. */
   record(store: SnapshotStore, delta: DeltaMessage | null): Promise<void> {
+    // A resume that found this node current changes nothing.
+    if (delta && delta.fromVersion === delta.version) return this.#writing ?? Promise.resolve();
     return this.#enqueue(delta ? { delta, store } : { base: fromStore(store) });
   }
 

@@ -5,12 +5,72 @@
 // before measuring again).
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { fullMessages, snapshotHash } from '@gw/schema';
+import { fullMessages, SnapshotHasher, type SnapshotOrg, type SnapshotUser, snapshotHash } from '@gw/schema';
 import { SyncApplier } from '../snapshot/apply.ts';
+import { runSteps } from '../snapshot/builder.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
 import { scaleSnapshot } from './scale-snapshot.ts';
 
 const [mode, file] = process.argv.slice(2);
+
+/** CPU time of applying small deltas to the 100k-key store: one key revoked, one org suspended, and so on. */
+function deltaCosts(start: SnapshotStore): void {
+  let store = start;
+  const cpu = (f: () => void) => {
+    const t = process.cpuUsage();
+    f();
+    const u = process.cpuUsage(t);
+    return (u.user + u.system) / 1000;
+  };
+  const times: Record<string, number[]> = { revoke: [], suspendOrg: [], renameUser: [] };
+  const keyIds = [...store.parts.byId.keys.keys()];
+  const orgIds = [...store.parts.byId.orgs.keys()];
+  const userIds = [...store.parts.byId.users.keys()];
+  for (let i = 0; i < 200; i++) {
+    const kind = (['revoke', 'suspendOrg', 'renameUser'] as const)[i % 3];
+    const hasher = SnapshotHasher.fromHex(store.hash);
+    let upsert = {};
+    let remove = {};
+    if (kind === 'revoke') {
+      const id = keyIds[i];
+      hasher.remove('keys', id, store.parts.byId.keys.get(id));
+      remove = { keys: [id] };
+    } else if (kind === 'suspendOrg') {
+      const org = store.parts.byId.orgs.get(orgIds[i]) as SnapshotOrg;
+      const next = { ...org, status: 'suspended' as const };
+      hasher.remove('orgs', org.id, org).add('orgs', org.id, next);
+      upsert = { orgs: { [org.id]: next } };
+    } else {
+      const user = store.parts.byId.users.get(userIds[i]) as SnapshotUser;
+      const next = { ...user, email: `renamed-${user.email}` };
+      hasher.remove('users', user.id, user).add('users', user.id, next);
+      upsert = { users: { [user.id]: next } };
+    }
+    const message = {
+      type: 'delta',
+      fromVersion: store.version,
+      version: store.version + 1,
+      hash: hasher.hex,
+      upsert,
+      remove,
+    };
+    let next: SnapshotStore | null = null;
+    times[kind].push(
+      cpu(() => {
+        const out = runSteps(new SyncApplier().apply(store, message));
+        if (out.kind !== 'applied') throw new Error(out.kind === 'rejected' ? out.reason : out.kind);
+        next = out.store;
+      }),
+    );
+    store = next as unknown as SnapshotStore;
+  }
+  for (const [kind, t] of Object.entries(times)) {
+    t.sort((a, b) => a - b);
+    console.log(
+      `delta ${kind}: CPU p50 ${t[t.length >> 1].toFixed(2)} ms, max ${t.at(-1)?.toFixed(2)} ms (${t.length} deltas)`,
+    );
+  }
+}
 const gc = (globalThis as { gc: () => void }).gc;
 const mem = async () => {
   for (let i = 0; i < 4; i++) {
@@ -84,6 +144,7 @@ if (mode === 'gen') {
   console.log(
     `heapTotal ${mb(m0.heapTotal)} -> ${mb(m1.heapTotal)}, external ${mb(m0.external)} -> ${mb(m1.external)}`,
   );
+  if (store) deltaCosts(store);
   await new Promise((r) => setTimeout(r, Number(process.env.WAIT_MS ?? 10_000)));
   const m2 = await mem();
   console.log(
