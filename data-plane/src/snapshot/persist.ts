@@ -99,6 +99,11 @@ export class SnapshotFile {
     return this.#enqueue(delta ? { delta, store } : { base: fromStore(store) });
   }
 
+  /** Resolves once nothing is being written (errors were reported to whoever asked for the write). */
+  async idle(): Promise<void> {
+    while (this.#writing) await this.#writing.catch(() => {});
+  }
+
   #enqueue(op: Op): Promise<void> {
     if ('base' in op) this.#ops = [op];
     else this.#ops.push(op);

@@ -95,6 +95,9 @@ export class ConfigSync {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     await this.#dispose();
+    // Let the message being applied see it is no longer wanted, and what was applied reach the disk.
+    await this.#queue;
+    await this.#o.file?.idle();
   }
 
   async #dispose(): Promise<void> {
@@ -186,7 +189,14 @@ export class ConfigSync {
             return;
           }
           const raw = (result.data as { configSync?: unknown } | null | undefined)?.configSync;
-          this.#queue = this.#queue.then(() => this.#process(generation, applier, raw));
+          this.#queue = this.#queue
+            .then(() => this.#process(generation, applier, raw))
+            .catch((err: unknown) => {
+              // A bug, not bad input: keep the last good config and start over with a full snapshot.
+              logger.error({ err }, 'applying a sync message failed');
+              this.#forceFull = true;
+              this.#reconnectLater();
+            });
         },
         error: (err) => {
           if (generation !== this.#generation) return;
