@@ -33,7 +33,7 @@ import {
 } from './store.ts';
 
 /** Resources handled between two yields. */
-export const stepSize = 1000;
+export const stepSize = 500;
 
 type KindMaps = { [K in ResourceKind]: Map<string, ResourceTypes[K]> };
 
