@@ -1,27 +1,16 @@
-// Runs a config-changing write in one transaction that also bumps config_state.version and notifies every replica.
+// Config changes are captured by the database (migration config_changes): a write to a table the snapshot reads
+// logs what it changed, and its commit bumps config_state.version and notifies every replica (NOTIFY gw_config).
 import type { Em } from './orm.ts';
-import { asConflict } from './unique-violation.ts';
+import { inTransaction } from './transaction.ts';
 
 export const configChannel = 'gw_config';
 
 /**
- * The write, the version bump and `NOTIFY gw_config` commit together or not at all, so a data plane never
- * sees a version without its change, and every replica (LISTEN) learns of it once it is visible.
+ * Kept so that callers compile while they still say whether they change config: a plain transaction now, since
+ * the database decides that from what the write changed (and bumps the version only then).
  */
-export async function inConfigChange<T>(em: Em, write: (tem: Em) => Promise<T>): Promise<T> {
-  try {
-    return await em.transactional(async (tem) => {
-      const result = await write(tem);
-      await tem.flush();
-      const rows = await tem.execute<{ version: string }[]>(
-        'update config_state set version = version + 1 where id = 1 returning version',
-      );
-      await tem.execute('select pg_notify(?, ?)', [configChannel, String(rows[0].version)]);
-      return result;
-    });
-  } catch (error) {
-    throw asConflict(error);
-  }
+export function inConfigChange<T>(em: Em, write: (tem: Em) => Promise<T>): Promise<T> {
+  return inTransaction(em, write);
 }
 
 export async function currentConfigVersion(em: Em): Promise<number> {

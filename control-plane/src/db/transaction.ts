@@ -1,4 +1,4 @@
-// A write that is not a config change (admin users, API tokens, billing settings) in one transaction with its audit.
+// A write in one transaction with its audit; whether it changes config is decided by the database (config-change.ts).
 import type { Em } from './orm.ts';
 import { asConflict } from './unique-violation.ts';
 

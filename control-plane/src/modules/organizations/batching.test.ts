@@ -1,6 +1,6 @@
 // Nested lists load per level, not per parent: a page of 100 orgs with their teams, users and the users' teams costs
 // the same, small number of SQL statements as a page of 10. Later nested pages (with a cursor) are read directly.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { must } from '../../test-support/fixtures.ts';
 import { useApiSuite } from '../../test-support/suite.ts';
 import { countQueries } from '../../test-support/tenancy.ts';
@@ -60,6 +60,9 @@ type OrgPage = {
 describe('nested list batching', () => {
   it('answers a page of 100 orgs with teams, members, users and their teams in a bounded number of queries', async () => {
     await seedOrgs(100);
+    // The seed is a config change: let this replica's publisher take it before counting the API's statements.
+    const [{ version }] = await t.db.query<{ version: string }>('select version from config_state');
+    await vi.waitFor(() => expect(t.app.deps.publisher.current()?.version).toBe(Number(version)), { timeout: 10_000 });
     const small = await countQueries(t, () => must<OrgPage>(t.app.gql(pageQuery, { n: 10 })));
     const large = await countQueries(t, () => must<OrgPage>(t.app.gql(pageQuery, { n: 100 })));
     console.log(`SQL statements: ${small.queries.length} for 10 orgs, ${large.queries.length} for 100 orgs`);
