@@ -7,7 +7,8 @@
 export const gone: unique symbol = Symbol('gone');
 export type Change<V> = V | typeof gone;
 
-/** Entries copied or written by `with()` since start: lets tests check that a change costs O(change). */
+/** Entries put in maps (built with `of`, copied or written by `with`) since start: lets tests check that a change
+ * costs O(change). */
 export const layeredMapStats = { written: 0, folded: 0 };
 
 const emptyOverlay: ReadonlyMap<unknown, never> = new Map<unknown, never>();
@@ -25,6 +26,7 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
 
   /** Takes ownership of `map`: the caller must not change it afterwards. */
   static of<K, V>(map: Map<K, V> = new Map()): LayeredMap<K, V> {
+    layeredMapStats.written += map.size;
     return new LayeredMap<K, V>(map, emptyOverlay as ReadonlyMap<K, Change<V>>, map.size);
   }
 
