@@ -6,8 +6,8 @@ import type { SecretBox } from './crypto/secret-box.ts';
 import type { DatabaseStatus } from './db/database-status.ts';
 import type { Em, Orm } from './db/orm.ts';
 import { serviceUnavailable } from './errors.ts';
-import { createLoaders, type Loaders } from './graphql/loaders.ts';
 import type { Logger } from './logger.ts';
+import { createLoaders, type Loaders } from './modules/index.ts';
 import type { UsageFeed } from './modules/usage/usage-feed.ts';
 import type { Publisher } from './sync/publisher.ts';
 

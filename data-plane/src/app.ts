@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { H3, type H3Event, HTTPError } from 'h3';
 import { errorResponse, GatewayError, internalError } from './errors.ts';
+import { Pipeline } from './pipeline/run.ts';
 import { chatCompletions } from './routes/chat-completions.ts';
 import type { AppDeps } from './routes/deps.ts';
 import { healthz, metrics, readyz } from './routes/health.ts';
@@ -60,8 +61,9 @@ export function createApp(deps: AppDeps): H3 {
       new GatewayError('caller_route_not_found', `No route for ${event.req.method} ${event.url.pathname}.`),
     );
 
-  app.all('/v1/chat/completions', only(['POST'], chatCompletions(deps)));
-  app.all('/v1/models', only(['GET', 'HEAD'], listModels(deps)));
+  const pipeline = new Pipeline(deps);
+  app.all('/v1/chat/completions', only(['POST'], chatCompletions(pipeline)));
+  app.all('/v1/models', only(['GET', 'HEAD'], listModels(pipeline)));
   app.all('/healthz', only(['GET', 'HEAD'], healthz));
   app.all('/readyz', only(['GET', 'HEAD'], readyz(deps)));
   app.all('/metrics', only(['GET'], metrics(deps)));

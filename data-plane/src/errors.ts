@@ -2,8 +2,17 @@
 import { type ErrorBody, type ErrorCode, errorCodes } from '@gw/schema';
 import { FastResponse } from 'srvx/node';
 
+/** What an error response is built from: a GatewayError, or a policy refusal (a Denied) as it is. */
+export interface Refusal {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly param: string | null;
+  /** Extra response headers. */
+  readonly headers?: Record<string, string> | undefined;
+}
+
 /** An expected failure with a code from the contract's closed list. */
-export class GatewayError extends Error {
+export class GatewayError extends Error implements Refusal {
   readonly code: ErrorCode;
   readonly param: string | null;
   /** Extra response headers (e.g. `allow` on 405, `connection: close` on 413). */
@@ -36,17 +45,17 @@ export function toGatewayError(err: unknown): GatewayError {
   return err instanceof GatewayError ? err : internalError(err);
 }
 
-export function errorBody(err: GatewayError): ErrorBody {
+export function errorBody(err: Refusal): ErrorBody {
   const spec = errorCodes[err.code];
   return { error: { message: err.message, type: spec.type, param: err.param, code: err.code } };
 }
 
 /** The error as one SSE event, for streams that fail after their headers were sent. */
-export function errorEvent(err: GatewayError): string {
+export function errorEvent(err: Refusal): string {
   return `data: ${JSON.stringify(errorBody(err))}\n\n`;
 }
 
-export function errorResponse(err: GatewayError, requestId?: string): Response {
+export function errorResponse(err: Refusal, requestId?: string): Response {
   const spec = errorCodes[err.code];
   const headers: Record<string, string> = {
     'content-type': 'application/json',

@@ -30,6 +30,8 @@ export interface ControlPlaneOptions {
   /** Extra environment (LOG_LEVEL, SEED_ADMIN_EMAIL, ...). */
   env?: Record<string, string>;
   cpuCore?: number;
+  /** How long a start may take until /readyz answers (default 60 s; the scale benchmark's 100,000 keys need more). */
+  startTimeoutMs?: number;
   /** Reuse another replica's secrets (same MASTER_KEY to open sealed credentials, same tokens); default random. */
   secrets?: Partial<ControlPlaneSecrets>;
 }
@@ -63,7 +65,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       ...opts.env,
     },
     healthUrl: `${url}/readyz`,
-    startTimeoutMs: 60_000,
+    startTimeoutMs: opts.startTimeoutMs ?? 60_000,
     cpuCore: opts.cpuCore,
   });
   await proc.start();

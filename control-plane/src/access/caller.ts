@@ -4,9 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../context.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
 import type { Em } from '../db/orm.ts';
-
-/** Stored lowercase; the GraphQL enum AdminRole shows them uppercase. */
-export type Role = 'platform_admin' | 'org_admin' | 'org_viewer';
+import { lesserRole, type Role } from './roles.ts';
 
 /** The person or integration behind an admin caller, as the audit log names it. */
 export interface Principal {
@@ -34,10 +32,8 @@ export type Caller =
     }
   | { kind: 'data-plane' };
 
-const roleRank: Record<Role, number> = { org_viewer: 0, org_admin: 1, platform_admin: 2 };
-
-/** The lesser of two roles (a platform role and an org role never meet: the holder's scope rules that out). */
-export const lesserRole = (a: Role, b: Role): Role => (roleRank[a] <= roleRank[b] ? a : b);
+/** An admin caller: the acting admin behind a request, as resolvers hand it to services. */
+export type AdminCaller = Extract<Caller, { kind: 'admin' }>;
 
 export function bearerToken(authorization: string | undefined | null): string | null {
   if (!authorization) return null;

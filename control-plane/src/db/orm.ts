@@ -1,37 +1,13 @@
-// MikroORM setup for PostgreSQL: explicit entity list, compiled-in migrations, and the start-up migration run.
+// MikroORM setup for PostgreSQL: the modules' entities (modules/index.ts), compiled-in migrations, and the start-up
+// migration run.
 
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { AdminSessionEntity, AdminUserEntity } from '../modules/admin-auth/admin-user.entity.ts';
-import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.ts';
-import { ModelEntity } from '../modules/models/model.entity.ts';
-import { ModelDeploymentEntity } from '../modules/models/model-deployment.entity.ts';
-import { OrganizationEntity } from '../modules/organizations/organization.entity.ts';
-import { OrgModuleEntity, ProductModuleEntity } from '../modules/product-modules/product-module.entity.ts';
-import { ProviderCredentialEntity } from '../modules/provider-credentials/provider-credential.entity.ts';
-import { TeamEntity } from '../modules/teams/team.entity.ts';
-import { UserEntity, UserTeamEntity } from '../modules/users/user.entity.ts';
-import { VirtualKeyEntity } from '../modules/virtual-keys/virtual-key.entity.ts';
+import { entities } from '../modules/index.ts';
 import { connectTimeoutMs } from './connection.ts';
 import { withMigrationLock } from './migration-lock.ts';
 import { migrationsList } from './migrations/index.ts';
-
-export const entities = [
-  OrganizationEntity,
-  TeamEntity,
-  UserEntity,
-  UserTeamEntity,
-  VirtualKeyEntity,
-  ProductModuleEntity,
-  OrgModuleEntity,
-  ProviderCredentialEntity,
-  ModelEntity,
-  ModelDeploymentEntity,
-  AdminUserEntity,
-  AdminSessionEntity,
-  ApiTokenEntity,
-];
 
 export type Orm = MikroORM;
 
@@ -41,7 +17,7 @@ export async function createOrm(databaseUrl: string, logger: Logger): Promise<Or
   const orm = await MikroORM.init(
     defineConfig({
       clientUrl: databaseUrl,
-      entities,
+      entities: [...entities],
       extensions: [Migrator],
       migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
       pool: { min: 0, max: 10 },

@@ -1,4 +1,5 @@
-// A write in one transaction with its audit; whether it changes config is decided by the database (config-change.ts).
+// A write in one transaction (audited writes go through modules/audit/audited-change.ts); whether it changes config
+// is decided by the database (config-change.ts).
 import type { Em } from './orm.ts';
 import { asConflict } from './unique-violation.ts';
 

@@ -1,5 +1,6 @@
 // GraphQL enums; their internal values are the lowercase strings stored in the database and used in snapshots.
 import { registerEnumType } from 'type-graphql';
+import { type Role, roles } from '../access/roles.ts';
 
 export enum EntityStatus {
   ACTIVE = 'active',
@@ -16,12 +17,11 @@ export enum KeyStatus {
   EXPIRED = 'expired',
 }
 
-/** Admin roles: the whole platform, one org's admin, or one org read-only (see access/guards.ts). */
-export enum AdminRole {
-  PLATFORM_ADMIN = 'platform_admin',
-  ORG_ADMIN = 'org_admin',
-  ORG_VIEWER = 'org_viewer',
-}
+/** Admin roles as GraphQL shows them (PLATFORM_ADMIN, …): derived from the one list in access/roles.ts. */
+export const AdminRole = Object.fromEntries(roles.map((r) => [r.toUpperCase(), r])) as {
+  readonly [R in Role as Uppercase<R>]: R;
+};
+export type AdminRole = Role;
 
 registerEnumType(EntityStatus, { name: 'EntityStatus' });
 registerEnumType(ProviderKindEnum, { name: 'ProviderKind' });

@@ -170,8 +170,8 @@ function valueProblem(
     return null;
   }
   if (isScalarType(inner) && (inner.name === 'String' || inner.name === 'ID') && typeof value === 'string') {
-    // No id is blank. Resolvers test ids for truthiness (`if (orgId) requireOrg(…)`) and pass them on with `??`,
-    // so a blank one skipped the scope check and then filtered nothing: `teams(orgId: "")` listed every org's.
+    // No id is blank. A blank orgId once skipped the scope check (it was tested for truthiness) and then filtered
+    // nothing: `teams(orgId: "")` listed every org's.
     if (inner.name === 'ID' && value.trim() === '') return badInput(path, `${nameOf(path)} must not be empty`);
     return textProblem(value, textLimits[kindOf(coordinate, argName)], path);
   }

@@ -8,6 +8,13 @@ export function isUuid(value: string): boolean {
   return uuidPattern.test(value);
 }
 
+/** An id in a list filter: BAD_USER_INPUT when it is not a uuid (no row could ever match it). */
+export function filterId(field: string, value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (!isUuid(value)) throw badInput(field, `${field.split('.').pop()} is not a valid id`);
+  return value;
+}
+
 /** Trimmed, non-empty, bounded text (in code points, as graphql/input-limits.ts counts); the trimmed value is stored. */
 export function requireText(field: string, value: string, max: number = textLimits.short): string {
   const v = value.trim();

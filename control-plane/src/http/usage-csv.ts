@@ -1,6 +1,8 @@
 // GET /export/usage.csv?orgId=…[&period=YYYY-MM | &from=…&to=…]: the billing export as a CSV download, behind the
 // same bearer tokens and scope rules as GraphQL; failures are JSON {"error":{"code","message","field"?}}.
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authorize } from '../access/authorize.ts';
 import { createContext, type Deps } from '../context.ts';
 import { AppError, type AppErrorCode, badInput, serviceUnavailable } from '../errors.ts';
 import { DateTimeScalar } from '../graphql/scalars.ts';
@@ -66,6 +68,8 @@ export async function handleUsageCsv(req: IncomingMessage, res: ServerResponse, 
       return sendError(res, 401, 'UNAUTHENTICATED', missing ? 'Authentication required' : 'Invalid or expired token');
     }
     const request = parse(new URL(req.url ?? '/', 'http://localhost'));
+    // The same table entry as the GraphQL query billingExport.
+    await authorize(ctx, 'Query.billingExport', { orgId: request.orgId });
     const result = await exportUsage(ctx, request);
     const body = Buffer.from(result.csv, 'utf8');
     res.writeHead(200, {

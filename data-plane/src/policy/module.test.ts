@@ -34,15 +34,19 @@ describe('attributeModule', () => {
     expect(same.ok && same.attribution?.module.id).toBe('mod-chat');
   });
 
-  it('refuses unknown, not enabled (even if another org has it), suspended and mismatching modules', () => {
-    const good = entryFor(secrets.good);
-    for (const header of ['no-such-module', 'search', 'elsewhere']) {
-      expect(attributeModule(store, good, header)).toMatchObject({
+  it.each(['no-such-module', 'search', 'elsewhere'])(
+    'refuses an unknown or not enabled module (even if another org has it): %s',
+    (header) => {
+      expect(attributeModule(store, entryFor(secrets.good), header)).toMatchObject({
         ok: false,
         code: 'policy_module_not_enabled',
         param: 'x-gateway-module',
       });
-    }
+    },
+  );
+
+  it('refuses suspended and mismatching modules', () => {
+    const good = entryFor(secrets.good);
     expect(attributeModule(store, good, 'frozen')).toMatchObject({ ok: false, code: 'policy_module_suspended' });
     const mismatch = attributeModule(store, entryFor(secrets.chat), 'document-analysis');
     expect(mismatch).toMatchObject({ ok: false, code: 'policy_module_mismatch', param: 'x-gateway-module' });
@@ -140,19 +144,20 @@ describe('module attribution over HTTP', () => {
     return gw.usage.at(-1)!;
   };
 
-  it('records the module of the header, of the key binding, or none', async () => {
-    for (const [secret, header, moduleId] of [
-      [secrets.good, 'document-analysis', 'mod-docs'],
-      [secrets.chat, undefined, 'mod-chat'],
-      [secrets.chat, 'chat', 'mod-chat'],
-      [secrets.good, undefined, null],
-    ] as const) {
+  it.each([
+    [secrets.good, 'document-analysis', 'mod-docs'],
+    [secrets.chat, undefined, 'mod-chat'],
+    [secrets.chat, 'chat', 'mod-chat'],
+    [secrets.good, undefined, null],
+  ])(
+    'records the module of the header, of the key binding, or none (key %s, header %s -> %s)',
+    async (secret, header, moduleId) => {
       const res = await chat(secret, 'gpt-test', header);
       expect(res.status).toBe(200);
       await res.arrayBuffer();
       expect(await lastUsage()).toMatchObject({ requestId: res.headers.get('x-request-id'), moduleId });
-    }
-  });
+    },
+  );
 
   it('answers 403 with the closed-list codes, without calling the provider', async () => {
     const before = upstream.requests.length;

@@ -58,16 +58,14 @@ describe('authorize', () => {
     expect(authorizeKey(e, now + 1)).toMatchObject({ ok: false, code: 'caller_key_expired' });
   });
 
-  it('refuses keys whose org, team or user is suspended', () => {
-    for (const [secret, what] of [
-      [secrets.suspendedOrg, 'organization'],
-      [secrets.suspendedTeam, 'team'],
-      [secrets.suspendedUser, 'user'],
-    ] as const) {
-      const d = authorize(store, entryFor(secret), 'gpt-test', now);
-      expect(d).toMatchObject({ ok: false, code: 'policy_org_suspended' });
-      expect(!d.ok && d.message).toContain(what);
-    }
+  it.each([
+    ['organization', secrets.suspendedOrg],
+    ['team', secrets.suspendedTeam],
+    ['user', secrets.suspendedUser],
+  ])('refuses keys whose org, team or user is suspended: the %s', (what, secret) => {
+    const d = authorize(store, entryFor(secret), 'gpt-test', now);
+    expect(d).toMatchObject({ ok: false, code: 'policy_org_suspended' });
+    expect(!d.ok && d.message).toContain(what);
   });
 
   it('answers 404 for unknown models and 403 for models outside allowedModels', () => {

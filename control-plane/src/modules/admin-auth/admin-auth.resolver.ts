@@ -1,6 +1,6 @@
 // GraphQL entry points for admin login, logout and the current admin.
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { requireAdmin } from '../../access/guards.ts';
+import { adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { AdminAuthService } from './admin-auth.service.ts';
 import { AdminUser, LoginPayload } from './admin-user.type.ts';
@@ -21,9 +21,9 @@ export class AdminAuthResolver {
     description: 'Ends the session of the calling token (a no-op for API tokens and ADMIN_TOKEN).',
   })
   async logout(@Ctx() ctx: Context): Promise<boolean> {
-    const caller = requireAdmin(ctx);
+    const caller = adminOf(ctx);
     if (caller.sessionHash)
-      await new AdminAuthService(ctx.em).logout(caller.sessionHash, caller.principal, caller.orgId);
+      await new AdminAuthService(ctx.em).logout(caller.principal, caller.sessionHash, caller.orgId);
     return true;
   }
 
@@ -32,8 +32,8 @@ export class AdminAuthResolver {
     description: 'The logged-in admin; null when not logged in or when using the static ADMIN_TOKEN.',
   })
   async me(@Ctx() ctx: Context): Promise<AdminUser | null> {
-    if (ctx.caller.kind !== 'admin' || ctx.caller.principal.kind !== 'admin_user') return null;
-    const admin = await new AdminAuthService(ctx.em).findAdmin(ctx.caller.principal.id!);
+    // The operation table answers null for anyone but a logged-in admin user.
+    const admin = await new AdminAuthService(ctx.em).findAdmin(adminOf(ctx).principal.id!);
     return admin ? AdminUser.from(admin) : null;
   }
 }

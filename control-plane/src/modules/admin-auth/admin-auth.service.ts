@@ -65,7 +65,7 @@ export class AdminAuthService {
     return { token, admin };
   }
 
-  async logout(sessionHash: string, actor: Principal, orgId: string | null): Promise<void> {
+  async logout(actor: Principal, sessionHash: string, orgId: string | null): Promise<void> {
     await auditedChange(this.#em, actor, {
       action: 'session.logout',
       mutate: async (em) => {

@@ -2,9 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
-import type { Role } from '../../access/caller.ts';
-
-export type AdminRoleValue = Role;
+import type { Role } from '../../access/roles.ts';
 
 export const AdminUserEntity = defineEntity({
   name: 'AdminUser',
@@ -17,7 +15,7 @@ export const AdminUserEntity = defineEntity({
     email: p.text(),
     /** scrypt, see crypto/password.ts. */
     passwordHash: p.text(),
-    role: p.text().$type<AdminRoleValue>().default('platform_admin'),
+    role: p.text().$type<Role>().default('platform_admin'),
     /** null for platform admins; the org of an org admin or viewer. */
     orgId: p.uuid().nullable(),
     name: p.text().nullable(),

@@ -1,9 +1,9 @@
 // GraphQL entry points for admin users: list and manage them within the caller's scope, change one's password.
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { actorOf, mayGrant, requireAdmin, requireOrg, requirePlatform } from '../../access/guards.ts';
+import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { verifyPassword } from '../../crypto/password.ts';
-import { forbidden, notFound, unauthenticated } from '../../errors.ts';
+import { notFound, unauthenticated } from '../../errors.ts';
 import { type ConnectionShape, connectionType, PageArgs } from '../../graphql/connection.ts';
 import type { AdminUserRecord } from '../admin-auth/admin-user.entity.ts';
 import { AdminUser } from '../admin-auth/admin-user.type.ts';
@@ -23,8 +23,6 @@ export class AdminUserResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<AdminUser>> {
-    if (orgId) requireOrg(ctx, orgId, 'read');
-    else requirePlatform(ctx, 'read');
     return new AdminUserService(ctx.em).list(orgId ?? undefined, filter, page);
   }
 
@@ -33,9 +31,7 @@ export class AdminUserResolver {
     @Arg('input', () => CreateAdminUserInput) input: CreateAdminUserInput,
     @Ctx() ctx: Context,
   ): Promise<AdminUser> {
-    const caller = input.orgId ? requireOrg(ctx, input.orgId, 'write') : requirePlatform(ctx, 'write');
-    if (!mayGrant(caller, input.role, input.orgId ?? null)) throw forbidden('You may not grant this role');
-    return AdminUser.from(await new AdminUserService(ctx.em).create(caller.principal, input));
+    return AdminUser.from(await new AdminUserService(ctx.em).create(actorOf(ctx), input));
   }
 
   @Mutation(() => AdminUser)
@@ -45,10 +41,7 @@ export class AdminUserResolver {
     @Ctx() ctx: Context,
   ): Promise<AdminUser> {
     const { service, admin } = await this.#target(ctx, id);
-    const caller = requireAdmin(ctx);
-    if (input.role && !mayGrant(caller, input.role, admin.orgId ?? null))
-      throw forbidden('You may not grant this role');
-    return AdminUser.from(await service.update(caller.principal, admin, input));
+    return AdminUser.from(await service.update(actorOf(ctx), admin, input));
   }
 
   @Mutation(() => Boolean)
@@ -64,8 +57,7 @@ export class AdminUserResolver {
     @Arg('newPassword', () => String) newPassword: string,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    const caller = requireAdmin(ctx);
-    if (caller.principal.kind !== 'admin_user') throw forbidden('Only a logged-in admin has a password');
+    const caller = adminOf(ctx);
     const service = new AdminUserService(ctx.em);
     const admin = await service.find(caller.principal.id!);
     if (!admin || !(await verifyPassword(currentPassword, admin.passwordHash))) {
@@ -75,15 +67,11 @@ export class AdminUserResolver {
     return true;
   }
 
-  /** The admin to change, if it is in the caller's write scope (NOT_FOUND otherwise: no existence leak). */
+  /** The admin to change (its scope already checked by the operation table). */
   async #target(ctx: Context, id: string): Promise<{ service: AdminUserService; admin: AdminUserRecord }> {
-    const caller = requireAdmin(ctx);
     const service = new AdminUserService(ctx.em);
     const admin = await service.find(id);
-    const visible = admin && (caller.role === 'platform_admin' || admin.orgId === caller.orgId);
-    if (!admin || !visible) throw notFound('id', `Admin user ${id} does not exist`);
-    if (admin.orgId) requireOrg(ctx, admin.orgId, 'write');
-    else requirePlatform(ctx, 'write');
+    if (!admin) throw notFound('id', `Admin user ${id} does not exist`);
     return { service, admin };
   }
 }

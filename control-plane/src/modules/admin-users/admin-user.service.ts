@@ -1,5 +1,8 @@
-import type { Principal, Role } from '../../access/caller.ts';
+// Admin users: who may run the gateway. Platform admins manage everyone; an org admin manages the admins and
+// viewers of their own org. Nobody can lock themselves out, and the last platform admin cannot go.
+import type { Principal } from '../../access/caller.ts';
 import { notifyCredentialChange } from '../../access/live-credentials.ts';
+import type { Role } from '../../access/roles.ts';
 import { hashPassword } from '../../crypto/password.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, forbidden } from '../../errors.ts';

@@ -1,7 +1,7 @@
 // ORM mapping of integrator API tokens: stored as the SHA-256 of the token plus a display prefix, never the token.
 import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import type { Role } from '../../access/caller.ts';
+import type { Role } from '../../access/roles.ts';
 
 export const ApiTokenEntity = defineEntity({
   name: 'ApiToken',

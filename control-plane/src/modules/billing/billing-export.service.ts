@@ -2,7 +2,7 @@
 // org's markup or discount applied and converted to its currency, as CSV lines plus a total line.
 import type { Context } from '../../context.ts';
 import { badInput } from '../../errors.ts';
-import { authorizeUsage, checkWindow, maxWindowDays } from '../usage/usage-args.ts';
+import { checkWindow, maxWindowDays, requireUsageOrg } from '../usage/usage-args.ts';
 import { aggregateSql } from '../usage/usage-query.ts';
 import { lastCompletePeriod, namedPeriod, type Period } from './billing-period.ts';
 import { BillingSettingsService, type EffectiveSettings } from './billing-settings.service.ts';
@@ -94,9 +94,9 @@ function resolvePeriod(req: ExportRequest, anchorDay: number, now: Date): Period
 
 const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
 
-/** Checks the caller's scope (the org's admins and viewers, platform admins) first, then builds the export. */
+/** Builds the export; the caller's scope is checked before (operation `Query.billingExport`, access/operations.ts). */
 export async function exportUsage(ctx: Context, req: ExportRequest, now = new Date()): Promise<BillingExportResult> {
-  await authorizeUsage(ctx, req.orgId);
+  await requireUsageOrg(ctx.em, req.orgId);
   const em = ctx.em;
   const settings = await new BillingSettingsService(em).forOrg(req.orgId);
   const period = resolvePeriod(req, settings.periodAnchorDay, now);

@@ -1,7 +1,7 @@
 // GraphQL entry points for billing: effective settings per org, the platform default, audited writes (platform
 // admins only), and the CSV export of a billing period.
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { actorOf, requireOrg, requirePlatform } from '../../access/guards.ts';
+import { actorOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
 import { exportUsage } from './billing-export.service.ts';
@@ -16,7 +16,6 @@ export class BillingResolver {
       'The settings in effect for an org: its own, else the platform default. Its admins and viewers may read them.',
   })
   async billingSettings(@Arg('orgId', () => ID) orgId: string, @Ctx() ctx: Context): Promise<BillingSettings> {
-    requireOrg(ctx, orgId, 'read');
     const service = new BillingSettingsService(ctx.em);
     await service.requireOrg(orgId, false);
     return toGraphQL(await service.forOrg(orgId));
@@ -24,7 +23,6 @@ export class BillingResolver {
 
   @Query(() => BillingSettings, { description: 'Platform admins: the settings of orgs without their own.' })
   async defaultBillingSettings(@Ctx() ctx: Context): Promise<BillingSettings> {
-    requirePlatform(ctx, 'read');
     return toGraphQL(await new BillingSettingsService(ctx.em).platformDefault());
   }
 
@@ -37,7 +35,6 @@ export class BillingResolver {
     @Arg('input', () => BillingSettingsInput) input: BillingSettingsInput,
     @Ctx() ctx: Context,
   ): Promise<BillingSettings> {
-    requirePlatform(ctx, 'write');
     return toGraphQL(await new BillingSettingsService(ctx.em).setForOrg(actorOf(ctx), orgId, input));
   }
 
@@ -45,7 +42,6 @@ export class BillingResolver {
     description: "Platform admins: drops the org's own settings, so it follows the platform default again. Audited.",
   })
   async resetBillingSettings(@Arg('orgId', () => ID) orgId: string, @Ctx() ctx: Context): Promise<BillingSettings> {
-    requirePlatform(ctx, 'write');
     return toGraphQL(await new BillingSettingsService(ctx.em).resetForOrg(actorOf(ctx), orgId));
   }
 
@@ -56,7 +52,6 @@ export class BillingResolver {
     @Arg('input', () => BillingSettingsInput) input: BillingSettingsInput,
     @Ctx() ctx: Context,
   ): Promise<BillingSettings> {
-    requirePlatform(ctx, 'write');
     return toGraphQL(await new BillingSettingsService(ctx.em).setDefault(actorOf(ctx), input));
   }
 

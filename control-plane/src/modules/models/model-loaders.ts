@@ -1,25 +1,15 @@
 // Per-request DataLoaders of the model catalogue: a page of models (or credentials, or orgs) costs one query per
-// nested list, not one per row. Kept beside the module and attached to the request context on first use.
+// nested list, not one per row.
 import DataLoader from 'dataloader';
-import type { Context } from '../../context.ts';
 import type { Em } from '../../db/orm.ts';
-import {
-  ProviderCredentialEntity,
-  type ProviderCredentialRecord,
-} from '../provider-credentials/provider-credential.entity.ts';
+import { groupBy } from '../../graphql/loaders.ts';
 import { ModelEntity, type ModelRecord } from './model.entity.ts';
 import { ModelDeploymentEntity, type ModelDeploymentRecord } from './model-deployment.entity.ts';
 
 /** One JSON parameter: the raw-query layer would expand a JS array into separate parameters. */
 const idList = (ids: readonly string[]) => JSON.stringify(ids);
 
-function groupBy<T>(ids: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
-  for (const row of rows) groups.get(keyOf(row))?.push(row);
-  return ids.map((id) => groups.get(id) ?? []);
-}
-
-function createModelLoaders(em: Em) {
+export function modelLoaders(em: Em) {
   let catalogue: Promise<ModelRecord[]> | undefined;
   return {
     /** Every model by name, read once per request (the catalogue is small: tens to hundreds of models). */
@@ -34,11 +24,6 @@ function createModelLoaders(em: Em) {
         { orderBy: { seq: 'asc' } },
       );
       return groupBy(modelIds, rows, (d) => d.modelId);
-    }),
-    credentialById: new DataLoader<string, ProviderCredentialRecord | null>(async (ids) => {
-      const rows = await em.find(ProviderCredentialEntity, { id: { $in: [...ids] } });
-      const byId = new Map(rows.map((c) => [c.id, c]));
-      return ids.map((id) => byId.get(id) ?? null);
     }),
     modelNamesByCredential: new DataLoader<string, string[]>(async (credentialIds) => {
       const rows = await em.execute<{ credential_id: string; name: string }[]>(
@@ -63,17 +48,4 @@ function createModelLoaders(em: Em) {
       return orgIds.map((id) => byOrg.get(id) ?? null);
     }),
   };
-}
-
-export type ModelLoaders = ReturnType<typeof createModelLoaders>;
-
-const perRequest = new WeakMap<Context, ModelLoaders>();
-
-export function modelLoaders(ctx: Context): ModelLoaders {
-  let loaders = perRequest.get(ctx);
-  if (!loaders) {
-    loaders = createModelLoaders(ctx.em);
-    perRequest.set(ctx, loaders);
-  }
-  return loaders;
 }

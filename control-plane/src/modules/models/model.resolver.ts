@@ -1,7 +1,7 @@
 // GraphQL entry points for models and their deployments. Platform admins manage the catalogue and see where each
 // model routes; org admins and viewers see the models their org may use (names and prices) and nothing else.
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { requireAdmin, requireOrg, requirePlatform } from '../../access/guards.ts';
+import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
@@ -15,10 +15,6 @@ import {
 } from './model.input.ts';
 import { ModelService } from './model.service.ts';
 import { Model, ModelConnection, ModelDeployment } from './model.type.ts';
-import { modelLoaders } from './model-loaders.ts';
-
-/** The acting platform admin of a catalogue write. */
-const writer = (ctx: Context) => requirePlatform(ctx, 'write').principal;
 
 @Resolver(() => Model)
 export class ModelResolver {
@@ -33,11 +29,9 @@ export class ModelResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<Model>> {
-    const caller = orgId ? requireOrg(ctx, orgId, 'read') : requireAdmin(ctx);
-    if (filter?.credentialId) requirePlatform(ctx, 'read');
-    const scope = orgId ?? caller.orgId;
+    const scope = orgId ?? adminOf(ctx).orgId;
     if (scope) await new OrganizationService(ctx.em).require(scope, 'orgId');
-    const onlyIds = scope ? await modelLoaders(ctx).allowedModelIdsByOrg.load(scope) : null;
+    const onlyIds = scope ? await ctx.loaders.allowedModelIdsByOrg.load(scope) : null;
     return new ModelService(ctx.em).list(onlyIds, filter, page);
   }
 
@@ -46,11 +40,11 @@ export class ModelResolver {
     description: 'null when it does not exist, or (for org roles) when their org may not use it.',
   })
   async model(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Model | null> {
-    const caller = requireAdmin(ctx);
+    const caller = adminOf(ctx);
     const found = await new ModelService(ctx.em).find(id);
     if (!found) return null;
     if (caller.orgId) {
-      const allowed = await modelLoaders(ctx).allowedModelIdsByOrg.load(caller.orgId);
+      const allowed = await ctx.loaders.allowedModelIdsByOrg.load(caller.orgId);
       if (allowed && !allowed.includes(found.id)) return null;
     }
     return Model.from(found);
@@ -60,8 +54,7 @@ export class ModelResolver {
     description: 'Where the model routes, oldest first. Platform admins only (FORBIDDEN for org roles).',
   })
   async deployments(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelDeployment[]> {
-    requirePlatform(ctx, 'read');
-    return (await modelLoaders(ctx).deploymentsByModel.load(model.id)).map(ModelDeployment.from);
+    return (await ctx.loaders.deploymentsByModel.load(model.id)).map(ModelDeployment.from);
   }
 
   @Mutation(() => Model)
@@ -69,7 +62,7 @@ export class ModelResolver {
     @Arg('input', () => CreateModelInput) input: CreateModelInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await new ModelService(ctx.em).create(writer(ctx), input));
+    return Model.from(await new ModelService(ctx.em).create(actorOf(ctx), input));
   }
 
   @Mutation(() => Model, { description: 'Changes prices; the name is fixed.' })
@@ -77,14 +70,14 @@ export class ModelResolver {
     @Arg('input', () => UpdateModelInput) input: UpdateModelInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await new ModelService(ctx.em).update(writer(ctx), input));
+    return Model.from(await new ModelService(ctx.em).update(actorOf(ctx), input));
   }
 
   @Mutation(() => Model, {
     description: 'Returns the deleted model. Its deployments and org availability entries go with it.',
   })
   async deleteModel(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Model> {
-    return Model.from(await new ModelService(ctx.em).delete(writer(ctx), id));
+    return Model.from(await new ModelService(ctx.em).delete(actorOf(ctx), id));
   }
 
   @Mutation(() => Model, { description: 'Adds a weighted deployment; returns the model.' })
@@ -92,7 +85,7 @@ export class ModelResolver {
     @Arg('input', () => AddModelDeploymentInput) input: AddModelDeploymentInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await new ModelService(ctx.em).addDeployment(writer(ctx), input));
+    return Model.from(await new ModelService(ctx.em).addDeployment(actorOf(ctx), input));
   }
 
   @Mutation(() => Model, { description: 'Reweights or repoints a deployment; returns its model.' })
@@ -100,14 +93,14 @@ export class ModelResolver {
     @Arg('input', () => UpdateModelDeploymentInput) input: UpdateModelDeploymentInput,
     @Ctx() ctx: Context,
   ): Promise<Model> {
-    return Model.from(await new ModelService(ctx.em).updateDeployment(writer(ctx), input));
+    return Model.from(await new ModelService(ctx.em).updateDeployment(actorOf(ctx), input));
   }
 
   @Mutation(() => Model, {
     description: 'Removes a deployment; returns its model. CONFLICT for the last one (delete the model instead).',
   })
   async removeModelDeployment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Model> {
-    return Model.from(await new ModelService(ctx.em).removeDeployment(writer(ctx), id));
+    return Model.from(await new ModelService(ctx.em).removeDeployment(actorOf(ctx), id));
   }
 }
 
@@ -115,8 +108,7 @@ export class ModelResolver {
 export class ModelDeploymentResolver {
   @FieldResolver(() => ProviderCredential, { description: 'Its name, provider, base URL and masked hint.' })
   async credential(@Root() deployment: ModelDeployment, @Ctx() ctx: Context): Promise<ProviderCredential> {
-    requirePlatform(ctx, 'read');
-    const c = await modelLoaders(ctx).credentialById.load(deployment.credentialId);
+    const c = await ctx.loaders.credentialById.load(deployment.credentialId);
     // The foreign key guarantees it; a miss would be a bug worth a loud error.
     if (!c) throw new Error(`credential ${deployment.credentialId} of deployment ${deployment.id} is missing`);
     return ProviderCredential.from(c);

@@ -1,16 +1,15 @@
 // Per-org model availability in GraphQL: Organization.modelAccess (the org's admins and viewers may read it) and
 // setOrgModelAccess (platform admins only).
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { requireOrg, requirePlatform } from '../../access/guards.ts';
+import { actorOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { Organization } from '../organizations/organization.type.ts';
 import { SetOrgModelAccessInput } from './model.input.ts';
 import { Model, OrgModelAccess } from './model.type.ts';
-import { modelLoaders } from './model-loaders.ts';
 import { OrgModelAccessService } from './org-model-access.service.ts';
 
 async function accessOf(ctx: Context, orgId: string): Promise<OrgModelAccess> {
-  const ids = await modelLoaders(ctx).allowedModelIdsByOrg.load(orgId);
+  const ids = await ctx.loaders.allowedModelIdsByOrg.load(orgId);
   return Object.assign(new OrgModelAccess(), { orgId, allModels: ids === null, allowedModelIds: ids });
 }
 
@@ -18,7 +17,6 @@ async function accessOf(ctx: Context, orgId: string): Promise<OrgModelAccess> {
 export class OrganizationModelAccessResolver {
   @FieldResolver(() => OrgModelAccess, { description: 'Which models this organization may use.' })
   modelAccess(@Root() org: Organization, @Ctx() ctx: Context): Promise<OrgModelAccess> {
-    requireOrg(ctx, org.id, 'read');
     return accessOf(ctx, org.id);
   }
 }
@@ -27,7 +25,7 @@ export class OrganizationModelAccessResolver {
 export class OrgModelAccessResolver {
   @FieldResolver(() => [Model], { description: 'The models the org may use now, by name (every model if allModels).' })
   async models(@Root() access: OrgModelAccess, @Ctx() ctx: Context): Promise<Model[]> {
-    const all = await modelLoaders(ctx).catalogue();
+    const all = await ctx.loaders.catalogue();
     const allowed = access.allowedModelIds ? new Set(access.allowedModelIds) : null;
     return all.filter((m) => !allowed || allowed.has(m.id)).map(Model.from);
   }
@@ -41,9 +39,8 @@ export class OrgModelAccessResolver {
     @Arg('input', () => SetOrgModelAccessInput) input: SetOrgModelAccessInput,
     @Ctx() ctx: Context,
   ): Promise<OrgModelAccess> {
-    const caller = requirePlatform(ctx, 'write');
-    await new OrgModelAccessService(ctx.em).set(caller.principal, input);
-    modelLoaders(ctx).allowedModelIdsByOrg.clear(input.orgId);
+    await new OrgModelAccessService(ctx.em).set(actorOf(ctx), input);
+    ctx.loaders.allowedModelIdsByOrg.clear(input.orgId);
     return accessOf(ctx, input.orgId);
   }
 }

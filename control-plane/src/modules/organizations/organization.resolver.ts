@@ -1,24 +1,12 @@
-// GraphQL entry points for organizations (platform admins manage them; org roles read their own) and their nested
-// lists, which load batched per level (see graphql/loaders.ts).
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { actorOf, orgScope, requireAdmin, requirePlatform } from '../../access/guards.ts';
+// GraphQL entry points for organizations (platform admins manage them; org roles read their own). The org's nested
+// lists and usage are fields its child modules add (e.g. teams/organization-teams.resolver.ts).
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { DateTimeScalar } from '../../graphql/scalars.ts';
-import { ModuleFilter } from '../product-modules/product-module.input.ts';
-import { type OrgModule, OrgModuleConnection } from '../product-modules/product-module.type.ts';
-import { TeamFilter } from '../teams/team.input.ts';
-import { type Team, TeamConnection } from '../teams/team.type.ts';
-import { UsageService } from '../usage/usage.service.ts';
-import { UsageTotals } from '../usage/usage.type.ts';
-import { UserFilter } from '../users/user.input.ts';
-import { type User, UserConnection } from '../users/user.type.ts';
-import { VirtualKeyFilter } from '../virtual-keys/virtual-key.input.ts';
-import { type VirtualKey, VirtualKeyConnection } from '../virtual-keys/virtual-key.type.ts';
 import { CreateOrganizationInput, OrganizationFilter, UpdateOrganizationInput } from './organization.input.ts';
 import { OrganizationService } from './organization.service.ts';
 import { Organization, OrganizationConnection } from './organization.type.ts';
-import { canSee } from './tenant-scope.ts';
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -28,14 +16,13 @@ export class OrganizationResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<Organization>> {
-    return new OrganizationService(ctx.em).list(orgScope(ctx), filter, page);
+    return new OrganizationService(ctx.em).list(adminOf(ctx).orgId, filter, page);
   }
 
   @Query(() => Organization, { nullable: true, description: 'null when it does not exist or is out of scope.' })
   async organization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Organization | null> {
-    requireAdmin(ctx);
     const org = await new OrganizationService(ctx.em).find(id);
-    return org && canSee(ctx, org.id) ? Organization.from(org) : null;
+    return org ? Organization.from(org) : null;
   }
 
   @Mutation(() => Organization, { description: 'Platform admins.' })
@@ -43,7 +30,6 @@ export class OrganizationResolver {
     @Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput,
     @Ctx() ctx: Context,
   ): Promise<Organization> {
-    requirePlatform(ctx, 'write');
     return Organization.from(await new OrganizationService(ctx.em).create(actorOf(ctx), input));
   }
 
@@ -53,7 +39,6 @@ export class OrganizationResolver {
     @Arg('input', () => UpdateOrganizationInput) input: UpdateOrganizationInput,
     @Ctx() ctx: Context,
   ): Promise<Organization> {
-    requirePlatform(ctx, 'write');
     return Organization.from(await new OrganizationService(ctx.em).update(actorOf(ctx), id, input));
   }
 
@@ -61,13 +46,11 @@ export class OrganizationResolver {
     description: 'Every key of the org stops working on every data plane within a second. Platform admins.',
   })
   async suspendOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Organization> {
-    requirePlatform(ctx, 'write');
     return Organization.from(await new OrganizationService(ctx.em).setStatus(actorOf(ctx), id, 'suspended'));
   }
 
   @Mutation(() => Organization, { description: 'Lifts a suspension. Platform admins.' })
   async reactivateOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Organization> {
-    requirePlatform(ctx, 'write');
     return Organization.from(await new OrganizationService(ctx.em).setStatus(actorOf(ctx), id, 'active'));
   }
 
@@ -77,57 +60,6 @@ export class OrganizationResolver {
       'history stays. Answers the id. Platform admins.',
   })
   deleteOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
-    requirePlatform(ctx, 'write');
     return new OrganizationService(ctx.em).delete(actorOf(ctx), id);
-  }
-
-  @FieldResolver(() => TeamConnection)
-  teams(
-    @Root() org: Organization,
-    @Arg('filter', () => TeamFilter, { nullable: true }) filter: TeamFilter | null,
-    @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
-  ): Promise<ConnectionShape<Team>> {
-    return ctx.loaders.teamsOfOrg.load({ parentId: org.id, filter, page });
-  }
-
-  @FieldResolver(() => UserConnection)
-  users(
-    @Root() org: Organization,
-    @Arg('filter', () => UserFilter, { nullable: true }) filter: UserFilter | null,
-    @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
-  ): Promise<ConnectionShape<User>> {
-    return ctx.loaders.usersOfOrg.load({ parentId: org.id, filter, page });
-  }
-
-  @FieldResolver(() => VirtualKeyConnection)
-  virtualKeys(
-    @Root() org: Organization,
-    @Arg('filter', () => VirtualKeyFilter, { nullable: true }) filter: VirtualKeyFilter | null,
-    @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
-  ): Promise<ConnectionShape<VirtualKey>> {
-    return ctx.loaders.keysOfOrg.load({ parentId: org.id, filter, page });
-  }
-
-  @FieldResolver(() => OrgModuleConnection, { description: 'The modules enabled for the org.' })
-  modules(
-    @Root() org: Organization,
-    @Arg('filter', () => ModuleFilter, { nullable: true }) filter: ModuleFilter | null,
-    @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
-  ): Promise<ConnectionShape<OrgModule>> {
-    return ctx.loaders.modulesOfOrg.load({ parentId: org.id, filter, page });
-  }
-
-  @FieldResolver(() => UsageTotals, { description: 'Usage in [from, to); open ends when omitted.' })
-  usage(
-    @Root() org: Organization,
-    @Arg('from', () => DateTimeScalar, { nullable: true }) from: Date | null,
-    @Arg('to', () => DateTimeScalar, { nullable: true }) to: Date | null,
-    @Ctx() ctx: Context,
-  ): Promise<UsageTotals> {
-    return new UsageService(ctx.em).orgTotals(org.id, from, to);
   }
 }

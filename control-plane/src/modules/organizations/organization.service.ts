@@ -6,12 +6,11 @@ import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { byCreation, containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
-import { isUuid, requireText } from '../../graphql/validate.ts';
+import { filterId, isUuid, requireText } from '../../graphql/validate.ts';
 import { auditedChange } from '../audit/audited-change.ts';
 import { type EntityStatusValue, OrganizationEntity, type OrganizationRecord } from './organization.entity.ts';
 import type { OrganizationFilter } from './organization.input.ts';
 import { Organization } from './organization.type.ts';
-import { filterId } from './tenant-scope.ts';
 
 export const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export const slugRule = '1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit';

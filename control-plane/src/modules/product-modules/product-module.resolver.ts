@@ -1,7 +1,7 @@
 // GraphQL entry points for the module catalogue and per-org enablements: platform admins manage both; org roles
 // see the modules enabled for their own org.
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { actorOf, orgScope, requireAdmin, requirePlatform } from '../../access/guards.ts';
+import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
@@ -20,12 +20,12 @@ export class ProductModuleResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<ProductModule>> {
-    return new ProductModuleService(ctx.em).list(orgScope(ctx), filter, page);
+    return new ProductModuleService(ctx.em).list(adminOf(ctx).orgId, filter, page);
   }
 
   @Query(() => ProductModule, { nullable: true, description: 'null when it does not exist or is out of scope.' })
   async module(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ProductModule | null> {
-    const caller = requireAdmin(ctx);
+    const caller = adminOf(ctx);
     const service = new ProductModuleService(ctx.em);
     const m = await service.find(id);
     if (!m) return null;
@@ -38,7 +38,6 @@ export class ProductModuleResolver {
     @Arg('input', () => CreateModuleInput) input: CreateModuleInput,
     @Ctx() ctx: Context,
   ): Promise<ProductModule> {
-    requirePlatform(ctx, 'write');
     return ProductModule.from(await new ProductModuleService(ctx.em).create(actorOf(ctx), input));
   }
 
@@ -48,7 +47,6 @@ export class ProductModuleResolver {
     @Arg('input', () => UpdateModuleInput) input: UpdateModuleInput,
     @Ctx() ctx: Context,
   ): Promise<ProductModule> {
-    requirePlatform(ctx, 'write');
     return ProductModule.from(await new ProductModuleService(ctx.em).update(actorOf(ctx), id, input));
   }
 
@@ -56,13 +54,11 @@ export class ProductModuleResolver {
     description: 'Requests attributed to the module are refused everywhere within a second. Platform admins.',
   })
   async suspendModule(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ProductModule> {
-    requirePlatform(ctx, 'write');
     return ProductModule.from(await new ProductModuleService(ctx.em).setStatus(actorOf(ctx), id, 'suspended'));
   }
 
   @Mutation(() => ProductModule, { description: 'Platform admins.' })
   async reactivateModule(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ProductModule> {
-    requirePlatform(ctx, 'write');
     return ProductModule.from(await new ProductModuleService(ctx.em).setStatus(actorOf(ctx), id, 'active'));
   }
 
@@ -72,7 +68,6 @@ export class ProductModuleResolver {
       'history keeps its id. Answers the id. Platform admins.',
   })
   deleteModule(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
-    requirePlatform(ctx, 'write');
     return new ProductModuleService(ctx.em).delete(actorOf(ctx), id);
   }
 
@@ -81,7 +76,6 @@ export class ProductModuleResolver {
     @Arg('input', () => ModuleEnablementInput) input: ModuleEnablementInput,
     @Ctx() ctx: Context,
   ): Promise<OrgModule> {
-    requirePlatform(ctx, 'write');
     return OrgModule.from(await new OrgModuleService(ctx.em).enable(actorOf(ctx), input));
   }
 
@@ -90,7 +84,6 @@ export class ProductModuleResolver {
     @Arg('input', () => ModuleEnablementInput) input: ModuleEnablementInput,
     @Ctx() ctx: Context,
   ): Promise<OrgModule> {
-    requirePlatform(ctx, 'write');
     return OrgModule.from(await new OrgModuleService(ctx.em).update(actorOf(ctx), input));
   }
 
@@ -104,7 +97,6 @@ export class ProductModuleResolver {
     @Arg('moduleId', () => ID) moduleId: string,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    requirePlatform(ctx, 'write');
     return new OrgModuleService(ctx.em).disable(actorOf(ctx), orgId, moduleId);
   }
 }

@@ -1,9 +1,8 @@
 // GraphQL entry points for provider credentials: platform admins only, for reads as well as writes.
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { actorOf, requirePlatform } from '../../access/guards.ts';
+import { actorOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { modelLoaders } from '../models/model-loaders.ts';
 import {
   CreateProviderCredentialInput,
   ProviderCredentialFilter,
@@ -13,8 +12,7 @@ import {
 import { ProviderCredentialService } from './provider-credential.service.ts';
 import { ProviderCredential, ProviderCredentialConnection } from './provider-credential.type.ts';
 
-function service(ctx: Context, access: 'read' | 'write'): ProviderCredentialService {
-  requirePlatform(ctx, access);
+function service(ctx: Context): ProviderCredentialService {
   return new ProviderCredentialService(ctx.em, ctx.deps.secretBox);
 }
 
@@ -26,18 +24,18 @@ export class ProviderCredentialResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<ProviderCredential>> {
-    return service(ctx, 'read').list(filter, page);
+    return service(ctx).list(filter, page);
   }
 
   @Query(() => ProviderCredential, { nullable: true, description: 'null when it does not exist.' })
   async providerCredential(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ProviderCredential | null> {
-    const found = await service(ctx, 'read').find(id);
+    const found = await service(ctx).find(id);
     return found ? ProviderCredential.from(found) : null;
   }
 
   @FieldResolver(() => [String], { description: 'Names of the models with a deployment on this credential.' })
   usedByModels(@Root() credential: ProviderCredential, @Ctx() ctx: Context): Promise<string[]> {
-    return modelLoaders(ctx).modelNamesByCredential.load(credential.id);
+    return ctx.loaders.modelNamesByCredential.load(credential.id);
   }
 
   @Mutation(() => ProviderCredential)
@@ -45,7 +43,7 @@ export class ProviderCredentialResolver {
     @Arg('input', () => CreateProviderCredentialInput) input: CreateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx, 'write').create(actorOf(ctx), input));
+    return ProviderCredential.from(await service(ctx).create(actorOf(ctx), input));
   }
 
   @Mutation(() => ProviderCredential, { description: 'Renames it or points it at another base URL.' })
@@ -53,7 +51,7 @@ export class ProviderCredentialResolver {
     @Arg('input', () => UpdateProviderCredentialInput) input: UpdateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx, 'write').update(actorOf(ctx), input));
+    return ProviderCredential.from(await service(ctx).update(actorOf(ctx), input));
   }
 
   @Mutation(() => ProviderCredential, {
@@ -63,13 +61,13 @@ export class ProviderCredentialResolver {
     @Arg('input', () => RotateProviderCredentialInput) input: RotateProviderCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx, 'write').rotate(actorOf(ctx), input));
+    return ProviderCredential.from(await service(ctx).rotate(actorOf(ctx), input));
   }
 
   @Mutation(() => ProviderCredential, {
     description: 'Returns the deleted credential. CONFLICT while a model deployment uses it (the message names them).',
   })
   async deleteProviderCredential(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ProviderCredential> {
-    return ProviderCredential.from(await service(ctx, 'write').delete(actorOf(ctx), id));
+    return ProviderCredential.from(await service(ctx).delete(actorOf(ctx), id));
   }
 }

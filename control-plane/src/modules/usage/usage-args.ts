@@ -1,7 +1,6 @@
-// Turns the arguments of the usage queries into a checked UsageScope: the caller's scope first (so a foreign org
-// never learns more than FORBIDDEN), then the window, the grouping and the filter, each failure naming its argument.
-import { requireOrg, requirePlatform } from '../../access/guards.ts';
-import type { Context } from '../../context.ts';
+// Turns the arguments of the usage queries into a checked UsageScope: the org (the operation table checked the
+// caller's scope before, so a foreign org never learns more than FORBIDDEN), then the window, the grouping and the
+// filter, each failure naming its argument.
 import type { Em } from '../../db/orm.ts';
 import { badInput, notFound } from '../../errors.ts';
 import { isUuid } from '../../graphql/validate.ts';
@@ -30,14 +29,10 @@ export async function requireUsageOrg(em: Em, orgId: string): Promise<void> {
   if (!rows.length) throw notFound('orgId', 'No organization with this id');
 }
 
-/** Scope check for one org (its admins and viewers, platform admins) or every org (platform admins only). */
-export async function authorizeUsage(ctx: Context, orgId: string | null | undefined): Promise<string | null> {
-  if (orgId === null || orgId === undefined) {
-    requirePlatform(ctx, 'read');
-    return null;
-  }
-  requireOrg(ctx, orgId, 'read');
-  await requireUsageOrg(ctx.em, orgId);
+/** One org, which must exist, or null for every org (the caller's scope is checked by the operation table). */
+export async function usageOrg(em: Em, orgId: string | null | undefined): Promise<string | null> {
+  if (orgId === null || orgId === undefined) return null;
+  await requireUsageOrg(em, orgId);
   return orgId;
 }
 
@@ -81,11 +76,11 @@ export function checkGroupBy(groupBy: readonly Dimension[], orgId: string | null
 
 /** The whole check for series, top-N and totals. */
 export async function usageScope(
-  ctx: Context,
+  em: Em,
   args: { orgId?: string | null; from: Date; to: Date; filter?: UsageFilter | null },
   maxDays: number,
 ): Promise<UsageScope> {
-  const orgId = await authorizeUsage(ctx, args.orgId);
+  const orgId = await usageOrg(em, args.orgId);
   checkWindow(args.from, args.to, maxDays);
   return { orgId, from: args.from, to: args.to, filter: checkFilter(args.filter, orgId) };
 }

@@ -1,6 +1,6 @@
 // GraphQL entry points for usage: ingestion (data planes) and aggregates read from the rollups (admins, scoped).
-import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { orgScope } from '../../access/guards.ts';
+import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { badInput } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
@@ -21,7 +21,7 @@ import {
   UsageTopEntry,
   UsageUpdate,
 } from './usage.type.ts';
-import { authorizeUsage, checkGroupBy, maxWindowDays, usageScope } from './usage-args.ts';
+import { checkGroupBy, maxWindowDays, usageOrg, usageScope } from './usage-args.ts';
 import type { UsageUpdateMessage } from './usage-fanout.ts';
 
 export const maxTopLimit = 100;
@@ -31,7 +31,6 @@ const windowDescription = 'Whole UTC hours; [from, to) is half-open.';
 
 @Resolver()
 export class UsageResolver {
-  @Authorized('data-plane')
   @Mutation(() => IngestUsagePayload, {
     description:
       'Data planes only. `batch` is a contract UsageBatch. A malformed envelope is a BAD_USER_INPUT error; ' +
@@ -53,7 +52,7 @@ export class UsageResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<OrgUsage>> {
-    const scope = orgScope(ctx);
+    const scope = adminOf(ctx).orgId;
     return new UsageService(ctx.em).byOrg(from, to, scope, filter, page);
   }
 
@@ -79,7 +78,7 @@ export class UsageResolver {
         : bucket === UsageBucket.DAY
           ? maxWindowDays.day
           : maxWindowDays.long;
-    const scope = await usageScope(ctx, { orgId, from, to, filter }, maxDays);
+    const scope = await usageScope(ctx.em, { orgId, from, to, filter }, maxDays);
     const dims = checkGroupBy(groupBy, scope.orgId);
     return new UsageService(ctx.em).series(scope, bucket, dims, page);
   }
@@ -97,7 +96,7 @@ export class UsageResolver {
     @Arg('filter', () => UsageFilter, { nullable: true }) filter: UsageFilter | null,
     @Ctx() ctx: Context,
   ): Promise<UsageTopEntry[]> {
-    const scope = await usageScope(ctx, { orgId, from, to, filter }, maxWindowDays.long);
+    const scope = await usageScope(ctx.em, { orgId, from, to, filter }, maxWindowDays.long);
     const [dim] = checkGroupBy([by], scope.orgId, 'by');
     if (!Number.isInteger(limit) || limit < 1 || limit > maxTopLimit) {
       throw badInput('limit', `limit must be an integer from 1 to ${maxTopLimit}`);
@@ -113,7 +112,7 @@ export class UsageResolver {
     @Arg('filter', () => UsageFilter, { nullable: true }) filter: UsageFilter | null,
     @Ctx() ctx: Context,
   ): Promise<UsageAmounts> {
-    const scope = await usageScope(ctx, { orgId, from, to, filter }, maxWindowDays.long);
+    const scope = await usageScope(ctx.em, { orgId, from, to, filter }, maxWindowDays.long);
     return new UsageService(ctx.em).totals(scope);
   }
 
@@ -123,7 +122,7 @@ export class UsageResolver {
       'admins and viewers, platform admins); null: every org (platform admins).',
     subscribe: async ({ args, context }) => {
       const ctx = context as Context;
-      const orgId = await authorizeUsage(ctx, (args.orgId as string | null | undefined) ?? null);
+      const orgId = await usageOrg(ctx.em, (args.orgId as string | null | undefined) ?? null);
       return ctx.deps.usageFeed.subscribe(orgId);
     },
   })

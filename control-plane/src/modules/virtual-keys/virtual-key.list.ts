@@ -3,7 +3,7 @@
 import type { Em } from '../../db/orm.ts';
 import { KeyStatus } from '../../graphql/enums.ts';
 import { byCreation, containsPattern, type Sql, sql } from '../../graphql/sql-list.ts';
-import { filterId } from '../organizations/tenant-scope.ts';
+import { filterId } from '../../graphql/validate.ts';
 import { VirtualKeyEntity } from './virtual-key.entity.ts';
 import type { VirtualKeyFilter } from './virtual-key.input.ts';
 import { KeyOwnerKind, VirtualKey } from './virtual-key.type.ts';

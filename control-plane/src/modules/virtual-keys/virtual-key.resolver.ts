@@ -1,12 +1,11 @@
 // GraphQL entry points for virtual keys: org admins create, change, rotate and revoke their org's keys.
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { actorOf, orgScope, requireAdmin, requireOrg } from '../../access/guards.ts';
+import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
 import { Organization } from '../organizations/organization.type.ts';
-import { canSee, requireWritable } from '../organizations/tenant-scope.ts';
 import { ProductModule } from '../product-modules/product-module.type.ts';
 import { Team } from '../teams/team.type.ts';
 import { User } from '../users/user.type.ts';
@@ -20,12 +19,10 @@ import {
   VirtualKeyConnection,
 } from './virtual-key.type.ts';
 
+/** The key a mutation names (its scope already checked by the operation table). */
 async function writableKey(ctx: Context, id: string): Promise<VirtualKeyRecord> {
-  requireAdmin(ctx);
   const key = await new VirtualKeyService(ctx.em).find(id);
-  const message = `Virtual key ${id} does not exist`;
-  if (!key) throw notFound('id', message);
-  requireWritable(ctx, key.orgId, 'id', message);
+  if (!key) throw notFound('id', `Virtual key ${id} does not exist`);
   return key;
 }
 
@@ -38,15 +35,13 @@ export class VirtualKeyResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<VirtualKey>> {
-    if (orgId) requireOrg(ctx, orgId, 'read');
-    return new VirtualKeyService(ctx.em).list(orgId ?? orgScope(ctx), filter, page);
+    return new VirtualKeyService(ctx.em).list(orgId ?? adminOf(ctx).orgId, filter, page);
   }
 
   @Query(() => VirtualKey, { nullable: true, description: 'null when it does not exist or is out of scope.' })
   async virtualKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<VirtualKey | null> {
-    requireAdmin(ctx);
     const key = await new VirtualKeyService(ctx.em).find(id);
-    return key && canSee(ctx, key.orgId) ? VirtualKey.from(key) : null;
+    return key ? VirtualKey.from(key) : null;
   }
 
   @Mutation(() => CreateVirtualKeyPayload)
@@ -54,7 +49,6 @@ export class VirtualKeyResolver {
     @Arg('input', () => CreateVirtualKeyInput) input: CreateVirtualKeyInput,
     @Ctx() ctx: Context,
   ): Promise<CreateVirtualKeyPayload> {
-    requireOrg(ctx, input.orgId, 'write');
     const { key, secret } = await new VirtualKeyService(ctx.em).create(actorOf(ctx), input);
     return Object.assign(new CreateVirtualKeyPayload(), { virtualKey: VirtualKey.from(key), secret });
   }

@@ -1,0 +1,89 @@
+// The one object a request allocates for its policy: created empty on arrival, filled in as the stages run, metered
+// once at the end. It is also the usage meter's Exchange and what the in-flight journal holds.
+import type { ChatProvider, StreamTransform, TokenUsage } from '../providers/types.ts';
+import type { DeploymentEntry, KeyEntry, ModelEntry, OrgModuleEntry } from '../snapshot/store.ts';
+import type { Exchange } from '../usage/meter.ts';
+
+/** What every proxied endpoint's validated body offers the pipeline; endpoints keep their own fields beside it. */
+export interface EndpointRequest {
+  /** The parsed JSON body (unknown fields kept), as request guardrails will read it. */
+  readonly body: Record<string, unknown>;
+  readonly model: string;
+  readonly stream: boolean;
+}
+
+/**
+ * Fields are declared (and initialised) in one place, in one order, so that every context has the same hidden class:
+ * the stages' property reads stay monomorphic. A stage writes only the fields its comment names.
+ */
+export class RequestContext implements Exchange {
+  // --- Exchange (usage/meter.ts): what metering and the in-flight journal read.
+  readonly requestId: string;
+  readonly startedAtMs: number;
+  readonly t0: number;
+  /** admit */
+  key: KeyEntry | null = null;
+  /** admit (the attributed module's id) */
+  moduleId: string | null = null;
+  /** The model name the caller asked for, as sent ('' until the body was read). */
+  model = '';
+  /** authorize */
+  modelEntry: ModelEntry | null = null;
+  /** route */
+  provider: string | null = null;
+  /** route */
+  upstreamModel: string | null = null;
+  stream = false;
+  providerMs = 0;
+  usage: TokenUsage | null = null;
+  tokensSoFar: (() => TokenUsage) | null = null;
+  journaled = false;
+  finished = false;
+
+  // --- What the caller presented (read from the transport by the runner, so stages never see HTTP).
+  /** The virtual key's secret; null = none sent. */
+  apiKey: string | null = null;
+  /** The x-gateway-module header; null = none sent. */
+  moduleHeader: string | null = null;
+
+  // --- What the stages decided.
+  /** admit: the module enablement the request is attributed to; null = none. */
+  attribution: OrgModuleEntry | null = null;
+  /** The endpoint's validated request (set after the body was read, before authorize). */
+  request: EndpointRequest | null = null;
+  /** A number in [0, 1) drawn for weighted routing just before route (tests set it). */
+  routeDraw = 0;
+  /** route: the deployment that serves the request and its provider adapter. */
+  target: DeploymentEntry | null = null;
+  adapter: ChatProvider | null = null;
+  /**
+   * budget: what reserveBudget held against the key's budgets (USD, 0 = nothing), released or settled by
+   * settleBudget at meter with the real cost.
+   */
+  budgetHeld = 0;
+  /** rate limit: what acquireRateLimit counted (0 = nothing), settled by settleRateLimit at meter. */
+  rateHeld = 0;
+
+  // --- Forward.
+  /** performance.now() when the request went to the provider. */
+  sentAt = 0;
+  /** The stream rewriter of a streamed answer. */
+  transform: StreamTransform | null = null;
+
+  constructor(requestId: string) {
+    this.requestId = requestId;
+    this.startedAtMs = Date.now();
+    this.t0 = performance.now();
+  }
+}
+
+/**
+ * Tokens of a running stream for the in-flight journal: the provider's usage once reported, else one output token per
+ * content event relayed so far. Assigned (not bound) to `tokensSoFar`, which is always called as `ctx.tokensSoFar()`:
+ * a stream costs no closure.
+ */
+export function streamTokensSoFar(this: RequestContext): TokenUsage {
+  const transform = this.transform;
+  if (!transform) return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+  return transform.usage ?? { inputTokens: 0, outputTokens: transform.events, cachedInputTokens: 0 };
+}

@@ -1,0 +1,73 @@
+// Forward and response guardrails: sends the request to the chosen deployment and relays its answer, JSON read whole
+// or SSE chunk by chunk; a non-2xx answer becomes the gateway error its provider adapter maps it to.
+
+import { errorCodes } from '@gw/schema';
+import type { H3Event } from 'h3';
+import { errorResponse, GatewayError } from '../errors.ts';
+import { clientAbortSignal } from '../http/client-abort.ts';
+import { bytesResponse, streamResponse } from '../http/responses.ts';
+import type { AppDeps } from '../routes/deps.ts';
+import { readAll } from '../upstream/pools.ts';
+import { type RelayHooks, StreamRelay } from '../upstream/relay.ts';
+import { type EndpointRequest, type RequestContext, streamTokensSoFar } from './context.ts';
+import type { ProxyEndpoint } from './endpoint.ts';
+import { checkResponseBody } from './guardrails.ts';
+import { meter } from './meter.ts';
+
+/** Provider error bodies are only read for their message. */
+const maxErrorBody = 64 * 1024;
+
+/**
+ * After route. Throws GatewayError for provider failures and ClientGoneError when the caller left before the
+ * answer; the caller of this function meters those. A streamed answer is metered by `hooks` when it ends.
+ */
+export async function forward<R extends EndpointRequest>(
+  deps: AppDeps,
+  hooks: RelayHooks<RequestContext>,
+  event: H3Event,
+  ctx: RequestContext,
+  endpoint: ProxyEndpoint<R>,
+): Promise<Response> {
+  const adapter = ctx.adapter!;
+  const target = ctx.target!;
+  const request = ctx.request as R;
+  const upstreamRequest = endpoint.upstreamRequest(adapter, request, target);
+
+  ctx.sentAt = performance.now();
+  // From here on the provider may spend tokens: a crash must still leave a record.
+  deps.inflight?.begin(ctx);
+  const res = await deps.upstream.send(target.credential.baseUrl, upstreamRequest, clientAbortSignal(event));
+  if (res.statusCode < 200 || res.statusCode > 299) {
+    const body = await readAll(res.body, maxErrorBody);
+    ctx.providerMs = performance.now() - ctx.sentAt;
+    const failure = adapter.failure(res.statusCode, body);
+    deps.logger.debug({ requestId: ctx.requestId, upstreamStatus: res.statusCode }, 'provider answered with an error');
+    throw new GatewayError(failure.code, failure.message);
+  }
+
+  if (!request.stream) {
+    const body = await readAll(res.body);
+    ctx.providerMs = performance.now() - ctx.sentAt;
+    ctx.usage = endpoint.usage(adapter, body);
+    const checked = checkResponseBody(ctx, body);
+    if (!checked.ok) {
+      // The provider spent the tokens: they are metered with the refusal.
+      meter(deps, ctx, errorCodes[checked.code].status, checked.code);
+      return errorResponse(checked, ctx.requestId);
+    }
+    meter(deps, ctx, 200, null);
+    return bytesResponse(body, {
+      'content-type': (res.headers['content-type'] as string | undefined) ?? 'application/json',
+      'x-request-id': ctx.requestId,
+    });
+  }
+
+  ctx.transform = endpoint.stream(adapter, request);
+  ctx.tokensSoFar = streamTokensSoFar;
+  return streamResponse(new StreamRelay(res.body, ctx.transform, hooks, ctx), {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+    'x-request-id': ctx.requestId,
+  });
+}

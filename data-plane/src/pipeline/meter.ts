@@ -1,0 +1,23 @@
+// The last stage: closes the request's books exactly once, whatever happened (answered, refused, failed, cut).
+import type { AppDeps } from '../routes/deps.ts';
+import { finishExchange } from '../usage/meter.ts';
+import { settleBudget } from './budget.ts';
+import type { RequestContext } from './context.ts';
+import { settleRateLimit } from './rate-limit.ts';
+
+/** Ends the in-flight note, settles budget and rate-limit holds, observes metrics and records usage. */
+export function meter(deps: AppDeps, ctx: RequestContext, status: number, errorCode: string | null): void {
+  if (ctx.finished) return;
+  deps.inflight?.end(ctx);
+  const done = finishExchange(ctx, deps.nodeId, status, errorCode);
+  settleBudget(ctx, done.costUsd);
+  settleRateLimit(ctx);
+  deps.metrics.observe(done.labels, {
+    latencySeconds: done.latencyMs / 1000,
+    overheadSeconds: done.overheadMs / 1000,
+    inputTokens: done.record?.inputTokens ?? 0,
+    outputTokens: done.record?.outputTokens ?? 0,
+    costUsd: done.costUsd,
+  });
+  if (done.record) deps.usage.record(done.record);
+}

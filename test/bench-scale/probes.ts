@@ -1,0 +1,75 @@
+// What the scale benchmark watches from outside: a load generator child, a data plane's applied version, memory.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { memoryMiB } from '../bench/stats.ts';
+import type { DataPlane } from '../harness/data-plane.ts';
+import { repoRoot } from '../harness/paths.ts';
+import { sleep, waitFor } from '../harness/wait.ts';
+import type { Memory } from './report.ts';
+import type { Sample } from './windows.ts';
+
+const loadScript = fileURLToPath(new URL('./steady-load.ts', import.meta.url));
+
+export const now = () => performance.timeOrigin + performance.now();
+
+export interface RunningLoad {
+  /** Ends the load and returns every request it sent. */
+  stop(): Promise<Sample[]>;
+}
+
+/** Starts steady-load.ts against `url` (GET /v1/models at `rate` per second with `key` as the bearer). */
+export function startLoad(url: string, key: string, rate: number): RunningLoad {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [loadScript, '--url', url, '--key', key, '--rate', String(rate)],
+    {
+      cwd: repoRoot,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  return {
+    stop: async () => {
+      child.stdin!.end();
+      const code = await closed;
+      if (code !== 0) throw new Error(`steady-load exited with ${code}`);
+      return JSON.parse(out.trim().split('\n').pop() ?? '[]') as Sample[];
+    },
+  };
+}
+
+/** The config version a data plane serves (its /readyz), or null while it has none. */
+export async function appliedVersion(dp: DataPlane): Promise<number | null> {
+  const r = await dp.readyz().catch(() => null);
+  return r?.status === 200 ? Number((r.body as { version: number }).version) : null;
+}
+
+/** Resolves with the time (epoch ms) the data plane first shows `version` or later; polls every 10 ms. */
+export async function waitForVersion(dp: DataPlane, version: number, timeoutMs: number): Promise<number> {
+  return waitFor(
+    `${dp.nodeId} at config version ${version}`,
+    async () => ((await appliedVersion(dp)) ?? -1) >= version && now(),
+    {
+      timeoutMs,
+      intervalMs: 10,
+    },
+  );
+}
+
+/** The same measurement for every process: 5 s of steady load, 5 s of rest, then VmRSS and VmHWM. */
+export async function settledMemory(pid: number, url: string, key: string, rate: number): Promise<Memory> {
+  const load = startLoad(url, key, rate);
+  await sleep(5_000);
+  await load.stop();
+  await sleep(5_000);
+  return memoryNow(pid);
+}
+
+export function memoryNow(pid: number): Memory {
+  const m = memoryMiB(pid);
+  return { settledMiB: m.rss, peakMiB: m.peak };
+}
