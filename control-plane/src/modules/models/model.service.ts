@@ -1,6 +1,6 @@
 // Model rules: a unique, fixed public name, non-negative prices, and one or more deployments, each an existing
 // credential + upstream model + positive integer weight, no two alike. Every change is audited with its routing.
-import { ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/core';
+import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
@@ -9,11 +9,11 @@ import { textLimits } from '../../graphql/input-limits.ts';
 import { listPage, type Sql, sql, uuidSet } from '../../graphql/sql-list.ts';
 import { isUuid, requirePrice, requireText } from '../../graphql/validate.ts';
 import { auditedChange } from '../audit/audited-change.ts';
-import { ProviderCredentialEntity } from '../provider-credentials/provider-credential.entity.ts';
 import { likeContains } from '../provider-credentials/provider-credential.service.ts';
 import { ModelEntity, type ModelRecord } from './model.entity.ts';
 import { Model } from './model.type.ts';
 import { ModelDeploymentEntity, type ModelDeploymentRecord } from './model-deployment.entity.ts';
+import { auditView, lockedDeployment, lockedModel, modelTarget, requireCredential } from './model-locks.ts';
 
 export const maxWeight = 1_000_000;
 export const maxDeployments = 50;
@@ -52,21 +52,6 @@ function requireWeight(field: string, value: number | null | undefined): number 
     throw badInput(field, `weight must be an integer from 1 to ${maxWeight}`);
   }
   return value;
-}
-
-function auditView(m: ModelRecord, deployments: ModelDeploymentRecord[]) {
-  return {
-    name: m.name,
-    inputPricePerMTok: Number(m.inputPricePerMTok),
-    outputPricePerMTok: Number(m.outputPricePerMTok),
-    cachedInputPricePerMTok: Number(m.cachedInputPricePerMTok),
-    deployments: deployments.map((d) => ({
-      id: d.id,
-      credentialId: d.credentialId,
-      upstreamModel: d.upstreamModel,
-      weight: d.weight,
-    })),
-  };
 }
 
 export class ModelService {
@@ -289,59 +274,4 @@ export class ModelService {
       weight: requireWeight(`${field}.weight`, d.weight),
     };
   }
-}
-
-async function requireCredential(em: Em, id: string, field: string): Promise<void> {
-  // A shared lock: a concurrent deleteProviderCredential waits for this change, then sees the new deployment.
-  const found = isUuid(id)
-    ? await em.findOne(ProviderCredentialEntity, { id }, { lockMode: LockMode.PESSIMISTIC_READ, fields: ['id'] })
-    : null;
-  if (!found) throw notFound(field, `Provider credential ${id} does not exist`);
-}
-
-const modelTarget = (m: ModelRecord) => ({ type: 'model', id: m.id, orgId: null });
-
-/** Lock (the model and its deployments), before view and target of a change to one model. */
-function lockedModel(id: string, field: string) {
-  return {
-    lock: async (em: Em) => {
-      const model = await lockModel(em, id, field);
-      return { model, deployments: await deploymentsOf(em, model.id) };
-    },
-    before: (_: Em, l: { model: ModelRecord; deployments: ModelDeploymentRecord[] }) =>
-      auditView(l.model, l.deployments),
-    target: (m: ModelRecord) => modelTarget(m),
-  };
-}
-
-/** The same for a change to one deployment (its model locked). */
-function lockedDeployment(id: string, field: string) {
-  return {
-    lock: (em: Em) => lockDeployment(em, id, field),
-    before: (_: Em, l: { model: ModelRecord; deployments: ModelDeploymentRecord[] }) =>
-      auditView(l.model, l.deployments),
-    target: (m: ModelRecord) => modelTarget(m),
-  };
-}
-
-/** The model row `for update`: changes to one model's routing apply one after the other. */
-async function lockModel(em: Em, id: string, field: string): Promise<ModelRecord> {
-  const found = isUuid(id) ? await em.findOne(ModelEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
-  if (!found) throw notFound(field, `Model ${id} does not exist`);
-  return found;
-}
-
-function deploymentsOf(em: Em, modelId: string): Promise<ModelDeploymentRecord[]> {
-  return em.find(ModelDeploymentEntity, { modelId }, { orderBy: { seq: 'asc' } });
-}
-
-async function lockDeployment(em: Em, id: string, field: string) {
-  const d = isUuid(id) ? await em.findOne(ModelDeploymentEntity, { id }) : null;
-  if (!d) throw notFound(field, `Model deployment ${id} does not exist`);
-  const model = await lockModel(em, d.modelId, field);
-  const deployments = await deploymentsOf(em, model.id);
-  const deployment = deployments.find((o) => o.id === id);
-  // Removed by a concurrent change between the first read and the lock.
-  if (!deployment) throw notFound(field, `Model deployment ${id} does not exist`);
-  return { model, deployment, deployments };
 }
