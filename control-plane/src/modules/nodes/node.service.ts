@@ -2,13 +2,8 @@
 import { nodeStatusReport } from '@gw/schema';
 import type { Em } from '../../db/orm.ts';
 import { badInput } from '../../errors.ts';
-import {
-  type ConnectionShape,
-  decodeCursor,
-  type PageArgs,
-  pageWindow,
-  sqlConnection,
-} from '../../graphql/connection.ts';
+import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { DataPlaneNode, type DataPlaneNodeFilter } from './node.type.ts';
 
 /** Data planes report every 10 s; three missed reports mean the node is gone. */
@@ -68,77 +63,44 @@ export class NodeService {
   }
 
   /** The fleet by node id, filtered (connected or not, part of the id), keyset-paginated by node id. */
-  async list(
-    filter: DataPlaneNodeFilter | null,
-    page: PageArgs,
-    now = new Date(),
-  ): Promise<ConnectionShape<DataPlaneNode>> {
-    const window = pageWindow(page, 1);
-    const where: string[] = [];
-    const params: unknown[] = [];
+  list(filter: DataPlaneNodeFilter | null, page: PageArgs, now = new Date()): Promise<ConnectionShape<DataPlaneNode>> {
+    const where: Sql[] = [];
     if (filter?.connected !== undefined && filter.connected !== null) {
-      where.push(`(n.last_seen_at > ?::timestamptz - make_interval(secs => ?)) = ?`);
-      params.push(now, connectedWindowMs / 1000, filter.connected);
+      where.push(
+        sql(
+          '(n.last_seen_at > ?::timestamptz - make_interval(secs => ?)) = ?',
+          now,
+          connectedWindowMs / 1000,
+          filter.connected,
+        ),
+      );
     }
-    if (filter?.search?.trim()) {
-      where.push("n.node_id ilike ? escape '\\'");
-      params.push(`%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    }
-    const [{ n }] = await this.#em.execute<{ n: string }[]>(
-      `select count(*) as n from data_plane_nodes n ${where.length ? `where ${where.join(' and ')}` : ''}`,
-      params,
-    );
-    const keyed = [...where];
-    const keyParams = [...params];
-    const after = cursorText('after', window.after);
-    const before = cursorText('before', window.before);
-    if (after !== undefined) {
-      keyed.push('n.node_id > ?');
-      keyParams.push(after);
-    }
-    if (before !== undefined) {
-      keyed.push('n.node_id < ?');
-      keyParams.push(before);
-    }
-    const backward = window.last !== undefined;
-    const rows = await this.#em.execute<NodeRow[]>(
+    if (filter?.search?.trim()) where.push(sql("n.node_id ilike ? escape '\\'", containsPattern(filter.search.trim())));
+    const src: ListSource = {
+      from: 'data_plane_nodes n cross join config_state s',
       // Raw queries return timestamps as PostgreSQL text; to_json gives ISO-8601, which Date parses everywhere.
-      `select n.node_id, n.applied_version, n.applied_hash, n.source, n.version,
+      columns: `n.node_id, n.applied_version, n.applied_hash, n.source, n.version,
               to_json(n.started_at) #>> '{}' as started_at, to_json(n.last_seen_at) #>> '{}' as last_seen_at,
               s.version as current_version, n.usage_backlog, n.usage_dead_letter_records,
-              to_json(n.usage_last_dead_letter_at) #>> '{}' as usage_last_dead_letter_at
-         from data_plane_nodes n cross join config_state s
-        ${keyed.length ? `where ${keyed.join(' and ')}` : ''}
-        order by n.node_id ${backward ? 'desc' : 'asc'} limit ?`,
-      [...keyParams, (window.first ?? window.last ?? 50) + 1],
-    );
-    return sqlConnection(
-      rows,
-      window,
-      Number(n),
-      (r) => [r.node_id],
-      (r) =>
-        Object.assign(new DataPlaneNode(), {
-          nodeId: r.node_id,
-          appliedVersion: r.applied_version === null ? null : Number(r.applied_version),
-          appliedHash: r.applied_hash,
-          source: r.source,
-          version: r.version,
-          startedAt: r.started_at === null ? null : new Date(r.started_at),
-          lastSeenAt: new Date(r.last_seen_at),
-          connected: now.getTime() - new Date(r.last_seen_at).getTime() <= connectedWindowMs,
-          lagVersions: r.applied_version === null ? null : Number(r.current_version) - Number(r.applied_version),
-          usageBacklog: r.usage_backlog === null ? null : Number(r.usage_backlog),
-          usageDeadLetterRecords: r.usage_dead_letter_records === null ? null : Number(r.usage_dead_letter_records),
-          usageLastDeadLetterAt: r.usage_last_dead_letter_at === null ? null : new Date(r.usage_last_dead_letter_at),
-        }),
+              to_json(n.usage_last_dead_letter_at) #>> '{}' as usage_last_dead_letter_at`,
+      where,
+      keys: [{ expr: 'n.node_id', type: 'text' }],
+    };
+    return listPage(this.#em, src, page, (r: NodeRow) =>
+      Object.assign(new DataPlaneNode(), {
+        nodeId: r.node_id,
+        appliedVersion: r.applied_version === null ? null : Number(r.applied_version),
+        appliedHash: r.applied_hash,
+        source: r.source,
+        version: r.version,
+        startedAt: r.started_at === null ? null : new Date(r.started_at),
+        lastSeenAt: new Date(r.last_seen_at),
+        connected: now.getTime() - new Date(r.last_seen_at).getTime() <= connectedWindowMs,
+        lagVersions: r.applied_version === null ? null : Number(r.current_version) - Number(r.applied_version),
+        usageBacklog: r.usage_backlog === null ? null : Number(r.usage_backlog),
+        usageDeadLetterRecords: r.usage_dead_letter_records === null ? null : Number(r.usage_dead_letter_records),
+        usageLastDeadLetterAt: r.usage_last_dead_letter_at === null ? null : new Date(r.usage_last_dead_letter_at),
+      }),
     );
   }
-}
-
-function cursorText(field: string, cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const [id] = decodeCursor(cursor);
-  if (typeof id !== 'string') throw badInput(field, `${field} is not a cursor of this list`);
-  return id;
 }
