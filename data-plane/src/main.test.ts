@@ -91,7 +91,7 @@ describe('data plane process', () => {
     const dp = await startDataPlane(cp.httpUrl);
     expect((await fetch(`${dp.url}/readyz`)).status).toBe(503);
     const sub = await cp.subscription(1);
-    expect(sub.variables).toEqual({ nodeId: 'main-test', appliedVersion: null });
+    expect(sub.variables).toEqual({ nodeId: 'main-test', appliedVersion: null, appliedHash: null, protocol: 2 });
     const snapshot = sampleSnapshot(upstream.url);
     sub.next({ type: 'full', version: 5, hash: snapshotHash(snapshot), part: 1, parts: 1, resources: snapshot });
     await until(async () => (await fetch(`${dp.url}/readyz`)).status === 200);

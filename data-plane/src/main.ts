@@ -136,8 +136,8 @@ async function main(): Promise<void> {
     startedAt,
     version,
     usage: () => ({ ...usageFigures(), lastDeadLetterAt: deadLetter.lastAt?.toISOString() ?? null }),
+    lastRejected: () => sync.lastRejected,
   });
-  reporter.start();
   const sync = new ConfigSync({
     url: config.controlPlaneWsUrl,
     token: config.dataPlaneToken,
@@ -149,7 +149,9 @@ async function main(): Promise<void> {
       void reporter.reportNow();
       usage.retryNow();
     },
+    onRejected: () => void reporter.reportNow(),
   });
+  reporter.start();
   sync.start();
 
   let stopping = false;

@@ -1,5 +1,6 @@
-// Tells the control plane which config this node runs: after every apply and every 10 s as a heartbeat.
-import type { NodeStatusReport } from '@gw/schema';
+// Tells the control plane which config this node runs and the last message it refused (NACK): after every apply,
+// right after every rejection, and every 10 s as a heartbeat.
+import { type LastRejected, type NodeStatusReport, syncProtocolVersion } from '@gw/schema';
 import type { ControlPlaneClient } from '../control-plane-client.ts';
 import type { Logger } from '../logger.ts';
 import type { StoreHolder } from './store.ts';
@@ -13,6 +14,7 @@ export class NodeStatusReporter {
   readonly #base: Pick<NodeStatusReport, 'nodeId' | 'startedAt' | 'version'>;
   readonly #intervalMs: number;
   readonly #usage: (() => NonNullable<NodeStatusReport['usage']>) | undefined;
+  readonly #lastRejected: () => LastRejected | null;
   #timer: NodeJS.Timeout | null = null;
   #inFlight: Promise<void> | null = null;
   #again = false;
@@ -28,6 +30,8 @@ export class NodeStatusReporter {
     intervalMs?: number;
     /** Usage delivery figures: backlog and dead letters. */
     usage?: () => NonNullable<NodeStatusReport['usage']>;
+    /** The last sync message refused, until a later one applied (ConfigSync.lastRejected). */
+    lastRejected?: () => LastRejected | null;
   }) {
     this.#client = options.client;
     this.#stores = options.stores;
@@ -35,6 +39,7 @@ export class NodeStatusReporter {
     this.#base = { nodeId: options.nodeId, startedAt: options.startedAt.toISOString(), version: options.version };
     this.#intervalMs = options.intervalMs ?? 10_000;
     this.#usage = options.usage;
+    this.#lastRejected = options.lastRejected ?? (() => null);
   }
 
   report(): NodeStatusReport {
@@ -44,6 +49,8 @@ export class NodeStatusReporter {
       appliedVersion: store?.version ?? null,
       appliedHash: store?.hash ?? null,
       source: store?.source ?? null,
+      protocol: syncProtocolVersion,
+      lastRejected: this.#lastRejected(),
       ...(this.#usage && { usage: this.#usage() }),
     };
   }

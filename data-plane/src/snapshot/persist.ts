@@ -1,43 +1,39 @@
-// The last applied snapshot on disk (snapshot.json): credentials' apiKeys encrypted with AES-256-GCM under
-// a key derived (HKDF-SHA256) from the data-plane token; written to a temp file and renamed.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+// What the node applied, on disk: a base snapshot (snapshot.json) plus a journal of the deltas applied since
+// (snapshot-journal.jsonl, appended and fdatasync'ed), so that a change costs a line, not a rewrite. The journal is
+// compacted into a new base in the background (written in batches that yield to the event loop). Credentials'
+// apiKeys are encrypted on disk (secrets.ts).
+import { type FileHandle, mkdir, open, readFile, rename, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Snapshot, snapshotHash, snapshotProblems, snapshotSchema } from '@gw/schema';
+import {
+  canonicalJson,
+  type DeltaMessage,
+  optionalKinds,
+  type ResourceKind,
+  resourceKinds,
+  type Snapshot,
+  sha256Hex,
+  snapshotHash,
+  snapshotProblems,
+  snapshotSchema,
+} from '@gw/schema';
 import { z } from 'zod';
 import type { Logger } from '../logger.ts';
 import { privateDirMode, privateFileMode } from '../state-dir.ts';
+import { journalHeader, journalName, replayJournal } from './journal.ts';
+import { deriveSnapshotKey, encryptSecret, sealCredentials, unsealSnapshot } from './secrets.ts';
 import { SnapshotStore, type StoreHolder } from './store.ts';
 
+export { decryptSecret, deriveSnapshotKey, encryptSecret, sealSnapshot, unsealSnapshot } from './secrets.ts';
+
 const fileName = 'snapshot.json';
-const secretPrefix = 'enc:v1:';
-
-export function deriveSnapshotKey(dataPlaneToken: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', dataPlaneToken, 'gw-data-plane-snapshot', 'credential-api-keys v1', 32));
-}
-
-/** `enc:v1:<iv>.<tag>.<ciphertext>` (base64url); the credential id is bound in as associated data. */
-export function encryptSecret(key: Buffer, plaintext: string, aad: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(aad));
-  const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  const tag = cipher.getAuthTag();
-  return `${secretPrefix}${iv.toString('base64url')}.${tag.toString('base64url')}.${ct.toString('base64url')}`;
-}
-
-export function decryptSecret(key: Buffer, sealed: string, aad: string): string {
-  if (!sealed.startsWith(secretPrefix)) throw new Error('not an encrypted secret');
-  const [iv, tag, ct] = sealed.slice(secretPrefix.length).split('.');
-  if (!iv || !tag || ct === undefined) throw new Error('malformed encrypted secret');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-  decipher.setAAD(Buffer.from(aad));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
-}
+/** Compact when the journal holds more than this... */
+export const compactAfter = { bytes: 4 * 1024 * 1024, lines: 1000 };
+/** Resources stringified between two yields while writing a base. */
+const batchSize = 2000;
 
 const persistedFile = z.object({
-  format: z.literal(1),
+  /** 1: hash v1 (SHA-256 of the canonical JSON), written before protocol 2; 2: hash v2. */
+  format: z.union([z.literal(1), z.literal(2)]),
   version: z.number().int().nonnegative(),
   hash: z.string(),
   savedAt: z.string(),
@@ -50,28 +46,33 @@ export interface PersistedSnapshot {
   snapshot: Snapshot;
 }
 
-export function sealSnapshot(key: Buffer, snapshot: Snapshot): Snapshot {
-  const credentials: Snapshot['credentials'] = {};
-  for (const [id, c] of Object.entries(snapshot.credentials)) {
-    credentials[id] = { ...c, apiKey: encryptSecret(key, c.apiKey, id) };
-  }
-  return { ...snapshot, credentials };
-}
+type Source = { version: number; hash: string; entries: (kind: ResourceKind) => Iterable<[string, unknown]> };
+type Op = { base: Source } | { delta: DeltaMessage; store: SnapshotStore };
 
-export function unsealSnapshot(key: Buffer, sealed: Snapshot): Snapshot {
-  const credentials: Snapshot['credentials'] = {};
-  for (const [id, c] of Object.entries(sealed.credentials)) {
-    credentials[id] = { ...c, apiKey: decryptSecret(key, c.apiKey, id) };
-  }
-  return { ...sealed, credentials };
-}
+const fromSnapshot = (s: PersistedSnapshot): Source => ({
+  version: s.version,
+  hash: s.hash,
+  entries: (kind) => Object.entries(s.snapshot[kind] ?? {}),
+});
+const fromStore = (store: SnapshotStore): Source => ({
+  version: store.version,
+  hash: store.hash,
+  entries: (kind) => store.parts.byId[kind] as Iterable<[string, unknown]>,
+});
 
-/** Writes are serialised and coalesced: only the newest pending snapshot is written. */
+/** Writes are serialised; a new base supersedes whatever was queued before it. */
 export class SnapshotFile {
   readonly #dir: string;
   readonly #key: Buffer;
+  #ops: Op[] = [];
   #writing: Promise<void> | null = null;
-  #next: PersistedSnapshot | null = null;
+  /** The version the journal on disk ends at (null: no journal for the base, write a base first). */
+  #journalVersion: number | null = null;
+  #journalBytes = 0;
+  #journalLines = 0;
+  /** Bytes to keep of the journal before the next append (a torn tail found at load is cut). */
+  #cutJournalAt: number | null = null;
+  #journal: FileHandle | null = null;
 
   constructor(dir: string, dataPlaneToken: string) {
     this.#dir = dir;
@@ -82,9 +83,23 @@ export class SnapshotFile {
     return join(this.#dir, fileName);
   }
 
-  /** Resolves when this snapshot (or a newer one) is on disk. */
+  get journalPath(): string {
+    return join(this.#dir, journalName);
+  }
+
+  /** Writes `snapshot` as a new base. Resolves when it (or a newer state) is on disk. */
   save(snapshot: PersistedSnapshot): Promise<void> {
-    this.#next = snapshot;
+    return this.#enqueue({ base: fromSnapshot(snapshot) });
+  }
+
+  /** Persists an applied store: a delta as one journal line, a full snapshot (delta null) as a new base. */
+  record(store: SnapshotStore, delta: DeltaMessage | null): Promise<void> {
+    return this.#enqueue(delta ? { delta, store } : { base: fromStore(store) });
+  }
+
+  #enqueue(op: Op): Promise<void> {
+    if ('base' in op) this.#ops = [op];
+    else this.#ops.push(op);
     if (!this.#writing) {
       this.#writing = this.#drain().finally(() => {
         this.#writing = null;
@@ -94,24 +109,111 @@ export class SnapshotFile {
   }
 
   async #drain(): Promise<void> {
-    while (this.#next) {
-      const s = this.#next;
-      this.#next = null;
-      const body = JSON.stringify({
-        format: 1,
-        version: s.version,
-        hash: s.hash,
-        savedAt: new Date().toISOString(),
-        snapshot: sealSnapshot(this.#key, s.snapshot),
-      });
-      await mkdir(this.#dir, { recursive: true, mode: privateDirMode });
-      const tmp = `${this.path}.${process.pid}.tmp`;
-      await writeFile(tmp, body, { mode: privateFileMode });
-      await rename(tmp, this.path);
+    try {
+      for (let op = this.#ops.shift(); op; op = this.#ops.shift()) {
+        if ('base' in op) await this.#writeBase(op.base);
+        else if (op.delta.fromVersion !== this.#journalVersion) await this.#writeBase(fromStore(op.store));
+        else {
+          await this.#append(op.delta);
+          const big = this.#journalBytes > compactAfter.bytes || this.#journalLines > compactAfter.lines;
+          if (big && !this.#ops.some((o) => 'base' in o)) this.#ops.push({ base: fromStore(op.store) });
+        }
+      }
+    } catch (err) {
+      // Whatever failed, the next write starts with a fresh base.
+      this.#journalVersion = null;
+      this.#ops = [];
+      await this.#closeJournal();
+      throw err;
     }
   }
 
-  /** The persisted snapshot, or null when there is none; throws when it exists but cannot be trusted. */
+  async #append(delta: DeltaMessage): Promise<void> {
+    const { type: _t, ...rest } = delta;
+    const upsert = { ...rest.upsert, credentials: sealCredentials(this.#key, rest.upsert.credentials) };
+    const line = `${JSON.stringify({ ...rest, upsert })}\n`;
+    if (!this.#journal) {
+      if (this.#cutJournalAt !== null) await truncate(this.journalPath, this.#cutJournalAt);
+      this.#cutJournalAt = null;
+      this.#journal = await open(this.journalPath, 'a', privateFileMode);
+    }
+    await this.#journal.write(line);
+    await this.#journal.datasync();
+    this.#journalVersion = delta.version;
+    this.#journalBytes += Buffer.byteLength(line);
+    this.#journalLines++;
+  }
+
+  async #closeJournal(): Promise<void> {
+    const j = this.#journal;
+    this.#journal = null;
+    await j?.close().catch(() => {});
+  }
+
+  /** Writes a base in batches (yielding between them), renames it into place, then starts an empty journal. */
+  async #writeBase(source: Source): Promise<void> {
+    await mkdir(this.#dir, { recursive: true, mode: privateDirMode });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    const fh = await open(tmp, 'w', privateFileMode);
+    try {
+      const head = { format: 2, version: source.version, hash: source.hash, savedAt: new Date().toISOString() };
+      const pieces = [`${JSON.stringify(head).slice(0, -1)},"snapshot":{`];
+      let pending = 0;
+      let firstKind = true;
+      const openKind = (kind: ResourceKind) => {
+        pieces.push(`${firstKind ? '' : ','}${JSON.stringify(kind)}:{`);
+        firstKind = false;
+      };
+      for (const kind of resourceKinds) {
+        let n = 0;
+        for (const [id, r] of source.entries(kind)) {
+          if (n++ === 0) openKind(kind);
+          else pieces.push(',');
+          const value =
+            kind === 'credentials'
+              ? { ...(r as object), apiKey: encryptSecret(this.#key, (r as { apiKey: string }).apiKey, id) }
+              : r;
+          pieces.push(`${JSON.stringify(id)}:${JSON.stringify(value)}`);
+          if (++pending === batchSize) {
+            await fh.write(pieces.join(''));
+            pieces.length = 0;
+            pending = 0;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+        }
+        if (n === 0) {
+          if (optionalKinds.includes(kind)) continue;
+          openKind(kind);
+        }
+        pieces.push('}');
+      }
+      pieces.push('}}');
+      await fh.write(pieces.join(''));
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, this.path);
+    // The base stands on its own: a crash before the new journal is in place leaves a journal of another base,
+    // which boot ignores.
+    await this.#closeJournal();
+    const jtmp = `${this.journalPath}.${process.pid}.tmp`;
+    const jh = await open(jtmp, 'w', privateFileMode);
+    const header = journalHeader(source.version, source.hash);
+    try {
+      await jh.write(header);
+      await jh.datasync();
+    } finally {
+      await jh.close();
+    }
+    await rename(jtmp, this.journalPath);
+    this.#cutJournalAt = null;
+    this.#journalVersion = source.version;
+    this.#journalBytes = Buffer.byteLength(header);
+    this.#journalLines = 0;
+  }
+
+  /** The persisted snapshot (base + journal), or null when there is none; throws when it cannot be trusted. */
   async load(): Promise<PersistedSnapshot | null> {
     let text: string;
     try {
@@ -124,11 +226,26 @@ export class SnapshotFile {
     const sealed = snapshotSchema.parse(file.snapshot);
     // A token rotation makes decryption fail: the file is then useless, and we say so.
     const snapshot = unsealSnapshot(this.#key, sealed);
-    const hash = snapshotHash(snapshot);
+    // Format 1 (before protocol 2) holds the v1 hash: check it, then serve under the v2 hash.
+    const hash = file.format === 1 ? sha256Hex(canonicalJson(snapshot)) : snapshotHash(snapshot);
     if (hash !== file.hash) throw new Error(`snapshot file hash mismatch (${hash} != ${file.hash})`);
+    const base = { version: file.version, hash: file.format === 1 ? snapshotHash(snapshot) : hash };
+    let journal = '';
+    try {
+      journal = await readFile(this.journalPath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    const replayed = replayJournal(journal, snapshot, base, this.#key);
     const problems = snapshotProblems(snapshot);
     if (problems.length) throw new Error(`snapshot file is inconsistent: ${problems[0]}`);
-    return { version: file.version, hash, snapshot };
+    if (file.format === 2 && replayed.matches) {
+      this.#journalVersion = replayed.version;
+      this.#journalBytes = replayed.goodBytes;
+      this.#journalLines = replayed.lines;
+      this.#cutJournalAt = replayed.goodBytes;
+    }
+    return { version: replayed.version, hash: replayed.hash, snapshot };
   }
 }
 

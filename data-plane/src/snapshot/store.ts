@@ -1,6 +1,9 @@
-// An immutable, indexed view of one applied snapshot; swapped as a whole, never mutated.
+// The indexed view of one applied snapshot. Stores are immutable: a delta builds the next store from this one
+// in O(change) (persistent maps share everything untouched), so requests holding a store keep their view.
 import type {
   ProviderKind,
+  ResourceKind,
+  ResourceTypes,
   Snapshot,
   SnapshotCredential,
   SnapshotDeployment,
@@ -11,6 +14,11 @@ import type {
   SnapshotTeam,
   SnapshotUser,
 } from '@gw/schema';
+import { optionalKinds, resourceKinds } from '@gw/schema';
+import { buildSync, StoreBuilder } from './builder.ts';
+import type { Interner } from './entries.ts';
+import type { LayeredMap } from './layered-map.ts';
+import type { RefIndex } from './refs.ts';
 
 export type SnapshotSource = 'control-plane' | 'disk';
 
@@ -54,14 +62,35 @@ export interface ModelEntry {
 }
 
 /** How many removed key hashes are remembered to answer "revoked" instead of "invalid". */
-const removedKeyMemory = 10_000;
+export const removedKeyMemory = 10_000;
+
+export type ResourceMaps = { readonly [K in ResourceKind]: LayeredMap<string, ResourceTypes[K]> };
+
+/** Everything a store holds besides its version: the maps a delta derives the next store's from. */
+export interface StoreParts {
+  readonly byId: ResourceMaps;
+  readonly keysByHash: LayeredMap<string, KeyEntry>;
+  readonly modelsByName: LayeredMap<string, ModelEntry>;
+  readonly modulesByKey: LayeredMap<string, SnapshotModule>;
+  readonly orgModules: LayeredMap<string, ReadonlyMap<string, OrgModuleEntry>>;
+  /** `${orgId} ${moduleId}` -> the id of the org module enabling it. */
+  readonly orgModuleByPair: LayeredMap<string, string>;
+  readonly removedKeyHashes: ReadonlySet<string>;
+  /** Shared by every store of a chain (append-only). */
+  readonly intern: Interner;
+}
+
+export interface StoreMeta {
+  version: number;
+  hash: string;
+  source: SnapshotSource;
+}
 
 export class SnapshotStore {
   readonly version: number;
   readonly hash: string;
   readonly source: SnapshotSource;
   readonly appliedAt: Date;
-  readonly snapshot: Snapshot;
   readonly keysByHash: ReadonlyMap<string, KeyEntry>;
   readonly modelsByName: ReadonlyMap<string, ModelEntry>;
   readonly orgs: ReadonlyMap<string, SnapshotOrg>;
@@ -77,97 +106,74 @@ export class SnapshotStore {
    * their owner deleted). Lets the gateway say "revoked" rather than "invalid"; lost on restart.
    */
   readonly removedKeyHashes: ReadonlySet<string>;
+  /** The maps behind the read side, for the next delta. */
+  readonly parts: StoreParts;
+  #refs: RefIndex | null;
+  #snapshot: Snapshot | null = null;
 
   /**
-   * Builds the indexes. The snapshot must already have passed snapshotProblems (no dangling
-   * references); it is frozen so that a store can be shared by requests in flight.
+   * Builds a store from a whole snapshot (O(n), synchronous: tests and boot; the sync client builds full snapshots
+   * part by part instead), or wraps parts a delta or a builder produced. A snapshot must already have passed
+   * snapshotProblems; its resources are frozen and become the store's.
    */
   constructor(
-    snapshot: Snapshot,
-    meta: { version: number; hash: string; source: SnapshotSource },
+    from: Snapshot | StoreParts,
+    meta: StoreMeta,
     previous?: SnapshotStore | null,
+    refs: RefIndex | null = null,
   ) {
+    let parts: StoreParts;
+    if ('byId' in from) parts = from as StoreParts;
+    else {
+      const builder = new StoreBuilder();
+      builder.addSnapshot(from as Snapshot);
+      ({ parts, refs } = buildSync(builder, previous ?? null));
+    }
     this.version = meta.version;
     this.hash = meta.hash;
     this.source = meta.source;
     this.appliedAt = new Date();
-    this.snapshot = deepFreeze(snapshot);
+    this.parts = parts;
+    this.#refs = refs;
+    this.orgs = parts.byId.orgs;
+    this.teams = parts.byId.teams;
+    this.users = parts.byId.users;
+    this.credentials = parts.byId.credentials;
+    this.keysByHash = parts.keysByHash;
+    this.modelsByName = parts.modelsByName;
+    this.modulesByKey = parts.modulesByKey;
+    this.orgModules = parts.orgModules;
+    this.removedKeyHashes = parts.removedKeyHashes;
+  }
 
-    this.orgs = new Map(Object.entries(snapshot.orgs));
-    this.teams = new Map(Object.entries(snapshot.teams));
-    this.users = new Map(Object.entries(snapshot.users));
-    this.credentials = new Map(Object.entries(snapshot.credentials));
-
-    // One set per restricted org, shared by all its keys.
-    const orgModels = new Map<string, ReadonlySet<string>>();
-    for (const org of Object.values(snapshot.orgs)) {
-      if (org.allowedModels) orgModels.set(org.id, new Set(org.allowedModels));
-    }
-    // Kinds added later are absent from snapshots persisted before them: absent = none.
-    const modules = snapshot.modules ?? {};
-    this.modulesByKey = new Map(Object.values(modules).map((m) => [m.key, m]));
-    const enabled = new Map<string, Map<string, OrgModuleEntry>>();
-    for (const e of Object.values(snapshot.orgModules ?? {})) {
-      const perOrg = enabled.get(e.orgId) ?? new Map<string, OrgModuleEntry>();
-      perOrg.set(e.moduleId, {
-        module: modules[e.moduleId],
-        allowedModels: e.allowedModels ? new Set(e.allowedModels) : null,
-      });
-      enabled.set(e.orgId, perOrg);
-    }
-    this.orgModules = enabled;
-
-    const keys = new Map<string, KeyEntry>();
-    for (const key of Object.values(snapshot.keys)) {
-      const expires = key.expiresAt ? Date.parse(key.expiresAt) : null;
-      const entry: KeyEntry = {
-        key,
-        org: snapshot.orgs[key.orgId],
-        team: key.teamId ? snapshot.teams[key.teamId] : null,
-        user: key.userId ? snapshot.users[key.userId] : null,
-        expiresAtMs: expires,
-        allowedModels: key.allowedModels ? new Set(key.allowedModels) : null,
-        orgAllowedModels: orgModels.get(key.orgId) ?? null,
-        module: key.moduleId ? modules[key.moduleId] : null,
-        graceEndsAtMs: null,
-      };
-      keys.set(key.hash, entry);
-      // The replaced secret acts as the same key (same id, owner, limits) until its grace period ends.
-      if (key.previous) keys.set(key.previous.hash, { ...entry, graceEndsAtMs: Date.parse(key.previous.expiresAt) });
-    }
-    this.keysByHash = keys;
-
-    const models = new Map<string, ModelEntry>();
-    for (const model of Object.values(snapshot.models)) {
-      const deployments = model.deployments.map((deployment) => {
-        const credential = snapshot.credentials[deployment.credentialId];
-        return { deployment, credential, provider: credential.provider };
-      });
-      const totalWeight = deployments.reduce((sum, d) => sum + d.deployment.weight, 0);
-      models.set(model.name, { model, deployments, totalWeight });
-    }
-    this.modelsByName = models;
-
-    const removed = new Set<string>();
-    if (previous) {
-      for (const h of previous.removedKeyHashes) if (!keys.has(h)) removed.add(h);
-      for (const h of previous.keysByHash.keys()) if (!keys.has(h)) removed.add(h);
-      // Sets iterate in insertion order: drop the oldest first.
-      for (const h of removed) {
-        if (removed.size <= removedKeyMemory) break;
-        removed.delete(h);
+  /** The snapshot this store serves, as the contract shapes it (materialised on first use: O(n)). */
+  get snapshot(): Snapshot {
+    if (!this.#snapshot) {
+      const s: Record<string, Record<string, unknown>> = {};
+      for (const kind of resourceKinds) {
+        const map = this.parts.byId[kind];
+        if (map.size === 0 && optionalKinds.includes(kind)) continue;
+        s[kind] = Object.freeze(Object.fromEntries(map));
       }
+      this.#snapshot = Object.freeze(s) as unknown as Snapshot;
     }
-    this.removedKeyHashes = removed;
+    return this.#snapshot;
   }
-}
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+  /**
+   * Hands the reverse-reference index to the store a delta builds from this one (the index then follows the newest
+   * store); a store that no longer holds it rebuilds one (O(n), only when a delta is applied to an older store).
+   */
+  takeRefs(rebuild: () => RefIndex): RefIndex {
+    const refs = this.#refs ?? rebuild();
+    this.#refs = null;
+    return refs;
   }
-  return value;
+
+  /** Gives the index back when the delta it was taken for is rejected. */
+  returnRefs(refs: RefIndex): void {
+    this.#refs = refs;
+  }
 }
 
 /** The one mutable reference: requests read `current` once and keep that store until they finish. */

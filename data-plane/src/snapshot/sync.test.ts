@@ -36,7 +36,7 @@ function startSync(stores: StoreHolder, token = 'dp-token', applied: SnapshotSto
     file: new SnapshotFile(dir, 'dp-token'),
     logger: silentLogger(),
     onApplied: (s) => applied.push(s),
-    backoff: { minMs: 20, maxMs: 100 },
+    timings: { firstMs: 20, minMs: 20, fastMaxMs: 100 },
   });
   sync.start();
   return applied;
@@ -65,7 +65,7 @@ describe('ConfigSync', () => {
     const applied = startSync(stores);
     const sub = await cp.subscription(1);
     expect(cp.inits[0]).toEqual({ authorization: 'Bearer dp-token' });
-    expect(sub.variables).toEqual({ nodeId: 'node-a', appliedVersion: null });
+    expect(sub.variables).toEqual({ nodeId: 'node-a', appliedVersion: null, appliedHash: null, protocol: 2 });
 
     sub.next(full(1));
     await until(() => stores.current?.version === 1);

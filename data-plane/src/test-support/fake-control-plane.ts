@@ -1,12 +1,22 @@
-// A stand-in control plane: configSync over graphql-ws (graphql-transport-ws) and the data-plane
-// mutations (ingestUsage, reportNodeStatus) over HTTP POST /graphql, on one port.
+// A stand-in control plane speaking sync protocol 2: configSync over graphql-ws (graphql-transport-ws), stating its
+// protocol in connection_ack, and the data-plane mutations (ingestUsage, reportNodeStatus) over HTTP POST /graphql.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fullMessages, type Snapshot, snapshotHash } from '@gw/schema';
 import { type WebSocket, WebSocketServer } from 'ws';
 
 export interface Subscription {
-  readonly variables: { nodeId: string; appliedVersion: number | null };
+  readonly variables: {
+    nodeId: string;
+    appliedVersion: number | null;
+    appliedHash?: string | null;
+    protocol?: number | null;
+  };
   next(value: unknown): void;
+  /** Sends a full snapshot in parts of at most `perPart` resources. */
+  full(version: number, snapshot: Snapshot, perPart?: number): void;
+  /** Ends the subscription with GraphQL errors (e.g. PROTOCOL_MISMATCH). */
+  fail(errors: { message: string; extensions?: Record<string, unknown> }[]): void;
   complete(): void;
 }
 
@@ -30,7 +40,16 @@ export interface FakeControlPlane {
   close(): Promise<void>;
 }
 
-export async function startFakeControlPlane(options: { token: string }): Promise<FakeControlPlane> {
+export interface FakeControlPlaneOptions {
+  token: string;
+  /** What connection_ack states as `protocol` (default 2; null: states nothing, as a v1 control plane). */
+  protocol?: number | null;
+  /** Answer the client's pings (default true). */
+  answerPings?: () => boolean;
+}
+
+export async function startFakeControlPlane(options: FakeControlPlaneOptions): Promise<FakeControlPlane> {
+  const protocol = options.protocol === undefined ? 2 : options.protocol;
   const posts: GraphQLPost[] = [];
   const http = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -63,14 +82,20 @@ export async function startFakeControlPlane(options: { token: string }): Promise
       if (msg.type === 'connection_init') {
         inits.push(msg.payload);
         if (msg.payload?.authorization !== `Bearer ${options.token}`) ws.close(4403, 'Forbidden');
-        else ws.send(JSON.stringify({ type: 'connection_ack' }));
+        else ws.send(JSON.stringify({ type: 'connection_ack', ...(protocol !== null && { payload: { protocol } }) }));
       } else if (msg.type === 'ping') {
-        ws.send(JSON.stringify({ type: 'pong' }));
+        if (options.answerPings?.() ?? true) ws.send(JSON.stringify({ type: 'pong' }));
       } else if (msg.type === 'subscribe') {
         const id = msg.id!;
+        const next = (value: unknown) =>
+          ws.send(JSON.stringify({ type: 'next', id, payload: { data: { configSync: value } } }));
         subscriptions.push({
           variables: msg.payload?.variables as Subscription['variables'],
-          next: (value) => ws.send(JSON.stringify({ type: 'next', id, payload: { data: { configSync: value } } })),
+          next,
+          full: (version, snapshot, perPart) => {
+            for (const m of fullMessages(version, snapshotHash(snapshot), snapshot, perPart)) next(m);
+          },
+          fail: (errors) => ws.send(JSON.stringify({ type: 'error', id, payload: errors })),
           complete: () => ws.send(JSON.stringify({ type: 'complete', id })),
         });
         for (const w of waiters) w();

@@ -1,0 +1,171 @@
+// Builds a store's maps from whole resources (a full snapshot, or a snapshot read from disk), in steps: a
+// generator that yields every `chunk` resources, so the sync client can run it between other events.
+import {
+  type AnyResource,
+  type ResourceKind,
+  type ResourceTypes,
+  resourceKinds,
+  resourceProblems,
+  type Snapshot,
+  SnapshotHasher,
+  type SnapshotLookup,
+  uniqueClaims,
+} from '@gw/schema';
+import {
+  type EntryLookup,
+  Interner,
+  ingestResource,
+  keyEntries,
+  modelEntry,
+  orgModuleEntry,
+  referencedKinds,
+} from './entries.ts';
+import { LayeredMap } from './layered-map.ts';
+import { RefIndex } from './refs.ts';
+import {
+  type KeyEntry,
+  type ModelEntry,
+  type OrgModuleEntry,
+  type ResourceMaps,
+  removedKeyMemory,
+  type SnapshotStore,
+  type StoreParts,
+} from './store.ts';
+
+/** Resources handled between two yields. */
+export const stepSize = 1000;
+
+type KindMaps = { [K in ResourceKind]: Map<string, ResourceTypes[K]> };
+
+export class StoreBuilder {
+  readonly intern = new Interner();
+  readonly maps = Object.fromEntries(resourceKinds.map((k) => [k, new Map()])) as KindMaps;
+  readonly hasher = new SnapshotHasher();
+  /** Per kind: unique claim -> the first resource making it. */
+  readonly #claims = Object.fromEntries(resourceKinds.map((k) => [k, new Map<string, string>()])) as Record<
+    ResourceKind,
+    Map<string, string>
+  >;
+  count = 0;
+
+  /** Adds one resource (freezing it); returns a problem when the id was already added. */
+  add(kind: ResourceKind, id: string, resource: AnyResource, hash = true): string | null {
+    const map = this.maps[kind] as Map<string, AnyResource>;
+    if (map.has(id)) return `${kind}.${id} sent twice`;
+    const r = ingestResource(resource, this.intern, referencedKinds.has(kind));
+    map.set(r.id === id ? r.id : id, r);
+    if (hash) this.hasher.add(kind, id, r);
+    const claims = this.#claims[kind];
+    for (const claim of uniqueClaims(kind, r)) if (!claims.has(claim)) claims.set(claim, id);
+    this.count++;
+    return null;
+  }
+
+  addSnapshot(snapshot: Snapshot, hash = false): void {
+    for (const kind of resourceKinds) {
+      for (const [id, r] of Object.entries(snapshot[kind] ?? {})) this.add(kind, id, r as AnyResource, hash);
+    }
+  }
+
+  /** snapshotProblems over what was added, in steps; the generator's value is the problems found. */
+  *check(): Generator<void, string[]> {
+    const lookup: SnapshotLookup = {
+      get: (kind, id) => this.maps[kind].get(id),
+      claimOwner: (kind, claim) => this.#claims[kind].get(claim),
+    };
+    const problems: string[] = [];
+    let n = 0;
+    for (const kind of resourceKinds) {
+      for (const [id, r] of this.maps[kind] as Map<string, AnyResource>) {
+        problems.push(...resourceProblems(kind, id, r, lookup));
+        if (++n % stepSize === 0) yield;
+      }
+    }
+    return problems;
+  }
+
+  /** Builds the store's maps in steps; `previous` is the store replaced (for the removed key hashes). */
+  *build(previous: SnapshotStore | null): Generator<void, { parts: StoreParts; refs: RefIndex }> {
+    const m = this.maps;
+    const at: EntryLookup = {
+      org: (id) => m.orgs.get(id),
+      team: (id) => m.teams.get(id),
+      user: (id) => m.users.get(id),
+      module: (id) => m.modules.get(id),
+      credential: (id) => m.credentials.get(id),
+    };
+    const refs = new RefIndex();
+    let n = 0;
+    for (const kind of resourceKinds) {
+      for (const [id, r] of m[kind] as Map<string, AnyResource>) {
+        refs.add(kind, id, r);
+        if (++n % stepSize === 0) yield;
+      }
+    }
+    const keys = new Map<string, KeyEntry>();
+    for (const key of m.keys.values()) {
+      for (const [hash, entry] of keyEntries(key, at, this.intern)) keys.set(hash, entry);
+      if (++n % stepSize === 0) yield;
+    }
+    const models = new Map<string, ModelEntry>();
+    for (const model of m.models.values()) models.set(model.name, modelEntry(model, at));
+    const modulesByKey = new Map([...m.modules.values()].map((mod) => [mod.key, mod]));
+    const enabled = new Map<string, Map<string, OrgModuleEntry>>();
+    const pairs = new Map<string, string>();
+    for (const e of m.orgModules.values()) {
+      let perOrg = enabled.get(e.orgId);
+      if (!perOrg) enabled.set(e.orgId, (perOrg = new Map()));
+      perOrg.set(e.moduleId, orgModuleEntry(e, at, this.intern));
+      pairs.set(`${e.orgId} ${e.moduleId}`, e.id);
+    }
+    const removed = new Set<string>();
+    if (previous) {
+      for (const h of previous.removedKeyHashes) if (!keys.has(h)) removed.add(h);
+      for (const h of previous.keysByHash.keys()) {
+        if (!keys.has(h)) removed.add(h);
+        if (++n % stepSize === 0) yield;
+      }
+      // Sets iterate in insertion order: drop the oldest first.
+      for (const h of removed) {
+        if (removed.size <= removedKeyMemory) break;
+        removed.delete(h);
+      }
+    }
+    const byId = Object.fromEntries(
+      resourceKinds.map((k) => [k, LayeredMap.of(m[k] as Map<string, AnyResource>)]),
+    ) as unknown as ResourceMaps;
+    const parts: StoreParts = {
+      byId,
+      keysByHash: LayeredMap.of(keys),
+      modelsByName: LayeredMap.of(models),
+      modulesByKey: LayeredMap.of(modulesByKey),
+      orgModules: LayeredMap.of(enabled as Map<string, ReadonlyMap<string, OrgModuleEntry>>),
+      orgModuleByPair: LayeredMap.of(pairs),
+      removedKeyHashes: removed,
+      intern: this.intern,
+    };
+    return { parts, refs };
+  }
+}
+
+/** Runs a step generator to its end at once. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs a step generator, yielding to the event loop between steps (setImmediate). */
+export async function runStepsAsync<T>(steps: Generator<void, T>, stillWanted: () => boolean = () => true) {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!stillWanted()) return null;
+  }
+}
+
+export function buildSync(builder: StoreBuilder, previous: SnapshotStore | null) {
+  return runSteps(builder.build(previous));
+}

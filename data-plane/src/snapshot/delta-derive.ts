@@ -1,0 +1,149 @@
+// The next store's maps after a verified delta: each map gets only the entries the change touches (the changed
+// resources, and the index entries that embed a changed org, team, user, module or credential).
+import type {
+  AnyResource,
+  ResourceKind,
+  ResourceTypes,
+  SnapshotKey,
+  SnapshotModel,
+  SnapshotModule,
+  SnapshotOrgModule,
+} from '@gw/schema';
+import type { ResourceChanges } from './delta.ts';
+import { type EntryLookup, keyEntries, modelEntry, orgModuleEntry } from './entries.ts';
+import { type Change, gone, type LayeredMap } from './layered-map.ts';
+import type { RefIndex } from './refs.ts';
+import {
+  type KeyEntry,
+  type ModelEntry,
+  type OrgModuleEntry,
+  type ResourceMaps,
+  removedKeyMemory,
+  type StoreParts,
+} from './store.ts';
+
+export function derivedChanges(P: StoreParts, changes: ResourceChanges, refs: RefIndex): StoreParts {
+  const byId = { ...P.byId } as Record<ResourceKind, LayeredMap<string, AnyResource>>;
+  for (const [kind, m] of changes) byId[kind] = (P.byId[kind] as LayeredMap<string, AnyResource>).with(m);
+  const next = byId as unknown as ResourceMaps;
+  const at: EntryLookup = {
+    org: (id) => next.orgs.get(id),
+    team: (id) => next.teams.get(id),
+    user: (id) => next.users.get(id),
+    module: (id) => next.modules.get(id),
+    credential: (id) => next.credentials.get(id),
+  };
+  const of = <K extends ResourceKind>(kind: K) =>
+    (changes.get(kind) ?? new Map()) as Map<string, Change<ResourceTypes[K]>>;
+  const old = <K extends ResourceKind>(kind: K, id: string) => P.byId[kind].get(id);
+  /** The ids of `sourceKind` resources that refer to an upserted resource of `kind` (after the delta). */
+  const referrersOfUpserted = (kind: ResourceKind, sourceKind: ResourceKind, into: Set<string>) => {
+    for (const [id, r] of of(kind)) {
+      if (r !== gone) for (const sid of refs.referrersOf(kind, id, sourceKind)) into.add(sid);
+    }
+  };
+
+  // Keys: drop the entries of changed keys, then (re)build those of upserted keys and of keys whose org, team,
+  // user or module changed (their entries embed those objects).
+  const keyChanges = new Map<string, Change<KeyEntry>>();
+  const keys = new Set<string>();
+  for (const [id, r] of of('keys')) {
+    const was = old('keys', id);
+    if (was) for (const h of hashesOf(was)) keyChanges.set(h, gone);
+    if (r !== gone) keys.add(id);
+  }
+  for (const kind of ['teams', 'users', 'modules'] as const) referrersOfUpserted(kind, 'keys', keys);
+  // An org's keys are those of its teams and users (see refs.ts).
+  for (const [id, r] of of('orgs')) {
+    if (r === gone) continue;
+    for (const kind of ['teams', 'users'] as const) {
+      for (const owner of refs.referrersOf('orgs', id, kind)) {
+        for (const sid of refs.referrersOf(kind, owner, 'keys')) keys.add(sid);
+      }
+    }
+  }
+  for (const id of keys) {
+    for (const [h, e] of keyEntries(next.keys.get(id) as SnapshotKey, at, P.intern)) keyChanges.set(h, e);
+  }
+  const removedKeyHashes = rememberRemoved(P.removedKeyHashes, keyChanges);
+
+  const modelChanges = new Map<string, Change<ModelEntry>>();
+  const models = new Set<string>();
+  for (const [id, r] of of('models')) {
+    const was = old('models', id);
+    if (was) modelChanges.set(was.name, gone);
+    if (r !== gone) models.add(id);
+  }
+  referrersOfUpserted('credentials', 'models', models);
+  for (const id of models) {
+    const model = next.models.get(id) as SnapshotModel;
+    modelChanges.set(model.name, modelEntry(model, at));
+  }
+
+  const moduleChanges = new Map<string, Change<SnapshotModule>>();
+  for (const [id] of of('modules')) {
+    const was = old('modules', id);
+    if (was) moduleChanges.set(was.key, gone);
+  }
+  for (const [, r] of of('modules')) if (r !== gone) moduleChanges.set(r.key, r);
+
+  // Org modules: each touched org's (small) map of enablements is copied and changed.
+  const perOrg = new Map<string, Map<string, OrgModuleEntry>>();
+  const orgMap = (orgId: string) => {
+    let m = perOrg.get(orgId);
+    if (!m) perOrg.set(orgId, (m = new Map(P.orgModules.get(orgId) ?? [])));
+    return m;
+  };
+  const pairChanges = new Map<string, Change<string>>();
+  for (const [id] of of('orgModules')) {
+    const was = old('orgModules', id);
+    if (!was) continue;
+    orgMap(was.orgId).delete(was.moduleId);
+    pairChanges.set(`${was.orgId} ${was.moduleId}`, gone);
+  }
+  const enablements = new Set<string>();
+  for (const [id, r] of of('orgModules')) if (r !== gone) enablements.add(id);
+  referrersOfUpserted('modules', 'orgModules', enablements);
+  for (const id of enablements) {
+    const e = next.orgModules.get(id) as SnapshotOrgModule;
+    orgMap(e.orgId).set(e.moduleId, orgModuleEntry(e, at, P.intern));
+    pairChanges.set(`${e.orgId} ${e.moduleId}`, e.id);
+  }
+  const orgModuleChanges = new Map<string, Change<ReadonlyMap<string, OrgModuleEntry>>>();
+  for (const [orgId, m] of perOrg) orgModuleChanges.set(orgId, m.size ? m : gone);
+
+  return {
+    byId: next,
+    keysByHash: P.keysByHash.with(keyChanges),
+    modelsByName: P.modelsByName.with(modelChanges),
+    modulesByKey: P.modulesByKey.with(moduleChanges),
+    orgModules: P.orgModules.with(orgModuleChanges),
+    orgModuleByPair: P.orgModuleByPair.with(pairChanges),
+    removedKeyHashes,
+    intern: P.intern,
+  };
+}
+
+function hashesOf(key: SnapshotKey): string[] {
+  return key.previous ? [key.hash, key.previous.hash] : [key.hash];
+}
+
+/** The removed-key memory after a change: bounded (10,000), so copying it is O(1) in the snapshot's size. */
+function rememberRemoved(before: ReadonlySet<string>, keyChanges: Map<string, Change<KeyEntry>>): ReadonlySet<string> {
+  let after: Set<string> | null = null;
+  for (const [h, e] of keyChanges) {
+    const wasRemoved = before.has(h);
+    if ((e === gone) === wasRemoved) continue;
+    after ??= new Set(before);
+    if (e === gone) {
+      after.delete(h); // re-added at the end: newest last
+      after.add(h);
+    } else after.delete(h);
+  }
+  if (!after) return before;
+  for (const h of after) {
+    if (after.size <= removedKeyMemory) break;
+    after.delete(h);
+  }
+  return after;
+}

@@ -1,0 +1,90 @@
+// A full snapshot arriving in parts: each part is checked and indexed as it arrives (in steps), nothing is
+// applied before the last part, then the whole is checked (hash, consistency) and built into a store.
+import {
+  type AnyResource,
+  type FullMessage,
+  maxResourcesPerPart,
+  type PartialSnapshot,
+  partialSnapshot,
+  type ResourceKind,
+  resourceCount,
+  resourceKinds,
+} from '@gw/schema';
+import type { z } from 'zod';
+import { StoreBuilder, stepSize } from './builder.ts';
+import { type SnapshotSource, SnapshotStore } from './store.ts';
+
+export function problemsText(problems: string[]): string {
+  return problems.length > 5
+    ? `${problems.slice(0, 5).join('; ')} (+${problems.length - 5} more)`
+    : problems.join('; ');
+}
+
+/** A part whose resources are still unchecked. */
+export type FullEnvelope = Omit<FullMessage, 'resources'> & {
+  resources: Partial<Record<ResourceKind, Record<string, unknown>>>;
+};
+
+const resourceSchemas = partialSnapshot.shape as unknown as Record<
+  ResourceKind,
+  { unwrap(): { valueType: z.ZodType<AnyResource> } }
+>;
+
+export class FullAssembly {
+  readonly version: number;
+  readonly hash: string;
+  readonly parts: number;
+  #received = 0;
+  readonly #builder = new StoreBuilder();
+
+  constructor(first: FullEnvelope) {
+    this.version = first.version;
+    this.hash = first.hash;
+    this.parts = first.parts;
+  }
+
+  get complete(): boolean {
+    return this.#received === this.parts;
+  }
+
+  /** Checks that `message` is the next part of this snapshot and adds its resources; the value is a problem. */
+  *add(message: FullEnvelope): Generator<void, string | null> {
+    const expected = this.#received + 1;
+    if (message.version !== this.version || message.hash !== this.hash || message.parts !== this.parts) {
+      return `full snapshot part ${message.part}/${message.parts} (version ${message.version}) does not belong to the snapshot being received (version ${this.version}, ${this.parts} parts)`;
+    }
+    if (message.part !== expected) {
+      return `full snapshot part ${message.part}/${this.parts} arrived where part ${expected} was expected`;
+    }
+    const count = resourceCount(message.resources as PartialSnapshot);
+    if (count > maxResourcesPerPart) {
+      return `full snapshot part ${message.part} holds ${count} resources (at most ${maxResourcesPerPart})`;
+    }
+    let n = 0;
+    for (const kind of resourceKinds) {
+      const schema = resourceSchemas[kind].unwrap().valueType;
+      for (const [id, raw] of Object.entries(message.resources[kind] ?? {})) {
+        const r = schema.safeParse(raw);
+        if (!r.success) return `malformed sync message: resources.${kind}.${id}: ${r.error.message}`;
+        const problem = this.#builder.add(kind, id, r.data);
+        if (problem) return `full snapshot: ${problem}`;
+        if (++n % (stepSize / 2) === 0) yield;
+      }
+    }
+    this.#received = expected;
+    return null;
+  }
+
+  /** After the last part: verifies the whole and builds the store (in steps). */
+  *finish(
+    previous: SnapshotStore | null,
+    source: SnapshotSource,
+  ): Generator<void, { store: SnapshotStore } | { reason: string }> {
+    const hash = this.#builder.hasher.hex;
+    if (hash !== this.hash) return { reason: `full snapshot hash mismatch (got ${hash}, announced ${this.hash})` };
+    const problems = yield* this.#builder.check();
+    if (problems.length) return { reason: `inconsistent full snapshot: ${problemsText(problems)}` };
+    const { parts, refs } = yield* this.#builder.build(previous);
+    return { store: new SnapshotStore(parts, { version: this.version, hash, source }, null, refs) };
+  }
+}
