@@ -17,6 +17,21 @@ export class ConfigState {
 
   @Field(() => String, { description: 'Hash v2 (additive set hash, PROTOCOL.md) of the snapshot at this version.' })
   hash!: string;
+
+  @Field(() => SyncSends, { description: 'Counted by the replica that answers (each replica counts its own).' })
+  sends!: SyncSends;
+}
+
+@ObjectType('SyncSends', { description: 'What this control-plane replica sent its data planes since it started.' })
+export class SyncSends {
+  @Field(() => Int, { description: 'Full snapshots (each counted once, whatever its number of parts).' })
+  fulls!: number;
+
+  @Field(() => Int, { description: 'Deltas pushed on a change.' })
+  deltas!: number;
+
+  @Field(() => Int, { description: 'Reconnecting data planes answered with one delta instead of a full snapshot.' })
+  resumes!: number;
 }
 
 @Resolver()
@@ -75,6 +90,8 @@ export class ConfigSyncResolver {
     if (publisher.current()?.version !== version) await publisher.refresh();
     const current = publisher.current();
     if (!current) throw new Error('no valid snapshot has been built yet');
-    return Object.assign(new ConfigState(), { version: current.version, hash: current.hash });
+    const sent = publisher.counters.snapshot;
+    const sends = Object.assign(new SyncSends(), { fulls: sent.full, deltas: sent.delta, resumes: sent.resume });
+    return Object.assign(new ConfigState(), { version: current.version, hash: current.hash, sends });
   }
 }
