@@ -189,6 +189,7 @@ export const cases: Record<string, Case> = {
   },
   'Query.configState': { scope: 'platform', build: () => ({ query: '{ configState { version } }' }) },
   'Query.dataPlaneNodes': { scope: 'platform', build: () => ({ query: '{ dataPlaneNodes { nodes { nodeId } } }' }) },
+  'Query.fleetSync': { scope: 'platform', build: () => ({ query: '{ fleetSync { nodes inSync } }' }) },
   'Query.me': { scope: 'self', build: () => ({ query: '{ me { id email orgId } }' }) },
   'Query.model': {
     scope: 'any-admin',
@@ -721,7 +722,7 @@ interface SubscriptionCase extends Case {
 const subscriptionCases: Record<string, SubscriptionCase> = {
   'Subscription.configSync': {
     scope: 'data-plane',
-    build: () => ({ query: 'subscription { configSync(nodeId: "matrix-dp") }' }),
+    build: () => ({ query: 'subscription { configSync(nodeId: "matrix-dp", protocol: 2) }' }),
   },
   'Subscription.usageUpdates': {
     scope: 'org-read',
