@@ -41,6 +41,9 @@ export interface Resume {
   appliedHash: string | null;
 }
 
+/** Past this many changed resources (and a quarter of the snapshot) a change is read as a full rebuild. */
+const fullRebuildAbove = 10_000;
+
 type Built =
   | { kind: 'delta'; version: number; delta: Delta; resources: number }
   | { kind: 'full'; version: number; state: SnapshotState }
@@ -208,7 +211,14 @@ export class Publisher {
     const position = await configPosition(tx);
     const state = this.#state;
     if (state && position.version === this.#version) return null;
-    if (!state || position.version < this.#version || this.#version < position.logFrom) {
+    const pending =
+      state && position.version > this.#version && this.#version >= position.logFrom
+        ? await changedSince(tx, this.#version, position.version)
+        : null;
+    // A change touching a large part of the snapshot is cheaper to read in full than by id.
+    let touched = 0;
+    for (const ids of pending?.values() ?? []) touched += ids.size;
+    if (!state || !pending || touched > Math.max(fullRebuildAbove, state.size / 4)) {
       const fresh = new SnapshotState();
       await runWith(applyChanges(fresh, 'all', this.#open), (load) => loadRows(tx, load));
       const snapshot = fresh.snapshot();
@@ -220,7 +230,6 @@ export class Publisher {
       if (this.#refused(position.version, problems)) return null;
       return { kind: 'full', version: position.version, state: fresh };
     }
-    const pending = await changedSince(tx, this.#version, position.version);
     const { change, provisional } = await runWith(applyChanges(state, pending, this.#open), (load) =>
       loadRows(tx, load),
     );
