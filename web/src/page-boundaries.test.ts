@@ -47,11 +47,14 @@ function pageBoundaryViolations(files: Record<string, string>): string[] {
   return found;
 }
 
-const sources = import.meta.glob<string>(['./**/*.ts', './**/*.vue', '!./graphql/generated/**', '!./page-boundaries.test.ts'], {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-});
+const sources = import.meta.glob<string>(
+  ['./**/*.ts', './**/*.vue', '!./graphql/generated/**', '!./page-boundaries.test.ts'],
+  {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  },
+);
 const files = Object.fromEntries(Object.entries(sources).map(([path, text]) => [path.slice(2), text]));
 
 describe('page boundaries', () => {
