@@ -16,8 +16,16 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
   const errors = reactive<Partial<Record<keyof T, string>>>({}) as Partial<Record<keyof T, string>>;
   /** An error that belongs to no single field, shown above the form. */
   const formError = ref<string>();
-  // The page marks its <form> with ref="form"; focus management searches inside it.
-  const formEl = useTemplateRef<HTMLElement | { $el?: HTMLElement }>('form');
+  // The page marks its <form> with ref="form"; focus management searches inside it. The ref is a plain <form>, a
+  // form component (Naive UI's NForm, whose element is $el) or FormDialog (which exposes its form's element).
+  const formRef = useTemplateRef<HTMLElement | { $el?: HTMLElement; formElement?: () => HTMLElement | undefined }>(
+    'form',
+  );
+  const formEl = (): HTMLElement | undefined => {
+    const r = formRef.value;
+    if (!r || r instanceof HTMLElement) return r ?? undefined;
+    return r.formElement ? r.formElement() : r.$el;
+  };
 
   // Editing a field clears its error: the old message no longer describes the new value.
   for (const key of Object.keys(initial) as (keyof T)[]) {
@@ -55,9 +63,7 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
   /** Form items carry `data-invalid` (see FormField.vue); the first one's first focusable control gets focus. */
   async function focusFirstInvalid(): Promise<void> {
     await nextTick();
-    // The ref is a plain <form> or a form component (Naive UI's NForm), whose element is $el.
-    const el = formEl.value instanceof HTMLElement ? formEl.value : formEl.value?.$el;
-    const invalid = el?.querySelector<HTMLElement>('[data-invalid="true"]');
+    const invalid = formEl()?.querySelector<HTMLElement>('[data-invalid="true"]');
     invalid?.querySelector<HTMLElement>('input, textarea, [tabindex]:not([tabindex="-1"])')?.focus();
   }
 
@@ -67,7 +73,7 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
    */
   async function focusFirst(): Promise<void> {
     await nextTick();
-    const el = formEl.value instanceof HTMLElement ? formEl.value : formEl.value?.$el;
+    const el = formEl();
     if (!el || el.contains(document.activeElement)) return;
     el.querySelector<HTMLElement>('input:not([disabled]), textarea:not([disabled])')?.focus();
   }
