@@ -16,16 +16,18 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
   const errors = reactive<Partial<Record<keyof T, string>>>({}) as Partial<Record<keyof T, string>>;
   /** An error that belongs to no single field, shown above the form. */
   const formError = ref<string>();
-  // The page marks its <form> with ref="form"; focus management searches inside it. The ref is a plain <form>, a
-  // form component (Naive UI's NForm, whose element is $el) or FormDialog (which exposes its form's element).
-  const formRef = useTemplateRef<HTMLElement | { $el?: HTMLElement; formElement?: () => HTMLElement | undefined }>(
-    'form',
-  );
+  // Focus management searches inside the form: a page marks its own <form> (or Naive UI's NForm, whose element is
+  // $el) with ref="form"; FormDialog hands over its form through bindElement.
+  const formRef = useTemplateRef<HTMLElement | { $el?: HTMLElement }>('form');
+  let bound: (() => HTMLElement | undefined) | undefined;
   const formEl = (): HTMLElement | undefined => {
+    if (bound) return bound();
     const r = formRef.value;
-    if (!r || r instanceof HTMLElement) return r ?? undefined;
-    return r.formElement ? r.formElement() : r.$el;
+    return r instanceof HTMLElement ? r : r?.$el;
   };
+  function bindElement(get: () => HTMLElement | undefined): void {
+    bound = get;
+  }
 
   // Editing a field clears its error: the old message no longer describes the new value.
   for (const key of Object.keys(initial) as (keyof T)[]) {
@@ -85,5 +87,5 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
     formError.value = undefined;
   }
 
-  return { values, errors, formError, validate, applyServerError, reset, focusFirst };
+  return { values, errors, formError, validate, applyServerError, reset, focusFirst, bindElement };
 }
