@@ -1,6 +1,7 @@
 // Small buttons in a table row's "Actions" cell, each with a data-test handle for browser tests.
 import { NButton, NSpace } from 'naive-ui';
 import { h, type VNode } from 'vue';
+import type { LifecycleAction } from '../../composables/use-lifecycle-actions';
 
 export interface RowAction {
   label: string;
@@ -26,4 +27,18 @@ export function rowActions(actions: RowAction[]): VNode {
       ),
     ),
   );
+}
+
+/** Suspend or Reactivate (by status), then Delete; `test` names each, % standing for the action ("team-%"). */
+export function lifecycleRowActions(status: string, test: string, act: (action: LifecycleAction) => void): RowAction[] {
+  const action = (label: string, a: LifecycleAction): RowAction => ({
+    label,
+    test: test.replace('%', a),
+    danger: a === 'delete',
+    onClick: () => act(a),
+  });
+  return [
+    status === 'ACTIVE' ? action('Suspend', 'suspend') : action('Reactivate', 'reactivate'),
+    action('Delete', 'delete'),
+  ];
 }
