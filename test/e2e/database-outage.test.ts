@@ -152,7 +152,7 @@ describe('database outage', () => {
       expect(refused).toMatchObject({ code: 1013 });
       // The data plane's token needs no database: its socket opens, and its config sync is served from memory.
       const dp = await connectGqlSocket(cp.graphqlUrl, `Bearer ${cp.dataPlaneToken}`);
-      const first = await dp.subscribe('sync', 'subscription { configSync(nodeId: "outage-dp") }');
+      const first = await dp.subscribe('sync', 'subscription { configSync(nodeId: "outage-dp", protocol: 2) }');
       expect(first).toMatchObject({ type: 'next', payload: { data: { configSync: { type: 'full' } } } });
       await dp.close();
     }

@@ -32,6 +32,13 @@ export class SyncSends {
   resumes!: number;
 }
 
+/** The node's sync bookkeeping (refusal, protocol) never holds up or fails its subscription. */
+function recordNode(ctx: Context, write: Promise<void>): Promise<void> {
+  return write.catch((err: unknown) =>
+    ctx.deps.logger.debug({ reason: (err as Error)?.message }, "could not record the node's sync state"),
+  );
+}
+
 @Resolver()
 export class ConfigSyncResolver {
   @Subscription(() => JSONScalar, {
@@ -48,14 +55,15 @@ export class ConfigSyncResolver {
         const reason =
           `This control plane speaks config sync protocol ${syncProtocolVersion}; data plane ${nodeId} speaks ` +
           `protocol ${protocol}. Upgrade the data plane to a version that speaks protocol ${syncProtocolVersion}.`;
-        await nodes.refused(nodeId, protocol, reason);
+        await recordNode(ctx, nodes.refused(nodeId, protocol, reason));
         ctx.deps.logger.warn({ nodeId, protocol }, 'config sync refused: protocol mismatch');
         throw new AppError(protocolMismatchCode as 'PROTOCOL_MISMATCH', reason, undefined, {
           controlPlaneProtocol: syncProtocolVersion,
           dataPlaneProtocol: protocol,
         });
       }
-      await nodes.subscribed(nodeId, protocol);
+      // Bookkeeping only: config is served from memory, also while the database is down.
+      void recordNode(ctx, nodes.subscribed(nodeId, protocol));
       const appliedVersion = typeof args.appliedVersion === 'number' ? args.appliedVersion : null;
       const appliedHash = typeof args.appliedHash === 'string' ? args.appliedHash : null;
       return ctx.deps.publisher.subscribe(nodeId, { appliedVersion, appliedHash });
