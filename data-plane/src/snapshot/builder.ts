@@ -47,12 +47,26 @@ export class StoreBuilder {
     Map<string, string>
   >;
   count = 0;
+  /** Resources this build found unchanged in `reuse` and took from there (the copy received was dropped). */
+  reused = 0;
+  readonly #reuse: ResourceMaps | null;
+
+  /**
+   * `reuse`: the maps of the store a full snapshot will replace (a resync). A resource received equal to the one
+   * there is taken from there, so the two stores share it and the copy received dies young.
+   */
+  constructor(reuse: ResourceMaps | null = null) {
+    this.#reuse = reuse;
+  }
 
   /** Adds one resource (freezing it); returns a problem when the id was already added. */
   add(kind: ResourceKind, id: string, resource: AnyResource, hash = true): string | null {
     const map = this.maps[kind] as Map<string, AnyResource>;
     if (map.has(id)) return `${kind}.${id} sent twice`;
-    const r = ingestResource(resource, this.intern, referencedKinds.has(kind));
+    const known = this.#reuse?.[kind].get(id) as AnyResource | undefined;
+    const same = known !== undefined && sameJson(known, resource);
+    if (same) this.reused++;
+    const r = same ? known : ingestResource(resource, this.intern, referencedKinds.has(kind));
     map.set(r.id === id ? r.id : id, r);
     if (hash) this.hasher.add(kind, id, r);
     const claims = this.#claims[kind];
@@ -103,8 +117,12 @@ export class StoreBuilder {
       }
     }
     const keys = new Map<string, KeyEntry>();
+    const before = previous?.parts.keysByHash;
     for (const key of m.keys.values()) {
-      for (const [hash, entry] of keyEntries(key, at, this.intern)) keys.set(hash, entry);
+      // A key whose entry would embed the very objects the replaced store's does keeps that entry.
+      const kept = before?.get(key.hash);
+      if (kept && kept.key === key && !key.previous && sameTargets(kept, at)) keys.set(key.hash, kept);
+      else for (const [hash, entry] of keyEntries(key, at, this.intern)) keys.set(hash, entry);
       if (++n % stepSize === 0) yield;
     }
     const models = new Map<string, ModelEntry>();
@@ -146,6 +164,32 @@ export class StoreBuilder {
     };
     return { parts, refs };
   }
+}
+
+/** Whether an existing key entry still embeds the org, team, user and module `at` resolves its key's ids to. */
+function sameTargets(e: KeyEntry, at: EntryLookup): boolean {
+  const k = e.key;
+  return (
+    e.org === at.org(k.orgId) &&
+    e.team === (k.teamId ? (at.team(k.teamId) ?? null) : null) &&
+    e.user === (k.userId ? (at.user(k.userId) ?? null) : null) &&
+    e.module === (k.moduleId ? (at.module(k.moduleId) ?? null) : null)
+  );
+}
+
+/** Deep equality of two JSON values (plain objects, arrays, strings, numbers, booleans, null). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k) || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Runs a step generator to its end at once. */

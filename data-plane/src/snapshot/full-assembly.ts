@@ -35,12 +35,14 @@ export class FullAssembly {
   readonly hash: string;
   readonly parts: number;
   #received = 0;
-  readonly #builder = new StoreBuilder();
+  readonly #builder: StoreBuilder;
 
-  constructor(first: FullEnvelope) {
+  /** `current`: the store this snapshot will replace, whose unchanged resources and entries are reused. */
+  constructor(first: FullEnvelope, current: SnapshotStore | null = null) {
     this.version = first.version;
     this.hash = first.hash;
     this.parts = first.parts;
+    this.#builder = new StoreBuilder(current?.parts.byId ?? null);
   }
 
   get complete(): boolean {
