@@ -13,6 +13,7 @@ import {
 import type { z } from 'zod';
 import { StoreBuilder, stepSize } from './builder.ts';
 import { type SnapshotSource, SnapshotStore } from './store.ts';
+import { checkYoungGeneration } from './young-generation.ts';
 
 export function problemsText(problems: string[]): string {
   return problems.length > 5
@@ -63,6 +64,7 @@ export class FullAssembly {
       return `full snapshot part ${message.part} holds ${count} resources (at most ${maxResourcesPerPart})`;
     }
     let n = 0;
+    checkYoungGeneration();
     for (const kind of resourceKinds) {
       const schema = resourceSchemas[kind].unwrap().valueType;
       for (const [id, raw] of Object.entries(message.resources[kind] ?? {})) {

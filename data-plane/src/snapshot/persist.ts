@@ -22,6 +22,7 @@ import { privateDirMode, privateFileMode } from '../state-dir.ts';
 import { journalHeader, journalName, replayJournal } from './journal.ts';
 import { deriveSnapshotKey, encryptSecret, sealCredentials, unsealSnapshot } from './secrets.ts';
 import { SnapshotStore, type StoreHolder } from './store.ts';
+import { holdYoungGeneration } from './young-generation.ts';
 
 export { decryptSecret, deriveSnapshotKey, encryptSecret, sealSnapshot, unsealSnapshot } from './secrets.ts';
 
@@ -265,6 +266,8 @@ export async function bootFromDisk(
   stores: StoreHolder,
   logger: Pick<Logger, 'info' | 'warn'>,
 ): Promise<boolean> {
+  // Reading and indexing the whole file keeps many objects alive at once: see young-generation.ts.
+  const release = holdYoungGeneration(file);
   try {
     const persisted = await file.load();
     if (!persisted) return false;
@@ -274,5 +277,7 @@ export async function bootFromDisk(
   } catch (err) {
     logger.warn({ err: (err as Error).message, path: file.path }, 'ignoring an unusable snapshot file');
     return false;
+  } finally {
+    release();
   }
 }

@@ -4,19 +4,33 @@
 // disk) the growth factor is 1, so the young generation keeps its size; the usual factor (2) is restored after.
 // `--max-semi-space-size` would bound it for good, but V8 reads it only at startup, and the data plane is started
 // as `node src/main.ts` by many launchers; the growth factor is read whenever V8 considers growing.
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 const normalGrowth = 2;
+/** While held, the young generation may grow up to this (both semi-spaces): a part's objects then die young. */
+export const youngGenerationCap = 16 * 1024 * 1024;
 /** Whoever holds the young generation small: released holders, and holders garbage-collected, no longer count. */
 const holders = new Set<WeakRef<object>>();
 let small = false;
+let factor = normalGrowth;
+
+function setFactor(f: number): void {
+  if (f === factor) return;
+  factor = f;
+  setFlagsFromString(`--semi-space-growth-factor=${f}`);
+}
 
 function update(): void {
   for (const h of holders) if (!h.deref()) holders.delete(h);
-  const want = holders.size > 0;
-  if (want === small) return;
-  small = want;
-  setFlagsFromString(`--semi-space-growth-factor=${want ? 1 : normalGrowth}`);
+  small = holders.size > 0;
+  if (!small) return setFactor(normalGrowth);
+  const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  setFactor(young && young.space_size < youngGenerationCap ? normalGrowth : 1);
+}
+
+/** While held: lets the young generation grow again if it is below the cap (call now and then, e.g. per part). */
+export function checkYoungGeneration(): void {
+  if (small) update();
 }
 
 /** Keeps the young generation from growing until the returned function is called (or `owner` is collected). */
