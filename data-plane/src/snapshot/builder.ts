@@ -8,22 +8,15 @@ import {
   resourceProblems,
   type Snapshot,
   SnapshotHasher,
+  type SnapshotKey,
   type SnapshotLookup,
   uniqueClaims,
 } from '@gw/schema';
-import {
-  type EntryLookup,
-  Interner,
-  ingestResource,
-  keyEntries,
-  modelEntry,
-  orgModuleEntry,
-  referencedKinds,
-} from './entries.ts';
+import { type EntryLookup, Interner, ingestResource, modelEntry, orgModuleEntry, referencedKinds } from './entries.ts';
+import { hashesOf } from './key-index.ts';
 import { LayeredMap } from './layered-map.ts';
 import { RefIndex } from './refs.ts';
 import {
-  type KeyEntry,
   type ModelEntry,
   type OrgModuleEntry,
   type ResourceMaps,
@@ -116,13 +109,9 @@ export class StoreBuilder {
         if (++n % stepSize === 0) yield;
       }
     }
-    const keys = new Map<string, KeyEntry>();
-    const before = previous?.parts.keysByHash;
+    const keys = new Map<string, SnapshotKey>();
     for (const key of m.keys.values()) {
-      // A key whose entry would embed the very objects the replaced store's does keeps that entry.
-      const kept = before?.get(key.hash);
-      if (kept && kept.key === key && !key.previous && sameTargets(kept, at)) keys.set(key.hash, kept);
-      else for (const [hash, entry] of keyEntries(key, at, this.intern)) keys.set(hash, entry);
+      for (const hash of hashesOf(key)) keys.set(hash, key);
       if (++n % stepSize === 0) yield;
     }
     const models = new Map<string, ModelEntry>();
@@ -154,7 +143,7 @@ export class StoreBuilder {
     ) as unknown as ResourceMaps;
     const parts: StoreParts = {
       byId,
-      keysByHash: LayeredMap.of(keys),
+      keyByHash: LayeredMap.of(keys),
       modelsByName: LayeredMap.of(models),
       modulesByKey: LayeredMap.of(modulesByKey),
       orgModules: LayeredMap.of(enabled as Map<string, ReadonlyMap<string, OrgModuleEntry>>),
@@ -164,17 +153,6 @@ export class StoreBuilder {
     };
     return { parts, refs };
   }
-}
-
-/** Whether an existing key entry still embeds the org, team, user and module `at` resolves its key's ids to. */
-function sameTargets(e: KeyEntry, at: EntryLookup): boolean {
-  const k = e.key;
-  return (
-    e.org === at.org(k.orgId) &&
-    e.team === (k.teamId ? (at.team(k.teamId) ?? null) : null) &&
-    e.user === (k.userId ? (at.user(k.userId) ?? null) : null) &&
-    e.module === (k.moduleId ? (at.module(k.moduleId) ?? null) : null)
-  );
 }
 
 /** Deep equality of two JSON values (plain objects, arrays, strings, numbers, booleans, null). */

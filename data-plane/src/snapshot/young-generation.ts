@@ -23,9 +23,12 @@ function setFactor(f: number): void {
 function update(): void {
   for (const h of holders) if (!h.deref()) holders.delete(h);
   small = holders.size > 0;
-  if (!small) return setFactor(normalGrowth);
-  const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-  setFactor(young && young.space_size < youngGenerationCap ? normalGrowth : 1);
+  let f = normalGrowth;
+  if (small) {
+    const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+    if (!young || young.space_size >= youngGenerationCap) f = 1;
+  }
+  setFactor(f);
 }
 
 /** While held: lets the young generation grow again if it is below the cap (call now and then, e.g. per part). */
