@@ -1,9 +1,14 @@
 // V8 grows its young generation while many of the objects it allocates survive, as they do while a store is built
 // from a 100k-resource snapshot, up to 2 x 64 MB (Node 24, 64-bit), and keeps it afterwards: measured, that was
 // +128 MB of resident memory for a 50 MB store. While a bulk build runs (a full snapshot being received, boot from
-// disk) the growth factor is 1, so the young generation keeps its size; the usual factor (2) is restored after.
+// disk) it may grow up to 16 MB (a part's objects still die young there), then no further (growth factor 1); the
+// usual factor (2) is restored after.
 // `--max-semi-space-size` would bound it for good, but V8 reads it only at startup, and the data plane is started
 // as `node src/main.ts` by many launchers; the growth factor is read whenever V8 considers growing.
+// The old generation likewise: the objects received and dropped (parts' JSON, resources a resync found unchanged)
+// pile up there until a major GC, and V8 lets it grow up to 4x its live size first (peak +190 MB on a resync of
+// 100k keys). `limitHeapGrowth` (called once at start) makes a major GC come once it grew by 30%; it must hold
+// before a bulk build starts, because V8 sets the next limit only at a major GC.
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 const normalGrowth = 2;
@@ -13,6 +18,14 @@ export const youngGenerationCap = 16 * 1024 * 1024;
 const holders = new Set<WeakRef<object>>();
 let small = false;
 let factor = normalGrowth;
+
+/** Old generation growth: a major GC once it grew by 30% (V8's own factor is 1.1 to 4, by GC speed). */
+export const oldGrowthPercent = 30;
+
+/** Bounds the old generation's growth between major GCs (the data plane's start). */
+export function limitHeapGrowth(): void {
+  setFlagsFromString(`--heap-growing-percent=${oldGrowthPercent}`);
+}
 
 function setFactor(f: number): void {
   if (f === factor) return;

@@ -9,6 +9,7 @@ import { fullMessages, SnapshotHasher, type SnapshotOrg, type SnapshotUser, snap
 import { SyncApplier } from '../snapshot/apply.ts';
 import { runSteps } from '../snapshot/builder.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
+import { limitHeapGrowth } from '../snapshot/young-generation.ts';
 import { scaleSnapshot } from './scale-snapshot.ts';
 
 const [mode, file] = process.argv.slice(2);
@@ -101,10 +102,12 @@ if (mode === 'gen') {
       .join('\n')}\n`,
   );
 } else {
+  // As main.ts does (NO_HEAP_LIMIT=1: V8's own heuristics, to compare).
+  if (!process.env.NO_HEAP_LIMIT) limitHeapGrowth();
   const m0 = await mem();
   const r0 = rssSplit();
   const first = await applyFile(file, null);
-  const store = first.store;
+  let store = first.store;
   const m1 = await mem();
   report('full apply', first);
   console.log(
@@ -125,6 +128,9 @@ if (mode === 'gen') {
   if (store) deltaCosts(store);
   // A resync: the same full snapshot again on top of the 100k-key store (which stays in force until the swap).
   const second = await applyFile(file, store);
+  // As the sync client does: the new store replaces the old one, which requests no longer hold.
+  first.store = null;
+  store = second.store;
   const m2 = await mem();
   report('second full apply (resync)', second);
   console.log(
@@ -134,7 +140,7 @@ if (mode === 'gen') {
   await new Promise((r) => setTimeout(r, Number(process.env.WAIT_MS ?? 10_000)));
   const m3 = await mem();
   console.log(
-    `${Number(process.env.WAIT_MS ?? 10_000) / 1000} s later: rss +${mb(m3.rss - m0.rss)} (LazyFree ${mb(lazyFree())}) heapTotal ${mb(m3.heapTotal)} heap +${mb(m3.heapUsed - m0.heapUsed)}`,
+    `${Number(process.env.WAIT_MS ?? 10_000) / 1000} s later (${store?.keysByHash.size} keys): rss +${mb(m3.rss - m0.rss)} (LazyFree ${mb(lazyFree())}) heapTotal ${mb(m3.heapTotal)} heap +${mb(m3.heapUsed - m0.heapUsed)}`,
   );
 }
 
