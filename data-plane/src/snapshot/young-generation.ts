@@ -23,8 +23,8 @@ let factor = normalGrowth;
 export const oldGrowthPercent = 30;
 
 /** Bounds the old generation's growth between major GCs (the data plane's start). */
-export function limitHeapGrowth(): void {
-  setFlagsFromString(`--heap-growing-percent=${oldGrowthPercent}`);
+export function limitHeapGrowth(percent = oldGrowthPercent): void {
+  setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
 function setFactor(f: number): void {

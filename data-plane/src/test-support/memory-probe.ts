@@ -9,7 +9,7 @@ import { fullMessages, SnapshotHasher, type SnapshotOrg, type SnapshotUser, snap
 import { SyncApplier } from '../snapshot/apply.ts';
 import { runSteps } from '../snapshot/builder.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
-import { limitHeapGrowth } from '../snapshot/young-generation.ts';
+import { limitHeapGrowth, oldGrowthPercent } from '../snapshot/young-generation.ts';
 import { scaleSnapshot } from './scale-snapshot.ts';
 
 const [mode, file] = process.argv.slice(2);
@@ -102,8 +102,8 @@ if (mode === 'gen') {
       .join('\n')}\n`,
   );
 } else {
-  // As main.ts does (NO_HEAP_LIMIT=1: V8's own heuristics, to compare).
-  if (!process.env.NO_HEAP_LIMIT) limitHeapGrowth();
+  // As main.ts does (NO_HEAP_LIMIT=1: V8's own heuristics, to compare; HEAP_GROWING_PERCENT: another percent).
+  if (!process.env.NO_HEAP_LIMIT) limitHeapGrowth(Number(process.env.HEAP_GROWING_PERCENT ?? oldGrowthPercent));
   const m0 = await mem();
   const r0 = rssSplit();
   const first = await applyFile(file, null);
