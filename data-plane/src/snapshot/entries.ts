@@ -1,5 +1,6 @@
-// The resolved index entries the request path reads: built once per touched resource, immutable, sharing the
-// snapshot's own objects and one Set per distinct model list.
+// The resolved index entries the request path reads (models, org modules: built once per touched resource,
+// immutable; key entries are resolved on lookup, see key-index.ts), sharing the snapshot's own objects and one
+// array and Set per distinct model list.
 import type {
   SnapshotCredential,
   SnapshotModel,

@@ -2,7 +2,8 @@
 // snapshot in parts, read one message at a time from a file another process wrote (as from a socket).
 // Usage (in data-plane/): pnpm exec node src/test-support/memory-probe.ts gen /tmp/full.jsonl, then
 // pnpm exec node --expose-gc src/test-support/memory-probe.ts apply /tmp/full.jsonl (WAIT_MS: how long to wait
-// before measuring again).
+// before measuring again). It applies the snapshot, then 200 small deltas, then the same snapshot again on top (a
+// resync), and reports settled (after GC) and peak (sampled at every step) memory against the empty process.
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fullMessages, SnapshotHasher, type SnapshotOrg, type SnapshotUser, snapshotHash } from '@gw/schema';
