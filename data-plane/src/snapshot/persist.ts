@@ -231,7 +231,10 @@ export class SnapshotFile {
       throw err;
     }
     const file = persistedFile.parse(JSON.parse(text));
-    const sealed = snapshotSchema.parse(file.snapshot);
+    // Checked, but the object as read is kept (the schemas are strict and transform nothing): zod's parse would
+    // copy the whole 100k-key snapshot once more while the original is still alive.
+    snapshotSchema.parse(file.snapshot);
+    const sealed = file.snapshot as Snapshot;
     // A token rotation makes decryption fail: the file is then useless, and we say so.
     const snapshot = unsealSnapshot(this.#key, sealed);
     // Format 1 (before protocol 2) holds the v1 hash: check it, then serve under the v2 hash.
