@@ -11,7 +11,8 @@ export type AppErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'TOO_MANY_REQUESTS'
-  | 'SERVICE_UNAVAILABLE';
+  | 'SERVICE_UNAVAILABLE'
+  | 'PROTOCOL_MISMATCH';
 
 /** An expected failure: its message and code are safe to show to the caller. */
 export class AppError extends GraphQLError {

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { CloseCode, type ConnectionInitMessage, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { spliceFrame } from './sync/frames.ts';
 import { clientMessageProblem } from './ws-messages.ts';
 
 export interface Extra {
@@ -46,8 +47,10 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload']>(
         protocol: socket.protocol,
         send: (data) =>
           new Promise<void>((resolve, reject) => {
+            // A config sync message goes out as the JSON serialized once for every subscriber (sync/frames.ts).
+            const text = spliceFrame(data);
             if (socket.readyState !== socket.OPEN) return resolve();
-            socket.send(data, (err) => (err ? reject(err) : resolve()));
+            socket.send(text, (err) => (err ? reject(err) : resolve()));
           }),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>

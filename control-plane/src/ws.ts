@@ -1,6 +1,6 @@
 // graphql-ws on the HTTP server's /graphql path: the data planes' configSync channel.
 import type { Server } from 'node:http';
-import { closeCodes } from '@gw/schema';
+import { closeCodes, syncProtocolVersion } from '@gw/schema';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { type Context, createContext, type Deps } from './context.ts';
@@ -58,7 +58,8 @@ export function attachWebSocket(server: Server, schema: GraphQLSchema, deps: Dep
           );
           return false;
         }
-        return true;
+        // The connection_ack payload states the sync protocol this control plane speaks (PROTOCOL.md).
+        return { protocol: syncProtocolVersion };
       },
       // The upgrade request's address: logins over the socket are throttled like those over HTTP.
       context: async (ctx) => {

@@ -119,6 +119,40 @@ describe('platform: providers, models and fleet', () => {
       .waitFor({ timeout: 20_000 });
   });
 
+  it('fleet: shows a rejecting node apart from a lagging one, and a refused one with its reason', async () => {
+    const { page } = session;
+    const version = await settledVersion();
+    const rejected = {
+      version,
+      hash: 'b'.repeat(64),
+      reason: 'delta does not hash to its hash',
+      at: new Date().toISOString(),
+    };
+    await stack.db.pool.query(
+      `insert into data_plane_nodes (node_id, applied_version, applied_hash, source, version, started_at, last_seen_at,
+                                     protocol, last_rejected, refused_reason, refused_at)
+       values ('nack-dp', $1, 'feedface', 'control-plane', '0.2.0', now(), now(), 2, $2::jsonb, null, null),
+              ('slow-dp', $1, 'feedface', 'control-plane', '0.2.0', now(), now(), 2, null, null, null),
+              ('old-dp', null, null, null, '0.1.0', now(), now(), 1, null,
+               'This control plane speaks config sync protocol 2; data plane old-dp speaks protocol 1.', now())`,
+      [version - 1, JSON.stringify(rejected)],
+    );
+    const fleet = new FleetPage(page);
+    await fleet.open();
+    await fleet.row('nack-dp').waitFor();
+    expect(await fleet.syncState(nodeId).textContent()).toBe('In sync');
+    expect(await fleet.syncState('slow-dp').textContent()).toBe('Catching up');
+    expect(await fleet.syncReason('slow-dp').count()).toBe(0);
+    expect(await fleet.syncState('nack-dp').textContent()).toBe('Rejecting config');
+    expect(await fleet.syncReason('nack-dp').textContent()).toBe(
+      `Rejected v${version}: delta does not hash to its hash`,
+    );
+    expect(await fleet.syncState('old-dp').textContent()).toBe('Refused');
+    expect(await fleet.syncReason('old-dp').textContent()).toContain('speaks protocol 1');
+    await session.screenshot('fleet-sync-states');
+    await stack.db.pool.query(`delete from data_plane_nodes where node_id in ('nack-dp', 'slow-dp', 'old-dp')`);
+  });
+
   it('fleet: refreshes every 5 seconds while open, and not once another page shows', async () => {
     // The page runs on a clock the test moves forward: no waiting for real seconds, and "no refresh" is checked
     // after a known stretch of page time rather than after a guessed pause.

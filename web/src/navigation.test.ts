@@ -1,5 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { panelAllows } from './navigation';
+import type { RouteRecordNormalized, RouteRecordRaw } from 'vue-router';
+import {
+  type NavMeta,
+  navItems,
+  type Panel,
+  type PanelRoutes,
+  panelAllows,
+  reservedNavEntry,
+  reservedNavPlaces,
+} from './navigation';
+
+// Every page folder's routes, as router.ts collects them.
+const declared = Object.values(import.meta.glob<{ panelRoutes: PanelRoutes }>('./pages/**/routes.ts', { eager: true }));
+const menuOf = (panel: Panel) =>
+  declared
+    .flatMap((m) => (m.panelRoutes.panel === panel ? m.panelRoutes.routes : []))
+    .filter(
+      (r): r is RouteRecordRaw & { name: string; meta: { nav: NavMeta } } =>
+        !!r.meta?.nav && typeof r.name === 'string',
+    );
+const asNormalized = (routes: { name: string; meta: { nav: NavMeta } }[]) =>
+  routes as unknown as RouteRecordNormalized[];
+
+describe('the menus keep places for budgets and guardrails', () => {
+  it.each(['platform', 'org'] as const)('no %s page takes a reserved place, and no two share a place', (panel) => {
+    const orders = menuOf(panel).map((r) => r.meta.nav.order);
+    expect(orders.length).toBeGreaterThan(5);
+    expect(new Set(orders).size).toBe(orders.length);
+    for (const place of Object.values(reservedNavPlaces[panel])) expect(orders).not.toContain(place);
+  });
+
+  it.each([
+    ['platform', 'budgets', 'Usage', 'Modules'],
+    ['platform', 'guardrails', 'Models', 'Admins'],
+    ['org', 'budgets', 'Usage', 'Teams'],
+    ['org', 'guardrails', 'Models', 'Admins'],
+  ] as const)('a %s %s page lands between %s and %s', (panel, section, before, after) => {
+    const page = { name: `${panel}-${section}`, meta: { nav: reservedNavEntry(panel, section) } };
+    const labels = navItems(asNormalized([...menuOf(panel), page]), panel).map((i) => i.label);
+    const at = labels.indexOf(page.meta.nav.label);
+    expect(labels.slice(at - 1, at + 2)).toEqual([before, page.meta.nav.label, after]);
+  });
+});
 
 describe('panelAllows', () => {
   const platform = { role: 'PLATFORM_ADMIN', orgId: null };

@@ -45,6 +45,27 @@ export interface PanelRoutes {
   routes: RouteRecordRaw[];
 }
 
+/**
+ * Menu places kept free for the sections the feature issues add (budgets, guardrails): no other page may take
+ * them, so each lands where it belongs in its panel's menu (budgets beside usage, guardrails after models) by
+ * adding a routes.ts whose entry is `reservedNavEntry(panel, section)`.
+ */
+export const reservedNavPlaces = {
+  platform: { budgets: 25, guardrails: 55 },
+  org: { budgets: 17, guardrails: 65 },
+} as const satisfies Record<Panel, Record<'budgets' | 'guardrails', number>>;
+
+export type ReservedSection = keyof (typeof reservedNavPlaces)[Panel];
+
+const reservedLabels: Record<ReservedSection, string> = { budgets: 'Budgets', guardrails: 'Guardrails' };
+
+/** The menu entry of a reserved section, at its kept place. */
+export const reservedNavEntry = (panel: Panel, section: ReservedSection): NavMeta => ({
+  panel,
+  label: reservedLabels[section],
+  order: reservedNavPlaces[panel][section],
+});
+
 /** Shorthand for a page's menu entry. */
 export const navEntry = (panel: Panel, order: number, label: string): NavMeta => ({ panel, label, order });
 

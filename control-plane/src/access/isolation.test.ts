@@ -206,6 +206,7 @@ export const cases: Record<string, Case> = {
   },
   'Query.configState': { build: () => ({ query: '{ configState { version } }' }) },
   'Query.dataPlaneNodes': { build: () => ({ query: '{ dataPlaneNodes { nodes { nodeId } } }' }) },
+  'Query.fleetSync': { build: () => ({ query: '{ fleetSync { nodes inSync } }' }) },
   'Query.me': { build: () => ({ query: '{ me { id email orgId } }' }) },
   'Query.model': {
     build: (world) => ({ query: 'query($id: ID!) { model(id: $id) { id name } }', variables: { id: world.modelId } }),
@@ -670,7 +671,7 @@ interface SubscriptionCase extends Case {
 /** Subscriptions run over graphql-ws, with one client per caller; each is checked below like the other cases. */
 const subscriptionCases: Record<string, SubscriptionCase> = {
   'Subscription.configSync': {
-    build: () => ({ query: 'subscription { configSync(nodeId: "matrix-dp") }' }),
+    build: () => ({ query: 'subscription { configSync(nodeId: "matrix-dp", protocol: 2) }' }),
   },
   'Subscription.usageUpdates': {
     build: byOrg('subscription($o: ID) { usageUpdates(orgId: $o) { orgId requests costUsd } }'),

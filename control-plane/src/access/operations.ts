@@ -198,4 +198,5 @@ export const operations: Record<string, Operation> = {
   // ---- the data-plane fleet and config sync
   'Query.dataPlaneNodes': platformOnly,
   'Query.configState': platformOnly,
+  'Query.fleetSync': platformOnly,
 };

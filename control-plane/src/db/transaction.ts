@@ -1,4 +1,5 @@
-// A write in one transaction with its audit; whether it changes config is decided by the database (config-change.ts).
+// A write in one transaction (audited writes go through modules/audit/audited-change.ts); whether it changes config
+// is decided by the database (config-change.ts).
 import type { Em } from './orm.ts';
 import { asConflict } from './unique-violation.ts';
 
@@ -12,12 +13,4 @@ export async function inTransaction<T>(em: Em, write: (tem: Em) => Promise<T>): 
   } catch (error) {
     throw asConflict(error);
   }
-}
-
-/**
- * The transaction a mutation runs in. Kept so that callers compile while they still say whether they change config:
- * the database now decides that from what the write changed (config-change.ts), so `configChange` is not read.
- */
-export function inChange<T>(em: Em, _configChange: boolean, write: (tem: Em) => Promise<T>): Promise<T> {
-  return inTransaction(em, write);
 }

@@ -114,7 +114,7 @@ describe('token and response size limits', () => {
     const client = t.app.wsClient(dataPlaneToken);
     const first = await new Promise<unknown>((resolve, reject) => {
       const stop = client.subscribe(
-        { query: 'subscription { configSync(nodeId: "dp-big") }' },
+        { query: 'subscription { configSync(nodeId: "dp-big", protocol: 2) }' },
         {
           next: (r) => {
             stop();

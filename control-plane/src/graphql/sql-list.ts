@@ -1,17 +1,10 @@
-// Keyset-paginated lists read with SQL: one filter compilation serves a top-level list, the first page of a nested
-// list for many parents at once (a window-function query), and a nested list's later pages (a direct query).
+// The list engine every connection uses: a list is a SQL source (from, columns, filter conditions) and a keyset
+// order; one statement reads a page and the total. A top-level list and a nested list's later pages read directly;
+// the first page of a nested list is read for many parents at once (a window-function query). Page requests and
+// cursors are validated in page-window.ts.
 import type { Em } from '../db/orm.ts';
-import { badInput } from '../errors.ts';
-import {
-  type ConnectionShape,
-  decodeCursor,
-  defaultPageSize,
-  type PageArgs,
-  type PageWindow,
-  pageWindow,
-  sqlConnection,
-} from './connection.ts';
-import { isUuid } from './validate.ts';
+import type { ConnectionShape, PageArgs } from './connection.ts';
+import { connectionOf, type KeyType, type PageWindow, pageWindow } from './page-window.ts';
 
 /** A SQL fragment with `?` placeholders and their values, in order. */
 export interface Sql {
@@ -37,76 +30,90 @@ export function containsPattern(term: string): string {
 }
 
 function joined(parts: readonly Sql[], separator: string): Sql {
+  if (!parts.length) return sql('true');
   return { text: parts.map((p) => `(${p.text})`).join(separator), params: parts.flatMap((p) => p.params) };
 }
 
-/** What a list reads. Rows are ordered by (createdAt, id), both ascending; together they are unique. */
+/** One column of a keyset order: an SQL expression of the source and the type its cursor value is bound as. */
+export interface OrderKey {
+  expr: string;
+  type: KeyType;
+}
+
+/** What a list reads. `keys` together must be unique (the last is usually the id); all sort one way. */
 export interface ListSource {
-  /** FROM clause with any joins, e.g. `teams t`. */
+  /** FROM clause with any joins, e.g. `teams t`; a `?` in it takes `fromParams`. */
   from: string;
+  fromParams?: readonly unknown[];
+  /** Common table expressions the source reads, without the `with` (e.g. an aggregate read once). */
+  with?: Sql;
   /** Columns to select, e.g. `t.*`; they are mapped to nodes by the caller. */
   columns: string;
-  /** The creation-time column, e.g. `t.created_at`. */
-  createdAt: string;
-  /** The id column, e.g. `t.id`. */
-  id: string;
   where: readonly Sql[];
+  keys: readonly OrderKey[];
+  /** Default ascending. */
+  descending?: boolean;
 }
 
-/** Internal columns every list query adds; the cursor is (creation time as PostgreSQL text, id). */
-interface ListRow {
-  __at: string;
-  __id: string;
+/** The usual order: creation time, then id (both ascending). */
+export const byCreation = (createdAt: string, id: string): OrderKey[] => [
+  { expr: createdAt, type: 'timestamptz' },
+  { expr: id, type: 'uuid' },
+];
+
+/** Internal columns every page query adds: the keyset values as PostgreSQL text (what cursors hold). */
+type Keyed = Record<`__k${number}`, string>;
+
+const keyColumns = (src: ListSource) => src.keys.map((k, i) => `(${k.expr})::text as __k${i}`).join(', ');
+const cursorOf = (src: ListSource) => (row: Keyed) => src.keys.map((_, i) => row[`__k${i}`]);
+const keyTypes = (src: ListSource) => src.keys.map((k) => k.type);
+
+/** `order by` of a page: the list's direction, reversed for a backward page. */
+function orderBy(src: ListSource, window: PageWindow): string {
+  const dir = (src.descending ?? false) !== window.backward ? 'desc' : 'asc';
+  return src.keys.map((k) => `${k.expr} ${dir}`).join(', ');
 }
 
-const timestampText = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/;
-
-function cursorValues(field: string, cursor: string | undefined): [string, string] | undefined {
-  if (cursor === undefined) return undefined;
-  const [at, id] = decodeCursor(cursor);
-  if (typeof at !== 'string' || !timestampText.test(at) || typeof id !== 'string' || !isUuid(id)) {
-    throw badInput(field, `${field} is not a cursor of this list`);
-  }
-  return [at, id];
+/** The keyset bounds of a window as conditions: rows strictly after `after` and before `before` in list order. */
+function bounds(src: ListSource, window: PageWindow): Sql[] {
+  const tuple = `(${src.keys.map((k) => k.expr).join(', ')})`;
+  const bound = `(${src.keys.map((k) => `?::${k.type}`).join(', ')})`;
+  const [later, earlier] = src.descending ? ['<', '>'] : ['>', '<'];
+  const out: Sql[] = [];
+  if (window.after) out.push(sql(`${tuple} ${later} ${bound}`, ...window.after));
+  if (window.before) out.push(sql(`${tuple} ${earlier} ${bound}`, ...window.before));
+  return out;
 }
 
-/** Validated window of a list; throws BAD_USER_INPUT for bad sizes or cursors. */
-export function listWindow(args: PageArgs): PageWindow {
-  const window = pageWindow(args, 2);
-  cursorValues('after', window.after);
-  cursorValues('before', window.before);
-  return window;
-}
+const withClause = (src: ListSource) => (src.with ? sql(`with ${src.with.text} `, ...src.with.params) : sql(''));
 
-const limitOf = (w: PageWindow) => w.first ?? w.last ?? defaultPageSize;
-const backward = (w: PageWindow) => w.last !== undefined;
-
-/** One page of a list, with its total. Two queries: the count and the page. */
+/** One page of a list, with its total, in one statement. */
 export async function listPage<R, N>(
   em: Em,
   src: ListSource,
   args: PageArgs,
   toNode: (row: R) => N,
 ): Promise<ConnectionShape<N>> {
-  const window = listWindow(args);
-  const where = src.where.length ? joined(src.where, ' and ') : sql('true');
-  const [{ n }] = await em.execute<{ n: number }[]>(`select count(*)::int as n from ${src.from} where ${where.text}`, [
-    ...where.params,
-  ]);
-  const page: Sql[] = [...src.where];
-  const after = cursorValues('after', window.after);
-  const before = cursorValues('before', window.before);
-  if (after) page.push(sql(`(${src.createdAt}, ${src.id}) > (?::timestamptz, ?::uuid)`, ...after));
-  if (before) page.push(sql(`(${src.createdAt}, ${src.id}) < (?::timestamptz, ?::uuid)`, ...before));
-  const pageWhere = page.length ? joined(page, ' and ') : sql('true');
-  const dir = backward(window) ? 'desc' : 'asc';
-  const rows = await em.execute<(R & ListRow)[]>(
-    `select ${src.columns}, ${src.createdAt}::text as __at, ${src.id}::text as __id
-       from ${src.from} where ${pageWhere.text}
-      order by ${src.createdAt} ${dir}, ${src.id} ${dir} limit ?`,
-    [...pageWhere.params, limitOf(window) + 1],
+  const window = pageWindow(args, keyTypes(src));
+  const from = src.fromParams ?? [];
+  const where = joined(src.where, ' and ');
+  const page = joined([...src.where, ...bounds(src, window)], ' and ');
+  const head = withClause(src);
+  // The count is the outer side of the join, so an empty page still answers the total; __rn keeps the page order.
+  const rows = await em.execute<(R & Keyed & { __rn: number | null; __total: number })[]>(
+    `${head.text}select p.*, c.__total
+       from (select count(*)::int as __total from ${src.from} where ${where.text}) c
+       left join lateral (
+         select ${src.columns}, ${keyColumns(src)}, row_number() over (order by ${orderBy(src, window)}) as __rn
+           from ${src.from} where ${page.text}
+          order by ${orderBy(src, window)} limit ?
+       ) p on true
+      order by p.__rn`,
+    [...head.params, ...from, ...where.params, ...from, ...page.params, window.limit + 1],
   );
-  return sqlConnection(rows, window, n, (r) => [r.__at, r.__id], toNode);
+  const total = rows[0]?.__total ?? 0;
+  const found = rows.filter((r) => r.__rn !== null);
+  return connectionOf(found, window, total, cursorOf(src), toNode);
 }
 
 /**
@@ -123,7 +130,7 @@ export async function pagesPerParent<R, N>(
   args: PageArgs,
   toNode: (row: R) => N,
 ): Promise<Map<string, ConnectionShape<N>>> {
-  const window = listWindow(args);
+  const window = pageWindow(args, keyTypes(src));
   const out = new Map<string, ConnectionShape<N>>();
   if (window.after !== undefined || window.before !== undefined) {
     for (const id of parentIds) {
@@ -133,17 +140,17 @@ export async function pagesPerParent<R, N>(
   }
   const set = uuidSet(parentIds);
   const where = joined([sql(`${parent} in ${set.text}`, ...set.params), ...src.where], ' and ');
-  const dir = backward(window) ? 'desc' : 'asc';
-  const rows = await em.execute<(R & ListRow & { __parent: string; __total: number })[]>(
-    `select * from (
-       select ${src.columns}, ${src.createdAt}::text as __at, ${src.id}::text as __id, ${parent}::text as __parent,
-              row_number() over (partition by ${parent} order by ${src.createdAt} ${dir}, ${src.id} ${dir}) as __rn,
+  const head = withClause(src);
+  const rows = await em.execute<(R & Keyed & { __parent: string; __total: number })[]>(
+    `${head.text}select * from (
+       select ${src.columns}, ${keyColumns(src)}, ${parent}::text as __parent,
+              row_number() over (partition by ${parent} order by ${orderBy(src, window)}) as __rn,
               (count(*) over (partition by ${parent}))::int as __total
          from ${src.from} where ${where.text}
      ) page where __rn <= ? order by __parent, __rn`,
-    [...where.params, limitOf(window) + 1],
+    [...head.params, ...(src.fromParams ?? []), ...where.params, window.limit + 1],
   );
-  const groups = new Map<string, (R & ListRow & { __total: number })[]>();
+  const groups = new Map<string, (R & Keyed & { __total: number })[]>();
   for (const row of rows) {
     const group = groups.get(row.__parent);
     if (group) group.push(row);
@@ -151,10 +158,7 @@ export async function pagesPerParent<R, N>(
   }
   for (const id of parentIds) {
     const group = groups.get(id) ?? [];
-    out.set(
-      id,
-      sqlConnection(group, window, group[0]?.__total ?? 0, (r) => [r.__at, r.__id], toNode),
-    );
+    out.set(id, connectionOf(group, window, group[0]?.__total ?? 0, cursorOf(src), toNode));
   }
   return out;
 }

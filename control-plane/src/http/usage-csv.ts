@@ -19,6 +19,7 @@ const statusOf: Record<AppErrorCode, number> = {
   CONFLICT: 409,
   TOO_MANY_REQUESTS: 429,
   SERVICE_UNAVAILABLE: 503,
+  PROTOCOL_MISMATCH: 400,
 };
 
 const knownParams = new Set(['orgId', 'period', 'from', 'to']);

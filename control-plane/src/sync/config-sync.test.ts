@@ -1,8 +1,9 @@
 // End to end config sync over graphql-ws: full then deltas, fan-out across two replicas, token rules, and latency.
-import { applyDelta, type FullMessage, type SyncMessage, snapshotHash, syncMessage } from '@gw/schema';
+import { applyDelta, snapshotHash } from '@gw/schema';
 import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCredentialAndModel, createKey, createOrg, createTeam } from '../test-support/fixtures.ts';
+import { type AssembledFull, subscribeFeed } from '../test-support/sync-feed.ts';
 import {
   adminToken,
   dataPlaneToken,
@@ -13,31 +14,7 @@ import {
 } from '../test-support/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-db.ts';
 
-interface Feed {
-  messages: SyncMessage[];
-  errors: unknown[];
-  closed: { code?: number } | null;
-  stop(): void;
-}
-
-function subscribe(client: Client, nodeId: string): Feed {
-  const feed: Feed = { messages: [], errors: [], closed: null, stop: () => {} };
-  feed.stop = client.subscribe<unknown>(
-    { query: 'subscription($n: String!) { configSync(nodeId: $n) }', variables: { n: nodeId } },
-    {
-      next: (r) => {
-        if (r.errors) feed.errors.push(...r.errors);
-        else feed.messages.push(syncMessage.parse((r.data as { configSync: unknown }).configSync));
-      },
-      error: (e) => {
-        feed.errors.push(e);
-        feed.closed = { code: (e as { code?: number }).code };
-      },
-      complete: () => {},
-    },
-  );
-  return feed;
-}
+const subscribe = (client: Client, nodeId: string) => subscribeFeed(client, nodeId);
 
 describe('configSync', () => {
   let db: TestDatabase;
@@ -77,7 +54,7 @@ describe('configSync', () => {
     const [fullA, fullB] = await Promise.all([waitFor(() => feedA.messages[0]), waitFor(() => feedB.messages[0])]);
     for (const full of [fullA, fullB]) {
       expect(full.type).toBe('full');
-      const f = full as FullMessage;
+      const f = full as AssembledFull;
       expect(f.snapshot.keys[key.id]).toBeDefined();
       expect(f.snapshot.keys[key.id].hash).toMatch(/^[0-9a-f]{64}$/);
       expect(JSON.stringify(f.snapshot)).not.toContain(key.secret);
@@ -118,7 +95,7 @@ describe('configSync', () => {
 
   it('coalesces a burst of changes and still converges on the newest version', async () => {
     const feed = subscribe(b.wsClient(dataPlaneToken), 'dp-burst');
-    const full = (await waitFor(() => feed.messages[0])) as FullMessage;
+    const full = (await waitFor(() => feed.messages[0])) as AssembledFull;
     await Promise.all(Array.from({ length: 8 }, (_, i) => createOrg(a, `Burst ${i}`)));
     const state = await a.gql<{ configState: { version: number; hash: string } }>('{ configState { version hash } }');
     const target = state.data!.configState;

@@ -1,23 +1,15 @@
 // Publisher resilience: it survives a dropped LISTEN connection, and never publishes a snapshot it cannot build.
-import { type SyncMessage, syncMessage } from '@gw/schema';
+import type { DeltaMessage } from '@gw/schema';
 import { describe, expect, it } from 'vitest';
 import { createCredentialAndModel, createKey, createOrg, createTeam } from '../test-support/fixtures.ts';
 import { useApiSuite } from '../test-support/suite.ts';
+import { type Feed, subscribeFeed } from '../test-support/sync-feed.ts';
 import { dataPlaneToken, waitFor } from '../test-support/test-app.ts';
 
 const t = useApiSuite();
 
-function collect(): { messages: SyncMessage[]; stop: () => void } {
-  const messages: SyncMessage[] = [];
-  const stop = t.app.wsClient(dataPlaneToken).subscribe<unknown>(
-    { query: 'subscription { configSync(nodeId: "dp-resilience") }' },
-    {
-      next: (r) => messages.push(syncMessage.parse((r.data as { configSync: unknown }).configSync)),
-      error: () => {},
-      complete: () => {},
-    },
-  );
-  return { messages, stop };
+function collect(): Feed {
+  return subscribeFeed(t.app.wsClient(dataPlaneToken), 'dp-resilience');
 }
 
 describe('publisher', () => {
@@ -64,7 +56,7 @@ describe('publisher', () => {
     const key = await createKey(t.app, { orgId, teamId });
     // The org created while builds failed arrives once the data is fixed: with the key's delta, or before it when a
     // scheduled retry happens to rebuild first (under load either can win).
-    const delta = (pick: (m: Extract<SyncMessage, { type: 'delta' }>) => unknown) =>
+    const delta = (pick: (m: DeltaMessage) => unknown) =>
       waitFor(() => feed.messages.find((m) => m.type === 'delta' && pick(m)), 10_000);
     await delta((m) => m.upsert.keys?.[key.id]);
     expect(await delta((m) => m.upsert.orgs?.[orgId])).toBeDefined();

@@ -35,6 +35,16 @@ export class FleetPage {
     return this.row(nodeId).getByTestId('node-lag');
   }
 
+  /** The node's sync state badge (in sync, catching up, rejecting config, refused, offline). */
+  syncState(nodeId: string) {
+    return this.row(nodeId).getByTestId('node-sync-state');
+  }
+
+  /** Why it is not in sync (its rejection or refusal), when it says. */
+  syncReason(nodeId: string) {
+    return this.row(nodeId).getByTestId('node-sync-reason');
+  }
+
   health(nodeId: string) {
     return this.row(nodeId).getByTestId('node-health');
   }

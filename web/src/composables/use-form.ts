@@ -16,8 +16,18 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
   const errors = reactive<Partial<Record<keyof T, string>>>({}) as Partial<Record<keyof T, string>>;
   /** An error that belongs to no single field, shown above the form. */
   const formError = ref<string>();
-  // The page marks its <form> with ref="form"; focus management searches inside it.
-  const formEl = useTemplateRef<HTMLElement | { $el?: HTMLElement }>('form');
+  // Focus management searches inside the form: a page marks its own <form> (or Naive UI's NForm, whose element is
+  // $el) with ref="form"; FormDialog hands over its form through bindElement.
+  const formRef = useTemplateRef<HTMLElement | { $el?: HTMLElement }>('form');
+  let bound: (() => HTMLElement | undefined) | undefined;
+  const formEl = (): HTMLElement | undefined => {
+    if (bound) return bound();
+    const r = formRef.value;
+    return r instanceof HTMLElement ? r : r?.$el;
+  };
+  function bindElement(get: () => HTMLElement | undefined): void {
+    bound = get;
+  }
 
   // Editing a field clears its error: the old message no longer describes the new value.
   for (const key of Object.keys(initial) as (keyof T)[]) {
@@ -55,9 +65,7 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
   /** Form items carry `data-invalid` (see FormField.vue); the first one's first focusable control gets focus. */
   async function focusFirstInvalid(): Promise<void> {
     await nextTick();
-    // The ref is a plain <form> or a form component (Naive UI's NForm), whose element is $el.
-    const el = formEl.value instanceof HTMLElement ? formEl.value : formEl.value?.$el;
-    const invalid = el?.querySelector<HTMLElement>('[data-invalid="true"]');
+    const invalid = formEl()?.querySelector<HTMLElement>('[data-invalid="true"]');
     invalid?.querySelector<HTMLElement>('input, textarea, [tabindex]:not([tabindex="-1"])')?.focus();
   }
 
@@ -67,7 +75,7 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
    */
   async function focusFirst(): Promise<void> {
     await nextTick();
-    const el = formEl.value instanceof HTMLElement ? formEl.value : formEl.value?.$el;
+    const el = formEl();
     if (!el || el.contains(document.activeElement)) return;
     el.querySelector<HTMLElement>('input:not([disabled]), textarea:not([disabled])')?.focus();
   }
@@ -79,5 +87,5 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
     formError.value = undefined;
   }
 
-  return { values, errors, formError, validate, applyServerError, reset, focusFirst };
+  return { values, errors, formError, validate, applyServerError, reset, focusFirst, bindElement };
 }

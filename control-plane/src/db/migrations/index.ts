@@ -11,6 +11,8 @@ import { Migration20261203000000_api_token_holders } from './Migration2026120300
 import { Migration20261207000000_node_usage } from './Migration20261207000000_node_usage.ts';
 import { Migration20261207000001_usage_incomplete } from './Migration20261207000001_usage_incomplete.ts';
 import { Migration20261208000000_config_changes } from './Migration20261208000000_config_changes.ts';
+import { Migration20261208000100_node_sync_state } from './Migration20261208000100_node_sync_state.ts';
+import { Migration20261208000200_config_commit_once } from './Migration20261208000200_config_commit_once.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20251124000000_init', class: Migration20251124000000_init },
@@ -24,4 +26,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207000000_node_usage', class: Migration20261207000000_node_usage },
   { name: 'Migration20261207000001_usage_incomplete', class: Migration20261207000001_usage_incomplete },
   { name: 'Migration20261208000000_config_changes', class: Migration20261208000000_config_changes },
+  { name: 'Migration20261208000100_node_sync_state', class: Migration20261208000100_node_sync_state },
+  { name: 'Migration20261208000200_config_commit_once', class: Migration20261208000200_config_commit_once },
 ];

@@ -5,10 +5,9 @@ import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import { hashPassword, verifyPassword } from '../../crypto/password.ts';
 import { newSessionToken } from '../../crypto/tokens.ts';
 import type { Em } from '../../db/orm.ts';
-import { inTransaction } from '../../db/transaction.ts';
 import { unauthenticated } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import { AdminSessionEntity, AdminUserEntity, type AdminUserRecord } from './admin-user.entity.ts';
 import { LoginThrottle } from './login-throttle.ts';
 
@@ -47,34 +46,34 @@ export class AdminAuthService {
     if (!admin || !ok) throw unauthenticated('Invalid email or password');
     await throttle.succeeded(email);
     const { token, hash } = newSessionToken();
-    await inTransaction(this.#em, async (em) => {
-      em.create(AdminSessionEntity, {
-        adminId: admin.id,
-        tokenHash: hash,
-        expiresAt: new Date(Date.now() + sessionTtlMs),
-      });
-      await recordAudit(
-        em,
-        { kind: 'admin_user', id: admin.id, label: admin.email },
-        {
-          action: 'session.login',
-          targetType: 'adminUser',
-          targetId: admin.id,
-          orgId: admin.orgId ?? null,
-        },
-      );
-    });
+    await auditedChange(
+      this.#em,
+      { kind: 'admin_user', id: admin.id, label: admin.email },
+      {
+        action: 'session.login',
+        mutate: async (em) =>
+          em.create(AdminSessionEntity, {
+            adminId: admin.id,
+            tokenHash: hash,
+            expiresAt: new Date(Date.now() + sessionTtlMs),
+          }),
+        target: () => ({ type: 'adminUser', id: admin.id, orgId: admin.orgId ?? null }),
+      },
+    );
     // Expired sessions are pruned here: logins are rare enough, and no extra timer is needed.
     await this.#em.execute('delete from admin_sessions where expires_at < now()');
     return { token, admin };
   }
 
   async logout(actor: Principal, sessionHash: string, orgId: string | null): Promise<void> {
-    await inTransaction(this.#em, async (em) => {
-      await em.execute('delete from admin_sessions where token_hash = ?', [sessionHash]);
-      // Live connections opened with this session close on every replica once this commits.
-      await notifyCredentialChange(em);
-      await recordAudit(em, actor, { action: 'session.logout', targetType: 'adminUser', targetId: actor.id, orgId });
+    await auditedChange(this.#em, actor, {
+      action: 'session.logout',
+      mutate: async (em) => {
+        await em.execute('delete from admin_sessions where token_hash = ?', [sessionHash]);
+        // Live connections opened with this session close on every replica once this commits.
+        await notifyCredentialChange(em);
+      },
+      target: () => ({ type: 'adminUser', id: actor.id, orgId }),
     });
   }
 

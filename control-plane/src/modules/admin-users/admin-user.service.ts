@@ -1,20 +1,19 @@
 // Admin users: who may run the gateway. Platform admins manage everyone; an org admin manages the admins and
 // viewers of their own org. Nobody can lock themselves out, and the last platform admin cannot go.
-import type { FilterQuery } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import type { Role } from '../../access/roles.ts';
 import { hashPassword } from '../../crypto/password.ts';
 import type { Em } from '../../db/orm.ts';
-import { inTransaction } from '../../db/transaction.ts';
 import { badInput, conflict, forbidden } from '../../errors.ts';
-import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
+import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { textLimits } from '../../graphql/input-limits.ts';
+import { byCreation, containsPattern, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, optionalText, requireEmail } from '../../graphql/validate.ts';
 import { AdminUserEntity, type AdminUserRecord } from '../admin-auth/admin-user.entity.ts';
 import { AdminUser } from '../admin-auth/admin-user.type.ts';
 import { ApiTokenService } from '../api-tokens/api-token.service.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
 import type { AdminUserFilter } from './admin-user.input.ts';
 
@@ -40,6 +39,8 @@ function snapshotOf(a: AdminUserRecord) {
   };
 }
 
+const adminTarget = (a: AdminUserRecord) => ({ type: 'adminUser', id: a.id, orgId: a.orgId ?? null });
+
 export class AdminUserService {
   readonly #em: Em;
 
@@ -49,15 +50,16 @@ export class AdminUserService {
 
   /** `orgId` undefined = every admin (platform); else that org's admins. */
   list(orgId: string | undefined, filter: AdminUserFilter | null, page: PageArgs): Promise<ConnectionShape<AdminUser>> {
-    const where: FilterQuery<AdminUserRecord> = {};
-    if (orgId !== undefined) where.orgId = orgId;
-    if (filter?.role) where.role = filter.role as Role;
-    if (!filter?.includeDisabled) where.disabledAt = null;
+    const where: Sql[] = [];
+    if (orgId !== undefined) where.push(sql('a.org_id = ?', orgId));
+    if (filter?.role) where.push(sql('a.role = ?', filter.role));
+    if (!filter?.includeDisabled) where.push(sql('a.disabled_at is null'));
     if (filter?.search?.trim()) {
-      const like = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.$or = [{ email: { $ilike: like } }, { name: { $ilike: like } }];
+      const like = containsPattern(filter.search.trim());
+      where.push(sql('a.email ilike ? or a.name ilike ?', like, like));
     }
-    return paginate(this.#em, AdminUserEntity, where, page, { createdAt: 'asc', id: 'asc' }, AdminUser.from);
+    const src = { from: 'admin_users a', columns: 'a.*', keys: byCreation('a.created_at', 'a.id'), where };
+    return listPage(this.#em, src, page, (row: object) => AdminUser.from(this.#em.map(AdminUserEntity, row as never)));
   }
 
   async find(id: string): Promise<AdminUserRecord | null> {
@@ -83,19 +85,15 @@ export class AdminUserService {
     if (input.role !== 'platform_admin' && !orgId) throw badInput('input.orgId', 'An org role needs an organization');
     if (orgId) await new OrganizationService(this.#em).require(orgId, 'input.orgId');
     const passwordHash = await hashPassword(password);
-    return inTransaction(this.#em, async (em) => {
-      const taken = await em.execute('select 1 from admin_users where lower(email) = lower(?)', [email]);
-      if (taken.length) throw conflict('input.email', `An admin with email ${email} already exists`);
-      const admin = em.create(AdminUserEntity, { email, name, passwordHash, role: input.role, orgId });
-      await em.flush();
-      await recordAudit(em, actor, {
-        action: 'adminUser.create',
-        targetType: 'adminUser',
-        targetId: admin.id,
-        orgId,
-        after: snapshotOf(admin),
-      });
-      return admin;
+    return auditedChange(this.#em, actor, {
+      action: 'adminUser.create',
+      mutate: async (em) => {
+        const taken = await em.execute('select 1 from admin_users where lower(email) = lower(?)', [email]);
+        if (taken.length) throw conflict('input.email', `An admin with email ${email} already exists`);
+        return em.create(AdminUserEntity, { email, name, passwordHash, role: input.role, orgId });
+      },
+      after: (_, admin) => snapshotOf(admin),
+      target: adminTarget,
     });
   }
 
@@ -114,67 +112,59 @@ export class AdminUserService {
     if (input.disabled && self) throw forbidden('You cannot disable yourself');
     const password = input.password ? requirePassword('input.password', input.password) : null;
     const passwordHash = password ? await hashPassword(password) : null;
-    return inTransaction(this.#em, async (em) => {
-      const before = snapshotOf(admin);
-      if (input.name !== undefined) admin.name = optionalText('input.name', input.name);
-      if (input.role) admin.role = input.role;
-      if (input.disabled !== undefined && input.disabled !== null) {
-        if (input.disabled && !admin.disabledAt) await this.#keepOnePlatformAdmin(em, admin);
-        admin.disabledAt = input.disabled ? (admin.disabledAt ?? new Date()) : null;
-      }
-      if (passwordHash) admin.passwordHash = passwordHash;
-      em.persist(admin);
-      await em.flush();
-      // A disabled admin, a new role or a new password: existing sessions must not outlive the change. The
-      // admin's API tokens are refused while disabled and capped at the new role (access/caller.ts), and live
-      // connections resting on the admin are checked again on every replica once this commits.
-      if (admin.disabledAt || input.role || passwordHash) {
-        await em.execute('delete from admin_sessions where admin_id = ?', [admin.id]);
-        await notifyCredentialChange(em);
-      }
-      await recordAudit(em, actor, {
-        action: 'adminUser.update',
-        targetType: 'adminUser',
-        targetId: admin.id,
-        orgId: admin.orgId ?? null,
-        before,
-        after: { ...snapshotOf(admin), passwordChanged: Boolean(passwordHash) },
-      });
-      return admin;
+    return auditedChange(this.#em, actor, {
+      action: 'adminUser.update',
+      before: () => snapshotOf(admin),
+      mutate: async (em) => {
+        if (input.name !== undefined) admin.name = optionalText('input.name', input.name);
+        if (input.role) admin.role = input.role;
+        if (input.disabled !== undefined && input.disabled !== null) {
+          if (input.disabled && !admin.disabledAt) await this.#keepOnePlatformAdmin(em, admin);
+          admin.disabledAt = input.disabled ? (admin.disabledAt ?? new Date()) : null;
+        }
+        if (passwordHash) admin.passwordHash = passwordHash;
+        em.persist(admin);
+        await em.flush();
+        // A disabled admin, a new role or a new password: existing sessions must not outlive the change. The
+        // admin's API tokens are refused while disabled and capped at the new role (access/caller.ts), and live
+        // connections resting on the admin are checked again on every replica once this commits.
+        if (admin.disabledAt || input.role || passwordHash) {
+          await em.execute('delete from admin_sessions where admin_id = ?', [admin.id]);
+          await notifyCredentialChange(em);
+        }
+        return admin;
+      },
+      after: () => ({ ...snapshotOf(admin), passwordChanged: Boolean(passwordHash) }),
+      target: adminTarget,
     });
   }
 
   async delete(actor: Principal, admin: AdminUserRecord): Promise<void> {
     if (actor.kind === 'admin_user' && actor.id === admin.id) throw forbidden('You cannot delete yourself');
-    await inTransaction(this.#em, async (em) => {
-      await this.#keepOnePlatformAdmin(em, admin);
-      // Tokens do not outlive their admin (nor do tokens minted by those tokens: they rest on the same admin).
-      await new ApiTokenService(em).revokeHeldBy(actor, admin.id);
-      await em.execute('delete from admin_users where id = ?', [admin.id]);
-      await notifyCredentialChange(em);
-      await recordAudit(em, actor, {
-        action: 'adminUser.delete',
-        targetType: 'adminUser',
-        targetId: admin.id,
-        orgId: admin.orgId ?? null,
-        before: snapshotOf(admin),
-      });
+    await auditedChange(this.#em, actor, {
+      action: 'adminUser.delete',
+      before: () => snapshotOf(admin),
+      mutate: async (em) => {
+        await this.#keepOnePlatformAdmin(em, admin);
+        // Tokens do not outlive their admin (nor do tokens minted by those tokens: they rest on the same admin).
+        await new ApiTokenService(em).revokeHeldBy(actor, admin.id);
+        await em.execute('delete from admin_users where id = ?', [admin.id]);
+        await notifyCredentialChange(em);
+      },
+      target: () => adminTarget(admin),
     });
   }
 
   /** Sets the calling admin's own password after checking the current one. */
   async changeOwnPassword(actor: Principal, admin: AdminUserRecord, newPassword: string): Promise<void> {
     const passwordHash = await hashPassword(requirePassword('newPassword', newPassword));
-    await inTransaction(this.#em, async (em) => {
-      admin.passwordHash = passwordHash;
-      em.persist(admin);
-      await em.flush();
-      await recordAudit(em, actor, {
-        action: 'adminUser.changePassword',
-        targetType: 'adminUser',
-        targetId: admin.id,
-        orgId: admin.orgId ?? null,
-      });
+    await auditedChange(this.#em, actor, {
+      action: 'adminUser.changePassword',
+      mutate: async (em) => {
+        admin.passwordHash = passwordHash;
+        em.persist(admin);
+      },
+      target: () => adminTarget(admin),
     });
   }
 

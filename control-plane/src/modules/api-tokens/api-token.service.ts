@@ -1,15 +1,14 @@
 // Integrator API tokens: created with a role and a scope (one org, or the platform), shown once, revocable.
-import type { FilterQuery } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import type { Role } from '../../access/roles.ts';
 import { newApiToken } from '../../crypto/tokens.ts';
 import type { Em } from '../../db/orm.ts';
-import { inTransaction } from '../../db/transaction.ts';
 import { badInput } from '../../errors.ts';
-import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
+import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { byCreation, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
 import { ApiTokenEntity, type ApiTokenRecord } from './api-token.entity.ts';
 import { ApiToken, type ApiTokenFilter } from './api-token.type.ts';
@@ -25,6 +24,8 @@ function snapshotOf(t: ApiTokenRecord) {
   };
 }
 
+const tokenTarget = (t: ApiTokenRecord) => ({ type: 'apiToken', id: t.id, orgId: t.orgId ?? null });
+
 export class ApiTokenService {
   readonly #em: Em;
 
@@ -38,13 +39,14 @@ export class ApiTokenService {
     filter: ApiTokenFilter | null,
     page: PageArgs,
   ): Promise<ConnectionShape<ApiToken>> {
-    const where: FilterQuery<ApiTokenRecord> = {};
-    if (orgId !== undefined) where.orgId = orgId;
+    const where: Sql[] = [];
+    if (orgId === null) where.push(sql('t.org_id is null'));
+    else if (orgId !== undefined) where.push(sql('t.org_id = ?', orgId));
     if (!filter?.includeInactive) {
-      where.revokedAt = null;
-      where.$or = [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }];
+      where.push(sql('t.revoked_at is null and (t.expires_at is null or t.expires_at > ?)', new Date()));
     }
-    return paginate(this.#em, ApiTokenEntity, where, page, { createdAt: 'asc', id: 'asc' }, (t) => ApiToken.from(t));
+    const src = { from: 'api_tokens t', columns: 't.*', keys: byCreation('t.created_at', 't.id'), where };
+    return listPage(this.#em, src, page, (row: object) => ApiToken.from(this.#em.map(ApiTokenEntity, row as never)));
   }
 
   find(id: string): Promise<ApiTokenRecord | null> {
@@ -77,26 +79,21 @@ export class ApiTokenService {
     }
     if (orgId) await new OrganizationService(this.#em).require(orgId, 'input.orgId');
     const { token, hash, prefix } = newApiToken();
-    const record = await inTransaction(this.#em, async (em) => {
-      const t = em.create(ApiTokenEntity, {
-        name,
-        prefix,
-        tokenHash: hash,
-        role: input.role,
-        orgId,
-        createdBy: actor.label,
-        holderAdminId: holder.adminId,
-        expiresAt: input.expiresAt ?? null,
-      });
-      await em.flush();
-      await recordAudit(em, actor, {
-        action: 'apiToken.create',
-        targetType: 'apiToken',
-        targetId: t.id,
-        orgId,
-        after: snapshotOf(t),
-      });
-      return t;
+    const record = await auditedChange(this.#em, actor, {
+      action: 'apiToken.create',
+      mutate: async (em) =>
+        em.create(ApiTokenEntity, {
+          name,
+          prefix,
+          tokenHash: hash,
+          role: input.role,
+          orgId,
+          createdBy: actor.label,
+          holderAdminId: holder.adminId,
+          expiresAt: input.expiresAt ?? null,
+        }),
+      after: (_, t) => snapshotOf(t),
+      target: tokenTarget,
     });
     return { record, token };
   }
@@ -104,32 +101,29 @@ export class ApiTokenService {
   /** Idempotent: revoking a revoked token returns it unchanged (and writes no audit event). */
   async revoke(actor: Principal, t: ApiTokenRecord): Promise<ApiTokenRecord> {
     if (t.revokedAt) return t;
-    return inTransaction(this.#em, async (em) => {
-      await this.#revokeIn(em, actor, t);
-      // Live connections opened with the token close on every replica once this commits.
-      await notifyCredentialChange(em);
-      return t;
-    });
+    return this.#revoke(this.#em, actor, t, true);
   }
 
   /** Every live token resting on this admin, in the caller's transaction (the admin is being deleted). */
   async revokeHeldBy(actor: Principal, adminId: string): Promise<void> {
     const held = await this.#em.find(ApiTokenEntity, { holderAdminId: adminId, revokedAt: null });
-    for (const t of held) await this.#revokeIn(this.#em, actor, t);
+    for (const t of held) await this.#revoke(this.#em, actor, t, false);
   }
 
-  async #revokeIn(em: Em, actor: Principal, t: ApiTokenRecord): Promise<void> {
-    const before = snapshotOf(t);
-    t.revokedAt = new Date();
-    em.persist(t);
-    await em.flush();
-    await recordAudit(em, actor, {
+  /** In the caller's transaction when there is one (a savepoint then). */
+  #revoke(em: Em, actor: Principal, t: ApiTokenRecord, notify: boolean): Promise<ApiTokenRecord> {
+    return auditedChange(em, actor, {
       action: 'apiToken.revoke',
-      targetType: 'apiToken',
-      targetId: t.id,
-      orgId: t.orgId ?? null,
-      before,
-      after: snapshotOf(t),
+      before: () => snapshotOf(t),
+      mutate: async (tem) => {
+        t.revokedAt = new Date();
+        tem.persist(t);
+        // Live connections opened with the token close on every replica once this commits.
+        if (notify) await notifyCredentialChange(tem);
+        return t;
+      },
+      after: () => snapshotOf(t),
+      target: tokenTarget,
     });
   }
 }

@@ -1,13 +1,7 @@
 // Reads the audit log: one org's events or every event, newest first, filtered and keyset-paginated by id.
 import type { Em } from '../../db/orm.ts';
-import { badInput } from '../../errors.ts';
-import {
-  type ConnectionShape,
-  decodeCursor,
-  type PageArgs,
-  pageWindow,
-  sqlConnection,
-} from '../../graphql/connection.ts';
+import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { AuditActor, AuditEvent, type AuditEventFilter } from './audit.type.ts';
 
 interface Row {
@@ -38,13 +32,6 @@ function toEvent(r: Row): AuditEvent {
   });
 }
 
-function cursorId(field: string, cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const [id] = decodeCursor(cursor);
-  if (typeof id !== 'string' || !/^\d+$/.test(id)) throw badInput(field, `${field} is not a cursor of this list`);
-  return id;
-}
-
 export class AuditService {
   readonly #em: Em;
 
@@ -53,53 +40,29 @@ export class AuditService {
   }
 
   /** `orgId` undefined = every event (platform); a string = that org's events only. */
-  async list(
+  list(
     orgId: string | undefined,
     filter: AuditEventFilter | null,
     args: PageArgs,
   ): Promise<ConnectionShape<AuditEvent>> {
-    const window = pageWindow(args, 1);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      where.push(sql);
-      params.push(value);
+    const where: Sql[] = [];
+    if (orgId !== undefined) where.push(sql('org_id = ?', orgId));
+    if (filter?.action) where.push(sql('action = ?', filter.action));
+    if (filter?.targetType) where.push(sql('target_type = ?', filter.targetType));
+    if (filter?.targetId) where.push(sql('target_id = ?', filter.targetId));
+    if (filter?.actorId) where.push(sql('actor_id = ?', filter.actorId));
+    if (filter?.from) where.push(sql('at >= ?', filter.from));
+    if (filter?.to) where.push(sql('at < ?', filter.to));
+    // Newest first. The key names the table's bigint column: a bare `id` would mean the selected text alias,
+    // sorting "9" after "10".
+    const src: ListSource = {
+      from: 'audit_events',
+      columns:
+        'audit_events.id::text as id, at, actor_kind, actor_id, actor_label, org_id, action, target_type, target_id, before, after',
+      where,
+      keys: [{ expr: 'audit_events.id', type: 'bigint' }],
+      descending: true,
     };
-    if (orgId !== undefined) add('org_id = ?', orgId);
-    if (filter?.action) add('action = ?', filter.action);
-    if (filter?.targetType) add('target_type = ?', filter.targetType);
-    if (filter?.targetId) add('target_id = ?', filter.targetId);
-    if (filter?.actorId) add('actor_id = ?', filter.actorId);
-    if (filter?.from) add('at >= ?', filter.from);
-    if (filter?.to) add('at < ?', filter.to);
-    const filtered = where.length ? `where ${where.join(' and ')}` : '';
-    const [{ n }] = await this.#em.execute<{ n: string }[]>(
-      `select count(*) as n from audit_events ${filtered}`,
-      params,
-    );
-
-    // Newest first: forward pages walk down the ids, backward pages up. The order names the table's bigint column:
-    // a bare `id` would mean the selected text alias, sorting "9" after "10".
-    const pageWhere = [...where];
-    const pageParams = [...params];
-    const after = cursorId('after', window.after);
-    const before = cursorId('before', window.before);
-    if (after) {
-      pageWhere.push('id < ?');
-      pageParams.push(after);
-    }
-    if (before) {
-      pageWhere.push('id > ?');
-      pageParams.push(before);
-    }
-    const backward = window.last !== undefined;
-    const limit = (window.first ?? window.last ?? 50) + 1;
-    const rows = await this.#em.execute<Row[]>(
-      `select id::text as id, at, actor_kind, actor_id, actor_label, org_id, action, target_type, target_id, before, after
-         from audit_events ${pageWhere.length ? `where ${pageWhere.join(' and ')}` : ''}
-        order by audit_events.id ${backward ? 'asc' : 'desc'} limit ?`,
-      [...pageParams, limit],
-    );
-    return sqlConnection(rows, window, Number(n), (r) => [r.id], toEvent);
+    return listPage(this.#em, src, args, toEvent);
   }
 }

@@ -1,10 +1,9 @@
 // Billing settings: each org's effective settings (its own row, else the platform default), and audited writes.
 import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
-import { inTransaction } from '../../db/transaction.ts';
 import { badInput, notFound } from '../../errors.ts';
 import { isUuid } from '../../graphql/validate.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import { BillingSettings, type BillingSettingsInput, BillingSettingsSource } from './billing-settings.type.ts';
 import { isCurrency } from './currency.ts';
 
@@ -157,61 +156,59 @@ export class BillingSettingsService {
 
   async setForOrg(actor: Principal, orgId: string, input: BillingSettingsInput): Promise<EffectiveSettings> {
     await this.requireOrg(orgId, true);
-    return inTransaction(this.#em, async (em) => {
-      // Serialises concurrent writes of one org's settings, so each audit event's "before" is what it replaced.
-      await em.execute('select 1 from organizations where id = ? for update', [orgId]);
-      const current = await this.forOrg(orgId, em);
-      const next = mergeSettings(values(current), input);
-      await this.#upsert(em, orgId, next, actor);
-      const after = await this.forOrg(orgId, em);
-      await recordAudit(em, actor, {
-        action: 'billingSettings.set',
-        targetType: 'billingSettings',
-        targetId: orgId,
-        orgId,
-        before: current.source === BillingSettingsSource.ORG ? values(current) : null,
-        after: values(after),
-      });
-      return after;
+    return auditedChange(this.#em, actor, {
+      action: 'billingSettings.set',
+      ...this.#orgSettings(orgId),
+      mutate: async (em, current) => {
+        await this.#upsert(em, orgId, mergeSettings(values(current), input), actor);
+        return this.forOrg(orgId, em);
+      },
+      after: (_, after) => values(after),
     });
   }
 
   /** Drops the org's own settings: it follows the platform default again. Idempotent. */
   async resetForOrg(actor: Principal, orgId: string): Promise<EffectiveSettings> {
     await this.requireOrg(orgId, true);
-    return inTransaction(this.#em, async (em) => {
-      await em.execute('select 1 from organizations where id = ? for update', [orgId]);
-      const current = await this.forOrg(orgId, em);
-      await em.execute('delete from billing_settings where org_id = ?::uuid', [orgId]);
-      await recordAudit(em, actor, {
-        action: 'billingSettings.reset',
-        targetType: 'billingSettings',
-        targetId: orgId,
-        orgId,
-        before: current.source === BillingSettingsSource.ORG ? values(current) : null,
-        after: null,
-      });
-      return this.forOrg(orgId, em);
+    return auditedChange(this.#em, actor, {
+      action: 'billingSettings.reset',
+      ...this.#orgSettings(orgId),
+      mutate: async (em) => {
+        await em.execute('delete from billing_settings where org_id = ?::uuid', [orgId]);
+        return this.forOrg(orgId, em);
+      },
+      after: () => null,
     });
   }
 
   async setDefault(actor: Principal, input: BillingSettingsInput): Promise<EffectiveSettings> {
-    return inTransaction(this.#em, async (em) => {
-      const [row] = await em.execute<Row[]>(`${selectRow} where org_id is null for update`);
-      const current = effective(row, null);
-      const next = mergeSettings(values(current), input);
-      await this.#upsert(em, null, next, actor);
-      const after = await this.platformDefault(em);
-      await recordAudit(em, actor, {
-        action: 'billingSettings.setDefault',
-        targetType: 'billingSettings',
-        targetId: null,
-        orgId: null,
-        before: values(current),
-        after: values(after),
-      });
-      return after;
+    return auditedChange(this.#em, actor, {
+      action: 'billingSettings.setDefault',
+      lock: async (em) => {
+        const [row] = await em.execute<Row[]>(`${selectRow} where org_id is null for update`);
+        return effective(row, null);
+      },
+      before: (_, current) => values(current),
+      mutate: async (em, current) => {
+        await this.#upsert(em, null, mergeSettings(values(current), input), actor);
+        return this.platformDefault(em);
+      },
+      after: (_, after) => values(after),
+      target: () => ({ type: 'billingSettings', id: null, orgId: null }),
     });
+  }
+
+  /** Lock (the org row: concurrent writes of one org's settings apply in turn), before view and target. */
+  #orgSettings(orgId: string) {
+    return {
+      lock: async (em: Em) => {
+        await em.execute('select 1 from organizations where id = ? for update', [orgId]);
+        return this.forOrg(orgId, em);
+      },
+      before: (_: Em, current: EffectiveSettings) =>
+        current.source === BillingSettingsSource.ORG ? values(current) : null,
+      target: () => ({ type: 'billingSettings', id: orgId, orgId }),
+    };
   }
 
   async #upsert(em: Em, orgId: string | null, v: SettingsValues, actor: Principal): Promise<void> {

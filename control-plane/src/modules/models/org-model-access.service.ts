@@ -1,10 +1,9 @@
 // Per-org model availability: every model (the default) or an explicit list, set by platform admins. An org with a
 // row in org_model_access may use only the models listed in org_allowed_models; data planes refuse the others.
 import type { Principal } from '../../access/caller.ts';
-import { inConfigChange } from '../../db/config-change.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, notFound } from '../../errors.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
 import { ModelEntity } from './model.entity.ts';
 
@@ -52,36 +51,33 @@ export class OrgModelAccessService {
       seen.add(name);
     }
     await new OrganizationService(this.#em).require(input.orgId, 'input.orgId');
-    await inConfigChange(this.#em, async (em) => {
+    await auditedChange(this.#em, actor, {
+      action: 'organization.setModelAccess',
       // Serialises concurrent changes to one org's availability (and fails if the org was just deleted).
-      await em.execute('select id from organizations where id = ? for update', [input.orgId]);
-      const before = await accessOf(em, input.orgId);
-      const models = names?.length
-        ? await em.find(ModelEntity, { name: { $in: names } }, { fields: ['id', 'name'] })
-        : [];
-      const idByName = new Map(models.map((m) => [m.name, m.id]));
-      for (const [i, name] of (names ?? []).entries()) {
-        if (!idByName.has(name)) throw notFound(`input.modelNames.${i}`, `Model "${name}" does not exist`);
-      }
-      await em.execute('delete from org_model_access where org_id = ?', [input.orgId]);
-      if (!input.allModels) {
-        await em.execute('insert into org_model_access (org_id) values (?)', [input.orgId]);
-        if (idByName.size) {
-          await em.execute(
-            `insert into org_allowed_models (org_id, model_id)
-             select ?, id::uuid from jsonb_array_elements_text(?::jsonb) as t(id)`,
-            [input.orgId, JSON.stringify([...idByName.values()])],
-          );
+      lock: (em) => em.execute('select id from organizations where id = ? for update', [input.orgId]),
+      before: (em) => accessOf(em, input.orgId),
+      mutate: async (em) => {
+        const models = names?.length
+          ? await em.find(ModelEntity, { name: { $in: names } }, { fields: ['id', 'name'] })
+          : [];
+        const idByName = new Map(models.map((m) => [m.name, m.id]));
+        for (const [i, name] of (names ?? []).entries()) {
+          if (!idByName.has(name)) throw notFound(`input.modelNames.${i}`, `Model "${name}" does not exist`);
         }
-      }
-      await recordAudit(em, actor, {
-        action: 'organization.setModelAccess',
-        targetType: 'organization',
-        targetId: input.orgId,
-        orgId: input.orgId,
-        before,
-        after: await accessOf(em, input.orgId),
-      });
+        await em.execute('delete from org_model_access where org_id = ?', [input.orgId]);
+        if (!input.allModels) {
+          await em.execute('insert into org_model_access (org_id) values (?)', [input.orgId]);
+          if (idByName.size) {
+            await em.execute(
+              `insert into org_allowed_models (org_id, model_id)
+               select ?, id::uuid from jsonb_array_elements_text(?::jsonb) as t(id)`,
+              [input.orgId, JSON.stringify([...idByName.values()])],
+            );
+          }
+        }
+      },
+      after: (em) => accessOf(em, input.orgId),
+      target: () => ({ type: 'organization', id: input.orgId, orgId: input.orgId }),
     });
   }
 }

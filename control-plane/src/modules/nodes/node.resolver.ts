@@ -4,7 +4,7 @@ import type { Context } from '../../context.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { JSONScalar } from '../../graphql/scalars.ts';
 import { NodeService } from './node.service.ts';
-import { DataPlaneNode, DataPlaneNodeConnection, DataPlaneNodeFilter } from './node.type.ts';
+import { DataPlaneNode, DataPlaneNodeConnection, DataPlaneNodeFilter, FleetSync } from './node.type.ts';
 
 @Resolver(() => DataPlaneNode)
 export class NodeResolver {
@@ -21,5 +21,12 @@ export class NodeResolver {
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<DataPlaneNode>> {
     return new NodeService(ctx.em).list(filter, page);
+  }
+
+  @Query(() => FleetSync, {
+    description: 'How many data planes have not yet caught up with the current config version (platform admins).',
+  })
+  fleetSync(@Ctx() ctx: Context): Promise<FleetSync> {
+    return new NodeService(ctx.em).fleetSync();
   }
 }

@@ -3,12 +3,11 @@ import { LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import { notifyCredentialChange } from '../../access/live-credentials.ts';
 import type { Em } from '../../db/orm.ts';
-import { inChange } from '../../db/transaction.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
+import { byCreation, containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { filterId, isUuid, requireText } from '../../graphql/validate.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import { type EntityStatusValue, OrganizationEntity, type OrganizationRecord } from './organization.entity.ts';
 import type { OrganizationFilter } from './organization.input.ts';
 import { Organization } from './organization.type.ts';
@@ -34,6 +33,8 @@ function requireSlug(field: string, value: string): string {
 }
 
 const statusVerb = { active: 'reactivate', suspended: 'suspend' } as const;
+
+const orgTarget = (org: OrganizationRecord) => ({ type: 'organization', id: org.id, orgId: org.id });
 
 export class OrganizationService {
   readonly #em: Em;
@@ -65,7 +66,12 @@ export class OrganizationService {
         ),
       );
     }
-    const src: ListSource = { from: 'organizations o', columns: 'o.*', createdAt: 'o.created_at', id: 'o.id', where };
+    const src: ListSource = {
+      from: 'organizations o',
+      columns: 'o.*',
+      keys: byCreation('o.created_at', 'o.id'),
+      where,
+    };
     return listPage(this.#em, src, page, (row) => Organization.from(this.#em.map(OrganizationEntity, row as never)));
   }
 
@@ -86,18 +92,14 @@ export class OrganizationService {
     const slug = input.slug?.trim() ? requireSlug('input.slug', input.slug) : slugify(name);
     if (!slugPattern.test(slug))
       throw badInput('input.slug', 'Cannot derive a slug from this name; please provide one');
-    return inChange(this.#em, true, async (em) => {
-      await this.#requireFreeSlug(em, slug, null);
-      const org = em.create(OrganizationEntity, { name, slug });
-      await em.flush();
-      await recordAudit(em, actor, {
-        action: 'organization.create',
-        targetType: 'organization',
-        targetId: org.id,
-        orgId: org.id,
-        after: Organization.from(org),
-      });
-      return org;
+    return auditedChange(this.#em, actor, {
+      action: 'organization.create',
+      mutate: async (em) => {
+        await this.#requireFreeSlug(em, slug, null);
+        return em.create(OrganizationEntity, { name, slug });
+      },
+      after: (_, org) => Organization.from(org),
+      target: orgTarget,
     });
   }
 
@@ -108,44 +110,31 @@ export class OrganizationService {
   ): Promise<OrganizationRecord> {
     const name = input.name === undefined || input.name === null ? undefined : requireText('input.name', input.name);
     const slug = input.slug === undefined || input.slug === null ? undefined : requireSlug('input.slug', input.slug);
-    const current = await this.require(id, 'id');
-    // The name is in the snapshot (the slug is not): only a rename is pushed to the data planes.
-    return inChange(this.#em, name !== undefined && name !== current.name, async (em) => {
-      const org = await this.#lock(em, id);
-      const before = Organization.from(org);
-      if (slug !== undefined && slug !== org.slug) {
-        await this.#requireFreeSlug(em, slug, org.id);
-        org.slug = slug;
-      }
-      if (name !== undefined) org.name = name;
-      await recordAudit(em, actor, {
-        action: 'organization.update',
-        targetType: 'organization',
-        targetId: org.id,
-        orgId: org.id,
-        before,
-        after: Organization.from(org),
-      });
-      return org;
+    await this.require(id, 'id');
+    return auditedChange(this.#em, actor, {
+      action: 'organization.update',
+      ...this.#locked(id),
+      mutate: async (em, org) => {
+        if (slug !== undefined && slug !== org.slug) {
+          await this.#requireFreeSlug(em, slug, org.id);
+          org.slug = slug;
+        }
+        if (name !== undefined) org.name = name;
+        return org;
+      },
     });
   }
 
   /** Suspending stops every key of the org on every data plane; reactivating lets them work again. */
   async setStatus(actor: Principal, id: string, status: EntityStatusValue): Promise<OrganizationRecord> {
-    const current = await this.require(id, 'id');
-    return inChange(this.#em, current.status !== status, async (em) => {
-      const org = await this.#lock(em, id);
-      const before = Organization.from(org);
-      org.status = status;
-      await recordAudit(em, actor, {
-        action: `organization.${statusVerb[status]}`,
-        targetType: 'organization',
-        targetId: org.id,
-        orgId: org.id,
-        before,
-        after: Organization.from(org),
-      });
-      return org;
+    await this.require(id, 'id');
+    return auditedChange(this.#em, actor, {
+      action: `organization.${statusVerb[status]}`,
+      ...this.#locked(id),
+      mutate: async (_, org) => {
+        org.status = status;
+        return org;
+      },
     });
   }
 
@@ -155,35 +144,41 @@ export class OrganizationService {
    */
   async delete(actor: Principal, id: string): Promise<string> {
     await this.require(id, 'id');
-    return inChange(this.#em, true, async (em) => {
-      const org = await this.#lock(em, id);
-      const before = Organization.from(org);
-      const now = new Date();
-      org.deletedAt = now;
-      const count = async (q: string) => (await em.execute<{ n: number }[]>(q, [now, id]))[0]?.n ?? 0;
-      const cascade = {
-        teams: await count(
-          'with d as (update teams set deleted_at = ? where org_id = ? and deleted_at is null returning 1) select count(*)::int as n from d',
-        ),
-        users: await count(
-          'with d as (update users set deleted_at = ? where org_id = ? and deleted_at is null returning 1) select count(*)::int as n from d',
-        ),
-        revokedKeys: await count(
-          'with d as (update virtual_keys set revoked_at = ? where org_id = ? and revoked_at is null returning 1) select count(*)::int as n from d',
-        ),
-      };
-      // Its admins' sessions and tokens stop with it (access/caller.ts); live connections close on every replica.
-      await notifyCredentialChange(em);
-      await recordAudit(em, actor, {
-        action: 'organization.delete',
-        targetType: 'organization',
-        targetId: org.id,
-        orgId: org.id,
-        before,
-        after: { deletedAt: now, ...cascade },
-      });
-      return org.id;
-    });
+    const now = new Date();
+    return auditedChange(this.#em, actor, {
+      action: 'organization.delete',
+      ...this.#locked(id),
+      mutate: async (em, org) => {
+        org.deletedAt = now;
+        const count = async (q: string) => (await em.execute<{ n: number }[]>(q, [now, id]))[0]?.n ?? 0;
+        const cascade = {
+          teams: await count(
+            'with d as (update teams set deleted_at = ? where org_id = ? and deleted_at is null returning 1) select count(*)::int as n from d',
+          ),
+          users: await count(
+            'with d as (update users set deleted_at = ? where org_id = ? and deleted_at is null returning 1) select count(*)::int as n from d',
+          ),
+          revokedKeys: await count(
+            'with d as (update virtual_keys set revoked_at = ? where org_id = ? and revoked_at is null returning 1) select count(*)::int as n from d',
+          ),
+        };
+        // Its admins' sessions and tokens stop with it (access/caller.ts); live connections close on every replica.
+        await notifyCredentialChange(em);
+        return { org, cascade };
+      },
+      after: (_, { cascade }) => ({ deletedAt: now, ...cascade }),
+      target: ({ org }) => orgTarget(org),
+    }).then(({ org }) => org.id);
+  }
+
+  /** Lock, before/after views and target of a change to one org. */
+  #locked(id: string) {
+    return {
+      lock: (em: Em) => this.#lock(em, id),
+      before: (_: Em, org: OrganizationRecord) => Organization.from(org),
+      after: (_: Em, org: OrganizationRecord) => Organization.from(org),
+      target: orgTarget,
+    };
   }
 
   async #lock(em: Em, id: string): Promise<OrganizationRecord> {

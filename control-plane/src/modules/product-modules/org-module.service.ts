@@ -2,12 +2,11 @@
 import { LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
-import { inChange } from '../../db/transaction.ts';
 import { conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { pagesPerParent } from '../../graphql/sql-list.ts';
+import { byCreation, pagesPerParent } from '../../graphql/sql-list.ts';
 import { isUuid } from '../../graphql/validate.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
 import { requireModelNames } from '../virtual-keys/model-names.ts';
 import { OrgModuleEntity, type OrgModuleRecord } from './product-module.entity.ts';
@@ -20,6 +19,8 @@ export interface Enablement {
   moduleId: string;
   allowedModels?: string[] | null;
 }
+
+const enablementTarget = (e: OrgModuleRecord) => ({ type: 'orgModule', id: e.id, orgId: e.orgId });
 
 export class OrgModuleService {
   readonly #em: Em;
@@ -37,8 +38,7 @@ export class OrgModuleService {
     const src = {
       from: 'org_modules om join product_modules m on m.id = om.module_id',
       columns: 'om.*',
-      createdAt: 'om.created_at',
-      id: 'om.id',
+      keys: byCreation('om.created_at', 'om.id'),
       where: moduleConditions(filter),
     };
     return pagesPerParent(this.#em, src, 'om.org_id', orgIds, page, (row) =>
@@ -61,44 +61,32 @@ export class OrgModuleService {
     await new OrganizationService(this.#em).require(input.orgId, 'input.orgId');
     await new ProductModuleService(this.#em).require(input.moduleId, 'input.moduleId');
     const allowedModels = await requireModelNames(this.#em, 'input.allowedModels', input.allowedModels);
-    return inChange(this.#em, true, async (em) => {
-      if (await em.count(OrgModuleEntity, { orgId: input.orgId, moduleId: input.moduleId })) {
-        throw conflict('input.moduleId', 'This module is already enabled for the organization; update it instead');
-      }
-      const enabled = em.create(OrgModuleEntity, { orgId: input.orgId, moduleId: input.moduleId, allowedModels });
-      await em.flush();
-      await recordAudit(em, actor, {
-        action: 'module.enable',
-        targetType: 'orgModule',
-        targetId: enabled.id,
-        orgId: enabled.orgId,
-        after: OrgModule.from(enabled),
-      });
-      return enabled;
+    return auditedChange(this.#em, actor, {
+      action: 'module.enable',
+      mutate: async (em) => {
+        if (await em.count(OrgModuleEntity, { orgId: input.orgId, moduleId: input.moduleId })) {
+          throw conflict('input.moduleId', 'This module is already enabled for the organization; update it instead');
+        }
+        return em.create(OrgModuleEntity, { orgId: input.orgId, moduleId: input.moduleId, allowedModels });
+      },
+      after: (_, enabled) => OrgModule.from(enabled),
+      target: enablementTarget,
     });
   }
 
   async update(actor: Principal, input: Enablement): Promise<OrgModuleRecord> {
     const current = await this.#require(input.orgId, input.moduleId);
     const allowedModels = await requireModelNames(this.#em, 'input.allowedModels', input.allowedModels);
-    const changed = JSON.stringify(current.allowedModels ?? null) !== JSON.stringify(allowedModels);
-    return inChange(this.#em, changed, async (em) => {
-      const enabled = await em.findOneOrFail(
-        OrgModuleEntity,
-        { id: current.id },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
-      const before = OrgModule.from(enabled);
-      enabled.allowedModels = allowedModels;
-      await recordAudit(em, actor, {
-        action: 'module.updateEnablement',
-        targetType: 'orgModule',
-        targetId: enabled.id,
-        orgId: enabled.orgId,
-        before,
-        after: OrgModule.from(enabled),
-      });
-      return enabled;
+    return auditedChange(this.#em, actor, {
+      action: 'module.updateEnablement',
+      lock: (em) => em.findOneOrFail(OrgModuleEntity, { id: current.id }, { lockMode: LockMode.PESSIMISTIC_WRITE }),
+      before: (_, enabled) => OrgModule.from(enabled),
+      mutate: async (_, enabled) => {
+        enabled.allowedModels = allowedModels;
+        return enabled;
+      },
+      after: (_, enabled) => OrgModule.from(enabled),
+      target: enablementTarget,
     });
   }
 
@@ -110,18 +98,16 @@ export class OrgModuleService {
     await new OrganizationService(this.#em).require(orgId, 'orgId');
     await new ProductModuleService(this.#em).require(moduleId, 'moduleId');
     const current = await this.find(orgId, moduleId);
-    return inChange(this.#em, current !== null, async (em) => {
-      if (current) await em.execute('delete from org_modules where id = ?', [current.id]);
-      await recordAudit(em, actor, {
-        action: 'module.disable',
-        targetType: 'orgModule',
-        targetId: current?.id ?? null,
-        orgId,
-        before: current ? OrgModule.from(current) : null,
-        after: { orgId, moduleId, enabled: false },
-      });
-      return current !== null;
+    await auditedChange(this.#em, actor, {
+      action: 'module.disable',
+      before: () => (current ? OrgModule.from(current) : null),
+      mutate: async (em) => {
+        if (current) await em.execute('delete from org_modules where id = ?', [current.id]);
+      },
+      after: () => ({ orgId, moduleId, enabled: false }),
+      target: () => ({ type: 'orgModule', id: current?.id ?? null, orgId }),
     });
+    return current !== null;
   }
 
   async #require(orgId: string, moduleId: string): Promise<OrgModuleRecord> {

@@ -3,13 +3,12 @@
 import { LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
-import { inChange } from '../../db/transaction.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { textLimits } from '../../graphql/input-limits.ts';
-import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
+import { byCreation, containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, optionalText, requireText } from '../../graphql/validate.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import type { EntityStatusValue } from '../organizations/organization.entity.ts';
 import { slugPattern, slugRule } from '../organizations/organization.service.ts';
 import { ProductModuleEntity, type ProductModuleRecord } from './product-module.entity.ts';
@@ -30,6 +29,8 @@ export function moduleConditions(filter: ModuleFilter | null): Sql[] {
 const statusVerb = { active: 'reactivate', suspended: 'suspend' } as const;
 const maxDescription = textLimits.description;
 
+const moduleTarget = (m: ProductModuleRecord) => ({ type: 'module', id: m.id, orgId: null });
+
 export class ProductModuleService {
   readonly #em: Em;
 
@@ -47,7 +48,12 @@ export class ProductModuleService {
     if (enabledFor) {
       where.push(sql('exists (select 1 from org_modules om where om.module_id = m.id and om.org_id = ?)', enabledFor));
     }
-    const src: ListSource = { from: 'product_modules m', columns: 'm.*', createdAt: 'm.created_at', id: 'm.id', where };
+    const src: ListSource = {
+      from: 'product_modules m',
+      columns: 'm.*',
+      keys: byCreation('m.created_at', 'm.id'),
+      where,
+    };
     return listPage(this.#em, src, page, (row) => ProductModule.from(this.#em.map(ProductModuleEntity, row as never)));
   }
 
@@ -79,20 +85,16 @@ export class ProductModuleService {
     if (!slugPattern.test(key)) throw badInput('input.key', `key must be ${slugRule}`);
     const name = requireText('input.name', input.name);
     const description = optionalText('input.description', input.description, maxDescription);
-    return inChange(this.#em, true, async (em) => {
-      if (await em.count(ProductModuleEntity, { key, deletedAt: null })) {
-        throw conflict('input.key', `A module with key "${key}" already exists`);
-      }
-      const m = em.create(ProductModuleEntity, { key, name, description });
-      await em.flush();
-      await recordAudit(em, actor, {
-        action: 'module.create',
-        targetType: 'module',
-        targetId: m.id,
-        orgId: null,
-        after: ProductModule.from(m),
-      });
-      return m;
+    return auditedChange(this.#em, actor, {
+      action: 'module.create',
+      mutate: async (em) => {
+        if (await em.count(ProductModuleEntity, { key, deletedAt: null })) {
+          throw conflict('input.key', `A module with key "${key}" already exists`);
+        }
+        return em.create(ProductModuleEntity, { key, name, description });
+      },
+      after: (_, m) => ProductModule.from(m),
+      target: moduleTarget,
     });
   }
 
@@ -108,39 +110,27 @@ export class ProductModuleService {
         ? undefined
         : optionalText('input.description', input.description, maxDescription);
     await this.require(id, 'id');
-    return inChange(this.#em, false, async (em) => {
-      const m = await this.#lock(em, id);
-      const before = ProductModule.from(m);
-      if (name !== undefined) m.name = name;
-      if (description !== undefined) m.description = description;
-      await recordAudit(em, actor, {
-        action: 'module.update',
-        targetType: 'module',
-        targetId: m.id,
-        orgId: null,
-        before,
-        after: ProductModule.from(m),
-      });
-      return m;
+    return auditedChange(this.#em, actor, {
+      action: 'module.update',
+      ...this.#locked(id),
+      mutate: async (_, m) => {
+        if (name !== undefined) m.name = name;
+        if (description !== undefined) m.description = description;
+        return m;
+      },
     });
   }
 
   /** Requests attributed to a suspended module are refused on every data plane, in every org. */
   async setStatus(actor: Principal, id: string, status: EntityStatusValue): Promise<ProductModuleRecord> {
-    const current = await this.require(id, 'id');
-    return inChange(this.#em, current.status !== status, async (em) => {
-      const m = await this.#lock(em, id);
-      const before = ProductModule.from(m);
-      m.status = status;
-      await recordAudit(em, actor, {
-        action: `module.${statusVerb[status]}`,
-        targetType: 'module',
-        targetId: m.id,
-        orgId: null,
-        before,
-        after: ProductModule.from(m),
-      });
-      return m;
+    await this.require(id, 'id');
+    return auditedChange(this.#em, actor, {
+      action: `module.${statusVerb[status]}`,
+      ...this.#locked(id),
+      mutate: async (_, m) => {
+        m.status = status;
+        return m;
+      },
     });
   }
 
@@ -150,30 +140,37 @@ export class ProductModuleService {
    */
   async delete(actor: Principal, id: string): Promise<string> {
     await this.require(id, 'id');
-    return inChange(this.#em, true, async (em) => {
-      const m = await this.#lock(em, id);
-      const before = ProductModule.from(m);
-      const now = new Date();
-      m.deletedAt = now;
-      const [{ n: disabledIn }] = await em.execute<{ n: number }[]>(
-        'with d as (delete from org_modules where module_id = ? returning 1) select count(*)::int as n from d',
-        [m.id],
-      );
-      const [{ n: revokedKeys }] = await em.execute<{ n: number }[]>(
-        `with d as (update virtual_keys set revoked_at = ? where module_id = ? and revoked_at is null returning 1)
-         select count(*)::int as n from d`,
-        [now, m.id],
-      );
-      await recordAudit(em, actor, {
-        action: 'module.delete',
-        targetType: 'module',
-        targetId: m.id,
-        orgId: null,
-        before,
-        after: { deletedAt: now, disabledIn, revokedKeys },
-      });
-      return m.id;
+    const now = new Date();
+    const deleted = await auditedChange(this.#em, actor, {
+      action: 'module.delete',
+      ...this.#locked(id),
+      mutate: async (em, m) => {
+        m.deletedAt = now;
+        const [{ n: disabledIn }] = await em.execute<{ n: number }[]>(
+          'with d as (delete from org_modules where module_id = ? returning 1) select count(*)::int as n from d',
+          [m.id],
+        );
+        const [{ n: revokedKeys }] = await em.execute<{ n: number }[]>(
+          `with d as (update virtual_keys set revoked_at = ? where module_id = ? and revoked_at is null returning 1)
+           select count(*)::int as n from d`,
+          [now, m.id],
+        );
+        return { m, disabledIn, revokedKeys };
+      },
+      after: (_, { disabledIn, revokedKeys }) => ({ deletedAt: now, disabledIn, revokedKeys }),
+      target: ({ m }) => moduleTarget(m),
     });
+    return deleted.m.id;
+  }
+
+  /** Lock, before/after views and target of a change to one module. */
+  #locked(id: string) {
+    return {
+      lock: (em: Em) => this.#lock(em, id),
+      before: (_: Em, m: ProductModuleRecord) => ProductModule.from(m),
+      after: (_: Em, m: ProductModuleRecord) => ProductModule.from(m),
+      target: moduleTarget,
+    };
   }
 
   async #lock(em: Em, id: string): Promise<ProductModuleRecord> {

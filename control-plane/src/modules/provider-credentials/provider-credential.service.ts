@@ -2,16 +2,16 @@
 // and no deletion while a model deployment routes through it. Every change is audited in its own transaction.
 
 import type { ProviderKind } from '@gw/schema';
-import { type FilterQuery, ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/core';
+import { ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import { type SecretBox, secretHint } from '../../crypto/secret-box.ts';
-import { inConfigChange } from '../../db/config-change.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
-import { type ConnectionShape, type PageArgs, paginate } from '../../graphql/connection.ts';
+import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { textLimits } from '../../graphql/input-limits.ts';
+import { byCreation, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import { ProviderCredentialEntity, type ProviderCredentialRecord } from './provider-credential.entity.ts';
 import { ProviderCredential } from './provider-credential.type.ts';
 
@@ -51,6 +51,8 @@ function auditView(c: ProviderCredentialRecord) {
   return { name: c.name, provider: c.provider, baseUrl: c.baseUrl, hint: c.secretHint };
 }
 
+const credentialTarget = (c: ProviderCredentialRecord) => ({ type: 'providerCredential', id: c.id, orgId: null });
+
 export interface CredentialFilter {
   provider?: ProviderKind | null;
   nameContains?: string | null;
@@ -66,11 +68,12 @@ export class ProviderCredentialService {
   }
 
   list(filter: CredentialFilter | null, page: PageArgs): Promise<ConnectionShape<ProviderCredential>> {
-    const where: FilterQuery<ProviderCredentialRecord> = {};
-    if (filter?.provider) where.provider = filter.provider;
-    if (filter?.nameContains?.trim()) where.name = { $ilike: likeContains(filter.nameContains.trim()) };
-    return paginate(this.#em, ProviderCredentialEntity, where, page, { createdAt: 'asc', id: 'asc' }, (c) =>
-      ProviderCredential.from(c),
+    const where: Sql[] = [];
+    if (filter?.provider) where.push(sql('c.provider = ?', filter.provider));
+    if (filter?.nameContains?.trim()) where.push(sql('c.name ilike ?', likeContains(filter.nameContains.trim())));
+    const src = { from: 'provider_credentials c', columns: 'c.*', keys: byCreation('c.created_at', 'c.id'), where };
+    return listPage(this.#em, src, page, (row: object) =>
+      ProviderCredential.from(this.#em.map(ProviderCredentialEntity, row as never)),
     );
   }
 
@@ -89,29 +92,25 @@ export class ProviderCredentialService {
     const baseUrl = validateBaseUrl('input.baseUrl', input.baseUrl);
     const apiKey = validateApiKey('input.apiKey', input.apiKey);
     const sealed = this.#box.seal(apiKey);
-    return inConfigChange(this.#em, async (em): Promise<ProviderCredentialRecord> => {
-      if (await em.count(ProviderCredentialEntity, { name })) {
-        throw conflict('input.name', `A provider credential named "${name}" already exists`);
-      }
-      const c = em.create(ProviderCredentialEntity, {
-        name,
-        provider: input.provider,
-        baseUrl,
-        secretCiphertext: sealed.ciphertext,
-        secretIv: sealed.iv,
-        secretTag: sealed.tag,
-        secretHint: secretHint(apiKey),
-        rotatedAt: null,
-      });
-      await em.flush();
-      await recordAudit(em, actor, {
-        action: 'providerCredential.create',
-        targetType: 'providerCredential',
-        targetId: c.id,
-        orgId: null,
-        after: auditView(c),
-      });
-      return c;
+    return auditedChange(this.#em, actor, {
+      action: 'providerCredential.create',
+      mutate: async (em) => {
+        if (await em.count(ProviderCredentialEntity, { name })) {
+          throw conflict('input.name', `A provider credential named "${name}" already exists`);
+        }
+        return em.create(ProviderCredentialEntity, {
+          name,
+          provider: input.provider,
+          baseUrl,
+          secretCiphertext: sealed.ciphertext,
+          secretIv: sealed.iv,
+          secretTag: sealed.tag,
+          secretHint: secretHint(apiKey),
+          rotatedAt: null,
+        });
+      },
+      after: (_, c) => auditView(c),
+      target: credentialTarget,
     });
   }
 
@@ -121,86 +120,67 @@ export class ProviderCredentialService {
       input.baseUrl === null || input.baseUrl === undefined
         ? undefined
         : validateBaseUrl('input.baseUrl', input.baseUrl);
-    return inConfigChange(this.#em, async (em) => {
-      const c = await this.#lock(em, input.id, 'input.id');
-      const before = auditView(c);
-      if (name !== undefined && name !== c.name) {
-        if (await em.count(ProviderCredentialEntity, { name, id: { $ne: c.id } })) {
-          throw conflict('input.name', `A provider credential named "${name}" already exists`);
+    return auditedChange(this.#em, actor, {
+      action: 'providerCredential.update',
+      ...this.#locked(input.id, 'input.id'),
+      mutate: async (em, c) => {
+        if (name !== undefined && name !== c.name) {
+          if (await em.count(ProviderCredentialEntity, { name, id: { $ne: c.id } })) {
+            throw conflict('input.name', `A provider credential named "${name}" already exists`);
+          }
+          c.name = name;
         }
-        c.name = name;
-      }
-      if (baseUrl !== undefined) c.baseUrl = baseUrl;
-      await em.flush();
-      await recordAudit(em, actor, {
-        action: 'providerCredential.update',
-        targetType: 'providerCredential',
-        targetId: c.id,
-        orgId: null,
-        before,
-        after: auditView(c),
-      });
-      return c;
+        if (baseUrl !== undefined) c.baseUrl = baseUrl;
+        return c;
+      },
     });
   }
 
   /** Replaces the API key; the audit log records the old and new hints, never a key. */
   async rotate(actor: Principal, input: { id: string; apiKey: string }) {
     const apiKey = validateApiKey('input.apiKey', input.apiKey);
-    return inConfigChange(this.#em, async (em) => {
-      const c = await this.#lock(em, input.id, 'input.id');
-      const current = this.#box.open({
-        ciphertext: Buffer.from(c.secretCiphertext),
-        iv: Buffer.from(c.secretIv),
-        tag: Buffer.from(c.secretTag),
-      });
-      if (current === apiKey) throw badInput('input.apiKey', 'apiKey is the key already stored; rotate to a new one');
-      const before = auditView(c);
-      const sealed = this.#box.seal(apiKey);
-      c.secretCiphertext = sealed.ciphertext;
-      c.secretIv = sealed.iv;
-      c.secretTag = sealed.tag;
-      c.secretHint = secretHint(apiKey);
-      c.rotatedAt = new Date();
-      await em.flush();
-      await recordAudit(em, actor, {
-        action: 'providerCredential.rotate',
-        targetType: 'providerCredential',
-        targetId: c.id,
-        orgId: null,
-        before,
-        after: auditView(c),
-      });
-      return c;
+    return auditedChange(this.#em, actor, {
+      action: 'providerCredential.rotate',
+      ...this.#locked(input.id, 'input.id'),
+      mutate: async (_, c) => {
+        const current = this.#box.open({
+          ciphertext: Buffer.from(c.secretCiphertext),
+          iv: Buffer.from(c.secretIv),
+          tag: Buffer.from(c.secretTag),
+        });
+        if (current === apiKey) throw badInput('input.apiKey', 'apiKey is the key already stored; rotate to a new one');
+        const sealed = this.#box.seal(apiKey);
+        c.secretCiphertext = sealed.ciphertext;
+        c.secretIv = sealed.iv;
+        c.secretTag = sealed.tag;
+        c.secretHint = secretHint(apiKey);
+        c.rotatedAt = new Date();
+        return c;
+      },
     });
   }
 
   /** CONFLICT while any model deployment uses the credential, naming those models. */
   async delete(actor: Principal, id: string): Promise<ProviderCredentialRecord> {
     try {
-      return await inConfigChange(this.#em, async (em) => {
-        const c = await this.#lock(em, id, 'id');
-        const users = await em.execute<{ name: string }[]>(
-          `select distinct m.name from model_deployments d join models m on m.id = d.model_id
-            where d.credential_id = ? order by m.name`,
-          [c.id],
-        );
-        if (users.length)
-          throw inUse(
-            c.name,
-            users.map((u) => u.name),
+      return await auditedChange(this.#em, actor, {
+        action: 'providerCredential.delete',
+        ...this.#locked(id, 'id'),
+        mutate: async (em, c) => {
+          const users = await em.execute<{ name: string }[]>(
+            `select distinct m.name from model_deployments d join models m on m.id = d.model_id
+              where d.credential_id = ? order by m.name`,
+            [c.id],
           );
-        const before = auditView(c);
-        em.remove(c);
-        await em.flush();
-        await recordAudit(em, actor, {
-          action: 'providerCredential.delete',
-          targetType: 'providerCredential',
-          targetId: c.id,
-          orgId: null,
-          before,
-        });
-        return c;
+          if (users.length)
+            throw inUse(
+              c.name,
+              users.map((u) => u.name),
+            );
+          em.remove(c);
+          return c;
+        },
+        after: undefined,
       });
     } catch (error) {
       // A deployment added by a concurrent transaction after the check above.
@@ -209,6 +189,16 @@ export class ProviderCredentialService {
       }
       throw error;
     }
+  }
+
+  /** Lock, before/after views and target of a change to one credential. */
+  #locked(id: string, field: string) {
+    return {
+      lock: (em: Em) => this.#lock(em, id, field),
+      before: (_: Em, c: ProviderCredentialRecord) => auditView(c),
+      after: (_: Em, c: ProviderCredentialRecord) => auditView(c),
+      target: credentialTarget,
+    };
   }
 
   /** Reads the row `for update`, so concurrent writes to one credential apply one after the other. */

@@ -3,12 +3,11 @@
 import { LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
-import { inChange } from '../../db/transaction.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
+import { byCreation, containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { filterId, isUuid, requireText } from '../../graphql/validate.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import type { EntityStatusValue } from '../organizations/organization.entity.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
 import { UserEntity, type UserRecord, UserTeamEntity } from '../users/user.entity.ts';
@@ -28,11 +27,17 @@ export function teamConditions(filter: TeamFilter | null): Sql[] {
   return where;
 }
 
-export const teamColumns = { columns: 't.*', createdAt: 't.created_at', id: 't.id' } as const;
+export const teamColumns = { columns: 't.*', keys: byCreation('t.created_at', 't.id') };
 
 export const teamNode = (em: Em) => (row: object) => Team.from(em.map(TeamEntity, row as never));
 
 const statusVerb = { active: 'reactivate', suspended: 'suspend' } as const;
+
+const teamTarget = (team: TeamRecord) => ({ type: 'team', id: team.id, orgId: team.orgId });
+
+async function isMember(em: Em, userId: string, teamId: string): Promise<boolean> {
+  return (await em.count(UserTeamEntity, { userId, teamId })) > 0;
+}
 
 export class TeamService {
   readonly #em: Em;
@@ -57,57 +62,41 @@ export class TeamService {
   async create(actor: Principal, input: { orgId: string; name: string }): Promise<TeamRecord> {
     const name = requireText('input.name', input.name);
     await new OrganizationService(this.#em).require(input.orgId, 'input.orgId');
-    return inChange(this.#em, true, async (em) => {
-      await this.#requireFreeName(em, input.orgId, name, null);
-      const team = em.create(TeamEntity, { orgId: input.orgId, name });
-      await em.flush();
-      await recordAudit(em, actor, {
-        action: 'team.create',
-        targetType: 'team',
-        targetId: team.id,
-        orgId: team.orgId,
-        after: Team.from(team),
-      });
-      return team;
+    return auditedChange(this.#em, actor, {
+      action: 'team.create',
+      mutate: async (em) => {
+        await this.#requireFreeName(em, input.orgId, name, null);
+        return em.create(TeamEntity, { orgId: input.orgId, name });
+      },
+      after: (_, team) => Team.from(team),
+      target: teamTarget,
     });
   }
 
   async update(actor: Principal, team: TeamRecord, input: { name?: string | null }): Promise<TeamRecord> {
     const name = input.name === undefined || input.name === null ? undefined : requireText('input.name', input.name);
-    return inChange(this.#em, name !== undefined && name !== team.name, async (em) => {
-      const locked = await this.#lock(em, team.id);
-      const before = Team.from(locked);
-      if (name !== undefined && name !== locked.name) {
-        await this.#requireFreeName(em, locked.orgId, name, locked.id);
-        locked.name = name;
-      }
-      await recordAudit(em, actor, {
-        action: 'team.update',
-        targetType: 'team',
-        targetId: locked.id,
-        orgId: locked.orgId,
-        before,
-        after: Team.from(locked),
-      });
-      return locked;
+    return auditedChange(this.#em, actor, {
+      action: 'team.update',
+      ...this.#locked(team.id),
+      mutate: async (em, locked) => {
+        if (name !== undefined && name !== locked.name) {
+          await this.#requireFreeName(em, locked.orgId, name, locked.id);
+          locked.name = name;
+        }
+        return locked;
+      },
     });
   }
 
   /** A suspended team's keys, and user keys attributed to it, stop working on every data plane. */
   async setStatus(actor: Principal, team: TeamRecord, status: EntityStatusValue): Promise<TeamRecord> {
-    return inChange(this.#em, team.status !== status, async (em) => {
-      const locked = await this.#lock(em, team.id);
-      const before = Team.from(locked);
-      locked.status = status;
-      await recordAudit(em, actor, {
-        action: `team.${statusVerb[status]}`,
-        targetType: 'team',
-        targetId: locked.id,
-        orgId: locked.orgId,
-        before,
-        after: Team.from(locked),
-      });
-      return locked;
+    return auditedChange(this.#em, actor, {
+      action: `team.${statusVerb[status]}`,
+      ...this.#locked(team.id),
+      mutate: async (_, locked) => {
+        locked.status = status;
+        return locked;
+      },
     });
   }
 
@@ -116,55 +105,48 @@ export class TeamService {
    * working: they belong to their users). Memberships of a deleted team are no longer shown.
    */
   async delete(actor: Principal, team: TeamRecord): Promise<string> {
-    return inChange(this.#em, true, async (em) => {
-      const locked = await this.#lock(em, team.id);
-      const before = Team.from(locked);
-      const now = new Date();
-      locked.deletedAt = now;
-      const [{ n: revokedKeys }] = await em.execute<{ n: number }[]>(
-        `with d as (update virtual_keys set revoked_at = ?
-                     where team_id = ? and user_id is null and revoked_at is null returning 1)
-         select count(*)::int as n from d`,
-        [now, locked.id],
-      );
-      const [{ n: detachedKeys }] = await em.execute<{ n: number }[]>(
-        `with d as (update virtual_keys set team_id = null where team_id = ? and user_id is not null returning 1)
-         select count(*)::int as n from d`,
-        [locked.id],
-      );
-      await recordAudit(em, actor, {
-        action: 'team.delete',
-        targetType: 'team',
-        targetId: locked.id,
-        orgId: locked.orgId,
-        before,
-        after: { deletedAt: now, revokedKeys, detachedKeys },
-      });
-      return locked.id;
+    const now = new Date();
+    let cascade = { revokedKeys: 0, detachedKeys: 0 };
+    const deleted = await auditedChange(this.#em, actor, {
+      action: 'team.delete',
+      ...this.#locked(team.id),
+      mutate: async (em, locked) => {
+        locked.deletedAt = now;
+        const [{ n: revokedKeys }] = await em.execute<{ n: number }[]>(
+          `with d as (update virtual_keys set revoked_at = ?
+                       where team_id = ? and user_id is null and revoked_at is null returning 1)
+           select count(*)::int as n from d`,
+          [now, locked.id],
+        );
+        const [{ n: detachedKeys }] = await em.execute<{ n: number }[]>(
+          `with d as (update virtual_keys set team_id = null where team_id = ? and user_id is not null returning 1)
+           select count(*)::int as n from d`,
+          [locked.id],
+        );
+        cascade = { revokedKeys, detachedKeys };
+        return locked;
+      },
+      after: () => ({ deletedAt: now, ...cascade }),
     });
+    return deleted.id;
   }
 
   /** Idempotent: adding a member twice changes nothing (the call is still audited). */
   async addMember(actor: Principal, team: TeamRecord, userId: string): Promise<UserRecord> {
     const user = await this.#requireUserOfTeamOrg(team, userId);
-    const member = await this.#em.count(UserTeamEntity, { userId: user.id, teamId: team.id });
-    return inChange(this.#em, member === 0, async (em) => {
-      await this.#lock(em, team.id);
-      if (member === 0) {
+    return auditedChange(this.#em, actor, {
+      action: 'team.addMember',
+      lock: (em) => this.#lock(em, team.id),
+      before: async (em) => ({ userId: user.id, member: await isMember(em, user.id, team.id) }),
+      mutate: async (em) => {
         await em.execute('insert into user_teams (user_id, team_id) values (?, ?) on conflict do nothing', [
           user.id,
           team.id,
         ]);
-      }
-      await recordAudit(em, actor, {
-        action: 'team.addMember',
-        targetType: 'team',
-        targetId: team.id,
-        orgId: team.orgId,
-        before: { userId: user.id, member: member > 0 },
-        after: { userId: user.id, member: true },
-      });
-      return user;
+        return user;
+      },
+      after: () => ({ userId: user.id, member: true }),
+      target: () => teamTarget(team),
     });
   }
 
@@ -174,29 +156,39 @@ export class TeamService {
    */
   async removeMember(actor: Principal, team: TeamRecord, userId: string): Promise<UserRecord> {
     const user = await this.#requireUserOfTeamOrg(team, userId);
-    const member = await this.#em.count(UserTeamEntity, { userId: user.id, teamId: team.id });
-    return inChange(this.#em, member > 0, async (em) => {
-      await this.#lock(em, team.id);
-      let detachedKeys = 0;
-      if (member > 0) {
-        await em.execute('delete from user_teams where user_id = ? and team_id = ?', [user.id, team.id]);
-        const [{ n }] = await em.execute<{ n: number }[]>(
-          `with d as (update virtual_keys set team_id = null where user_id = ? and team_id = ? returning 1)
-           select count(*)::int as n from d`,
+    let detachedKeys = 0;
+    return auditedChange(this.#em, actor, {
+      action: 'team.removeMember',
+      lock: (em) => this.#lock(em, team.id),
+      before: async (em) => ({ userId: user.id, member: await isMember(em, user.id, team.id) }),
+      mutate: async (em) => {
+        const removed = await em.execute<unknown[]>(
+          'delete from user_teams where user_id = ? and team_id = ? returning 1',
           [user.id, team.id],
         );
-        detachedKeys = n;
-      }
-      await recordAudit(em, actor, {
-        action: 'team.removeMember',
-        targetType: 'team',
-        targetId: team.id,
-        orgId: team.orgId,
-        before: { userId: user.id, member: member > 0 },
-        after: { userId: user.id, member: false, detachedKeys },
-      });
-      return user;
+        if (removed.length) {
+          const [{ n }] = await em.execute<{ n: number }[]>(
+            `with d as (update virtual_keys set team_id = null where user_id = ? and team_id = ? returning 1)
+             select count(*)::int as n from d`,
+            [user.id, team.id],
+          );
+          detachedKeys = n;
+        }
+        return user;
+      },
+      after: () => ({ userId: user.id, member: false, detachedKeys }),
+      target: () => teamTarget(team),
     });
+  }
+
+  /** Lock, before/after views and target of a change to one team. */
+  #locked(id: string) {
+    return {
+      lock: (em: Em) => this.#lock(em, id),
+      before: (_: Em, team: TeamRecord) => Team.from(team),
+      after: (_: Em, team: TeamRecord) => Team.from(team),
+      target: teamTarget,
+    };
   }
 
   /** A user of the team's org, or BAD_USER_INPUT on `userId` (a user elsewhere is reported the same way). */

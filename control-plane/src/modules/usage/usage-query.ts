@@ -1,6 +1,7 @@
 // Usage aggregates read from the rollups: one SQL builder for series, top-N, totals and the billing export, which
 // picks for each part of the window the smallest table that answers it exactly (see usage-window.ts).
 import type { Em } from '../../db/orm.ts';
+import type { ListSource } from '../../graphql/sql-list.ts';
 import { type Segment, segments } from './usage-window.ts';
 
 export type Dimension = 'org' | 'team' | 'user' | 'key' | 'module' | 'model' | 'provider';
@@ -142,14 +143,6 @@ export interface TopRow extends MeasureRow {
   value: string | null;
 }
 
-/** Keyset bounds of a page of a series, as (bucket_start, dimension values with '' for null). */
-export interface SeriesPage {
-  after?: unknown[];
-  before?: unknown[];
-  limit: number;
-  backward: boolean;
-}
-
 export class UsageQueries {
   readonly #em: Em;
 
@@ -175,41 +168,6 @@ export class UsageQueries {
         order by ${metricOrder[metric]} desc, ${column} collate "C" asc nulls last limit ?`,
       [...agg.params, limit],
     );
-  }
-
-  /** One page of points ordered by (bucket_start, dims...), and how many points there are in all. */
-  async series(
-    scope: UsageScope,
-    bucket: Bucket,
-    dims: readonly Dimension[],
-    page: SeriesPage,
-  ): Promise<{ rows: SeriesRow[]; totalCount: number }> {
-    const agg = aggregateSql(scope, dims, bucket);
-    if (!agg) return { rows: [], totalCount: 0 };
-    // Bytewise order (COLLATE "C"): the same in every database locale, and what the cursors compare against.
-    const key = ['bucket_start', ...dims.map((d) => `(coalesce(${dimensionColumn[d]}, '') collate "C")`)];
-    const tuple = `(${key.join(', ')})`;
-    const bound = `(?::timestamptz${', ?'.repeat(dims.length)})`;
-    const where: string[] = [];
-    const params = [...agg.params];
-    if (page.after) {
-      where.push(`${tuple} > ${bound}`);
-      params.push(...page.after);
-    }
-    if (page.before) {
-      where.push(`${tuple} < ${bound}`);
-      params.push(...page.before);
-    }
-    const direction = page.backward ? 'desc' : 'asc';
-    const [result] = await this.#em.execute<{ total: string; rows: SeriesRow[] }[]>(
-      `with agg as (${agg.text})
-       select (select count(*) from agg) as total,
-              (select coalesce(json_agg(p), '[]'::json) from (
-                 select * from agg ${where.length ? `where ${where.join(' and ')}` : ''}
-                  order by ${key.map((k) => `${k} ${direction}`).join(', ')} limit ?) p) as rows`,
-      [...params, page.limit + 1],
-    );
-    return { rows: result.rows, totalCount: Number(result.total) };
   }
 
   /** Totals per org for every live org (zeros for orgs without usage), ordered by name; `orgId` limits it to one. */
@@ -241,5 +199,26 @@ export function emptyMeasures(): MeasureRow {
     output_tokens: null,
     cached_input_tokens: null,
     cost_usd: null,
+  };
+}
+
+/**
+ * A series as a list of the list engine: points ordered by (bucket_start, the dimensions' values with '' for none),
+ * the aggregate read once per page. Null when the window is empty.
+ */
+export function seriesSource(scope: UsageScope, dims: readonly Dimension[], bucket: Bucket): ListSource | null {
+  const agg = aggregateSql(scope, dims, bucket);
+  if (!agg) return null;
+  return {
+    with: { text: `agg as (${agg.text})`, params: agg.params },
+    from: 'agg',
+    // to_json gives bucket_start as ISO-8601 (raw queries return timestamps as PostgreSQL text).
+    columns: `to_json(agg.bucket_start) #>> '{}' as bucket_start, ${[...dims.map((d) => `agg.${dimensionColumn[d]}`), ...measureColumns.map((m) => `agg.${m}`)].join(', ')}`,
+    where: [],
+    // Bytewise order (COLLATE "C"): the same in every database locale, and what the cursors compare against.
+    keys: [
+      { expr: 'agg.bucket_start', type: 'timestamptz' },
+      ...dims.map((d) => ({ expr: `(coalesce(agg.${dimensionColumn[d]}, '') collate "C")`, type: 'text' as const })),
+    ],
   };
 }

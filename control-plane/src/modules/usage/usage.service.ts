@@ -3,13 +3,9 @@
 import { checkUsageRecords, type UsageRecord, usageBatchEnvelope } from '@gw/schema';
 import type { Em } from '../../db/orm.ts';
 import { badInput } from '../../errors.ts';
-import {
-  type ConnectionShape,
-  decodeCursor,
-  type PageArgs,
-  pageWindow,
-  sqlConnection,
-} from '../../graphql/connection.ts';
+import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { emptyPage, pageOfArray } from '../../graphql/page-window.ts';
+import { listPage } from '../../graphql/sql-list.ts';
 import type { Logger } from '../../logger.ts';
 import {
   type IngestUsagePayload,
@@ -28,6 +24,7 @@ import {
   type MeasureRow,
   type Metric,
   type SeriesRow,
+  seriesSource,
   UsageQueries,
   type UsageScope,
 } from './usage-query.ts';
@@ -63,22 +60,6 @@ function toPoint(row: SeriesRow): UsagePoint {
     Object.assign(point, { [field]: v === undefined || v === null ? null : String(v) });
   }
   return point;
-}
-
-/** A series cursor is (bucketStart, the grouped dimensions' values with '' for none). */
-function seriesCursor(field: string, value: string | undefined, dims: number): unknown[] | undefined {
-  if (value === undefined) return undefined;
-  const parts = decodeCursor(value);
-  const [at, ...rest] = parts;
-  if (
-    typeof at !== 'string' ||
-    Number.isNaN(Date.parse(at)) ||
-    rest.length !== dims ||
-    rest.some((p) => typeof p !== 'string')
-  ) {
-    throw badInput(field, `${field} is not a cursor of this list`);
-  }
-  return parts;
 }
 
 /** Database column, contract field and SQL type of every stored usage field. */
@@ -167,7 +148,6 @@ export class UsageService {
     filter: OrgUsageFilter | null,
     args: PageArgs,
   ): Promise<ConnectionShape<OrgUsage>> {
-    const window = pageWindow(args, 2);
     const rows = await new UsageQueries(this.#em).byOrg({
       orgId,
       from: from ?? null,
@@ -176,18 +156,15 @@ export class UsageService {
       raw: true,
     });
     const search = filter?.search?.trim().toLowerCase();
-    const all = rows
-      .filter((r) => !search || r.org_name.toLowerCase().includes(search))
-      .sort((a, b) => a.org_name.localeCompare(b.org_name) || a.org_id.localeCompare(b.org_id));
-    const key = (r: (typeof all)[number]) => [r.org_name, r.org_id];
-    const after = window.after ? (decodeCursor(window.after) as string[]) : null;
-    const before = window.before ? (decodeCursor(window.before) as string[]) : null;
-    const cmp = (r: (typeof all)[number], c: string[]) =>
-      r.org_name.localeCompare(c[0]) || r.org_id.localeCompare(c[1]);
-    let slice = all.filter((r) => (!after || cmp(r, after) > 0) && (!before || cmp(r, before) < 0));
-    if (window.last !== undefined) slice = slice.reverse();
-    return sqlConnection(slice.slice(0, (window.first ?? window.last ?? 50) + 1), window, all.length, key, (r) =>
-      Object.assign(new OrgUsage(), { orgId: r.org_id, orgName: r.org_name, totals: amounts(new UsageTotals(), r) }),
+    const matching = rows.filter((r) => !search || r.org_name.toLowerCase().includes(search));
+    const byName = (a: readonly unknown[], b: readonly unknown[]) =>
+      String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1]));
+    return pageOfArray(
+      matching,
+      args,
+      { keys: ['text', 'text'], keyOf: (r) => [r.org_name, r.org_id], compare: byName },
+      (r) =>
+        Object.assign(new OrgUsage(), { orgId: r.org_id, orgName: r.org_name, totals: amounts(new UsageTotals(), r) }),
     );
   }
 
@@ -206,20 +183,9 @@ export class UsageService {
     dims: Dimension[],
     args: PageArgs,
   ): Promise<ConnectionShape<UsagePoint>> {
-    const window = pageWindow(args, 1 + dims.length);
-    const backward = window.last !== undefined;
-    const limit = window.first ?? window.last ?? 50;
-    const { rows, totalCount } = await new UsageQueries(this.#em).series(scope, bucket, dims, {
-      after: seriesCursor('after', window.after, dims.length),
-      before: seriesCursor('before', window.before, dims.length),
-      limit,
-      backward,
-    });
-    const cursorOf = (r: SeriesRow) => [
-      new Date(r.bucket_start).toISOString(),
-      ...dims.map((d) => String(r[dimensionColumn[d]] ?? '')),
-    ];
-    return sqlConnection(rows, window, totalCount, cursorOf, toPoint);
+    const src = seriesSource(scope, dims, bucket);
+    if (!src) return emptyPage(args, ['timestamptz', ...dims.map(() => 'text' as const)]);
+    return listPage(this.#em, src, args, toPoint);
   }
 
   /**

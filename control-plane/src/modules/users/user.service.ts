@@ -4,12 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
-import { inChange } from '../../db/transaction.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
-import { containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
+import { byCreation, containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { filterId, isUuid, optionalText, requireEmail } from '../../graphql/validate.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import type { EntityStatusValue } from '../organizations/organization.entity.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
 import { TeamEntity } from '../teams/team.entity.ts';
@@ -30,11 +29,13 @@ export function userConditions(filter: UserFilter | null): Sql[] {
   return where;
 }
 
-export const userColumns = { columns: 'u.*', createdAt: 'u.created_at', id: 'u.id' } as const;
+export const userColumns = { columns: 'u.*', keys: byCreation('u.created_at', 'u.id') };
 
 export const userNode = (em: Em) => (row: object) => User.from(em.map(UserEntity, row as never));
 
 const statusVerb = { active: 'reactivate', suspended: 'suspend' } as const;
+
+const userTarget = (user: UserRecord) => ({ type: 'user', id: user.id, orgId: user.orgId });
 
 /** The audited view of a user: its fields and its teams. */
 async function audited(em: Em, user: UserRecord): Promise<User & { teamIds: string[] }> {
@@ -75,22 +76,19 @@ export class UserService {
     const teamIds = [...new Set(input.teamIds ?? [])];
     await new OrganizationService(this.#em).require(input.orgId, 'input.orgId');
     await this.#requireTeamsOfOrg(input.orgId, teamIds);
-    return inChange(this.#em, true, async (em): Promise<UserRecord> => {
-      await this.#requireFreeEmail(em, input.orgId, email, null);
-      // The id is assigned here, not at flush, because the memberships below need it; and the user row is
-      // flushed first because the entities declare no relations, so the ORM cannot order the inserts itself.
-      const user = em.create(UserEntity, { id: randomUUID(), orgId: input.orgId, email, name });
-      await em.flush();
-      for (const teamId of teamIds) em.create(UserTeamEntity, { userId: user.id, teamId });
-      await em.flush();
-      await recordAudit(em, actor, {
-        action: 'user.create',
-        targetType: 'user',
-        targetId: user.id,
-        orgId: user.orgId,
-        after: await audited(em, user),
-      });
-      return user;
+    return auditedChange(this.#em, actor, {
+      action: 'user.create',
+      mutate: async (em) => {
+        await this.#requireFreeEmail(em, input.orgId, email, null);
+        // The id is assigned here, not at flush, because the memberships below need it; and the user row is
+        // flushed first because the entities declare no relations, so the ORM cannot order the inserts itself.
+        const user = em.create(UserEntity, { id: randomUUID(), orgId: input.orgId, email, name });
+        await em.flush();
+        for (const teamId of teamIds) em.create(UserTeamEntity, { userId: user.id, teamId });
+        return user;
+      },
+      after: audited,
+      target: userTarget,
     });
   }
 
@@ -102,67 +100,58 @@ export class UserService {
     if (input.email === null) throw badInput('input.email', 'email cannot be cleared');
     const email = input.email === undefined ? undefined : requireEmail('input.email', input.email);
     const name = input.name === undefined ? undefined : optionalText('input.name', input.name);
-    // The email is in the snapshot (the name is not).
-    return inChange(this.#em, email !== undefined && email !== user.email, async (em) => {
-      const locked = await this.#lock(em, user.id);
-      const before = await audited(em, locked);
-      if (email !== undefined && email !== locked.email) {
-        await this.#requireFreeEmail(em, locked.orgId, email, locked.id);
-        locked.email = email;
-      }
-      if (name !== undefined) locked.name = name;
-      await recordAudit(em, actor, {
-        action: 'user.update',
-        targetType: 'user',
-        targetId: locked.id,
-        orgId: locked.orgId,
-        before,
-        after: await audited(em, locked),
-      });
-      return locked;
+    return auditedChange(this.#em, actor, {
+      action: 'user.update',
+      lock: (em) => this.#lock(em, user.id),
+      before: audited,
+      mutate: async (em, locked) => {
+        if (email !== undefined && email !== locked.email) {
+          await this.#requireFreeEmail(em, locked.orgId, email, locked.id);
+          locked.email = email;
+        }
+        if (name !== undefined) locked.name = name;
+        return locked;
+      },
+      after: audited,
+      target: userTarget,
     });
   }
 
   /** A suspended user's keys stop working on every data plane. */
   async setStatus(actor: Principal, user: UserRecord, status: EntityStatusValue): Promise<UserRecord> {
-    return inChange(this.#em, user.status !== status, async (em) => {
-      const locked = await this.#lock(em, user.id);
-      const before = User.from(locked);
-      locked.status = status;
-      await recordAudit(em, actor, {
-        action: `user.${statusVerb[status]}`,
-        targetType: 'user',
-        targetId: locked.id,
-        orgId: locked.orgId,
-        before,
-        after: User.from(locked),
-      });
-      return locked;
+    return auditedChange(this.#em, actor, {
+      action: `user.${statusVerb[status]}`,
+      lock: (em) => this.#lock(em, user.id),
+      before: (_, locked) => User.from(locked),
+      mutate: async (_, locked) => {
+        locked.status = status;
+        return locked;
+      },
+      after: (_, locked) => User.from(locked),
+      target: userTarget,
     });
   }
 
   /** Soft delete: the user's keys are revoked; usage history keeps naming the user. */
   async delete(actor: Principal, user: UserRecord): Promise<string> {
-    return inChange(this.#em, true, async (em) => {
-      const locked = await this.#lock(em, user.id);
-      const before = await audited(em, locked);
-      const now = new Date();
-      locked.deletedAt = now;
-      const [{ n: revokedKeys }] = await em.execute<{ n: number }[]>(
-        `with d as (update virtual_keys set revoked_at = ? where user_id = ? and revoked_at is null returning 1)
-         select count(*)::int as n from d`,
-        [now, locked.id],
-      );
-      await recordAudit(em, actor, {
-        action: 'user.delete',
-        targetType: 'user',
-        targetId: locked.id,
-        orgId: locked.orgId,
-        before,
-        after: { deletedAt: now, revokedKeys },
-      });
-      return locked.id;
+    const now = new Date();
+    const deleted = await auditedChange(this.#em, actor, {
+      action: 'user.delete',
+      lock: (em) => this.#lock(em, user.id),
+      before: audited,
+      mutate: async (em, locked) => {
+        locked.deletedAt = now;
+        const [{ n: revokedKeys }] = await em.execute<{ n: number }[]>(
+          `with d as (update virtual_keys set revoked_at = ? where user_id = ? and revoked_at is null returning 1)
+           select count(*)::int as n from d`,
+          [now, locked.id],
+        );
+        return { user: locked, revokedKeys };
+      },
+      after: (_, { revokedKeys }) => ({ deletedAt: now, revokedKeys }),
+      target: ({ user }) => userTarget(user),
     });
+    return deleted.user.id;
   }
 
   async #lock(em: Em, id: string): Promise<UserRecord> {

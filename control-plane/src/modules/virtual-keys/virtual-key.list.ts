@@ -2,7 +2,7 @@
 // the top-level list and the nested, batched ones).
 import type { Em } from '../../db/orm.ts';
 import { KeyStatus } from '../../graphql/enums.ts';
-import { containsPattern, type Sql, sql } from '../../graphql/sql-list.ts';
+import { byCreation, containsPattern, type Sql, sql } from '../../graphql/sql-list.ts';
 import { filterId } from '../../graphql/validate.ts';
 import { VirtualKeyEntity } from './virtual-key.entity.ts';
 import type { VirtualKeyFilter } from './virtual-key.input.ts';
@@ -33,6 +33,6 @@ export function keyConditions(filter: VirtualKeyFilter | null): Sql[] {
   return where;
 }
 
-export const keyColumns = { columns: 'k.*', createdAt: 'k.created_at', id: 'k.id' } as const;
+export const keyColumns = { columns: 'k.*', keys: byCreation('k.created_at', 'k.id') };
 
 export const keyNode = (em: Em) => (row: object) => VirtualKey.from(em.map(VirtualKeyEntity, row as never));

@@ -4,12 +4,11 @@ import { LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
 import { newVirtualKeySecret } from '../../crypto/tokens.ts';
 import type { Em } from '../../db/orm.ts';
-import { inChange } from '../../db/transaction.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { type ListSource, listPage, sql } from '../../graphql/sql-list.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
-import { recordAudit } from '../audit/audit-record.ts';
+import { auditedChange } from '../audit/audited-change.ts';
 import { OrganizationService, slugPattern, slugRule } from '../organizations/organization.service.ts';
 import { OrgModuleService } from '../product-modules/org-module.service.ts';
 import { TeamEntity } from '../teams/team.entity.ts';
@@ -68,6 +67,8 @@ function requireFuture(field: string, value: Date): Date {
   return value;
 }
 
+const keyTarget = (key: VirtualKeyRecord) => ({ type: 'virtualKey', id: key.id, orgId: key.orgId });
+
 export class VirtualKeyService {
   readonly #em: Em;
 
@@ -111,30 +112,26 @@ export class VirtualKeyService {
     if (moduleId) await this.#requireEnabledModule(input.orgId, moduleId);
 
     const { secret, hash, prefix } = newVirtualKeySecret();
-    const key = await inChange(this.#em, true, async (em) => {
-      if (alias) await this.#requireFreeAlias(em, input.orgId, alias, null);
-      const created = em.create(VirtualKeyEntity, {
-        orgId: input.orgId,
-        userId,
-        teamId,
-        moduleId,
-        name,
-        alias,
-        metadata,
-        prefix,
-        keyHash: hash,
-        allowedModels,
-        expiresAt,
-      });
-      await em.flush();
-      await recordAudit(em, actor, {
-        action: 'virtualKey.create',
-        targetType: 'virtualKey',
-        targetId: created.id,
-        orgId: created.orgId,
-        after: VirtualKey.from(created),
-      });
-      return created;
+    const key = await auditedChange(this.#em, actor, {
+      action: 'virtualKey.create',
+      mutate: async (em) => {
+        if (alias) await this.#requireFreeAlias(em, input.orgId, alias, null);
+        return em.create(VirtualKeyEntity, {
+          orgId: input.orgId,
+          userId,
+          teamId,
+          moduleId,
+          name,
+          alias,
+          metadata,
+          prefix,
+          keyHash: hash,
+          allowedModels,
+          expiresAt,
+        });
+      },
+      after: (_, created) => VirtualKey.from(created),
+      target: keyTarget,
     });
     return { key, secret };
   }
@@ -163,54 +160,35 @@ export class VirtualKeyService {
       if (!key.userId) throw badInput('input.teamId', 'The owning team of a team-owned key cannot be changed');
       if (teamId) await this.#requireTeamOfUser(key.userId, teamId);
     }
-    const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-    // Name, alias and metadata stay in the control plane; the rest is in the snapshot.
-    const configChange =
-      (allowedModels !== undefined && !same(allowedModels, key.allowedModels)) ||
-      (expiresAt !== undefined && !same(expiresAt?.getTime(), key.expiresAt?.getTime())) ||
-      (moduleId !== undefined && moduleId !== key.moduleId) ||
-      (teamId !== undefined && teamId !== key.teamId);
-    return inChange(this.#em, configChange, async (em) => {
-      const locked = await this.#lock(em, key.id);
-      if (locked.revokedAt) throw conflict('id', 'A revoked key cannot be changed');
-      const before = VirtualKey.from(locked);
-      if (alias !== undefined && alias !== locked.alias) {
-        if (alias) await this.#requireFreeAlias(em, locked.orgId, alias, locked.id);
-        locked.alias = alias;
-      }
-      if (name !== undefined) locked.name = name;
-      if (metadata !== undefined) locked.metadata = metadata;
-      if (allowedModels !== undefined) locked.allowedModels = allowedModels;
-      if (expiresAt !== undefined) locked.expiresAt = expiresAt;
-      if (moduleId !== undefined) locked.moduleId = moduleId;
-      if (teamId !== undefined) locked.teamId = teamId;
-      await recordAudit(em, actor, {
-        action: 'virtualKey.update',
-        targetType: 'virtualKey',
-        targetId: locked.id,
-        orgId: locked.orgId,
-        before,
-        after: VirtualKey.from(locked),
-      });
-      return locked;
+    return auditedChange(this.#em, actor, {
+      action: 'virtualKey.update',
+      ...this.#locked(key.id),
+      mutate: async (em, locked) => {
+        if (locked.revokedAt) throw conflict('id', 'A revoked key cannot be changed');
+        if (alias !== undefined && alias !== locked.alias) {
+          if (alias) await this.#requireFreeAlias(em, locked.orgId, alias, locked.id);
+          locked.alias = alias;
+        }
+        if (name !== undefined) locked.name = name;
+        if (metadata !== undefined) locked.metadata = metadata;
+        if (allowedModels !== undefined) locked.allowedModels = allowedModels;
+        if (expiresAt !== undefined) locked.expiresAt = expiresAt;
+        if (moduleId !== undefined) locked.moduleId = moduleId;
+        if (teamId !== undefined) locked.teamId = teamId;
+        return locked;
+      },
     });
   }
 
   /** Idempotent: revoking a revoked key returns it unchanged (and changes no config; the call is still audited). */
   async revoke(actor: Principal, key: VirtualKeyRecord): Promise<VirtualKeyRecord> {
-    return inChange(this.#em, !key.revokedAt, async (em) => {
-      const locked = await this.#lock(em, key.id);
-      const before = VirtualKey.from(locked);
-      locked.revokedAt ??= new Date();
-      await recordAudit(em, actor, {
-        action: 'virtualKey.revoke',
-        targetType: 'virtualKey',
-        targetId: locked.id,
-        orgId: locked.orgId,
-        before,
-        after: VirtualKey.from(locked),
-      });
-      return locked;
+    return auditedChange(this.#em, actor, {
+      action: 'virtualKey.revoke',
+      ...this.#locked(key.id),
+      mutate: async (_, locked) => {
+        locked.revokedAt ??= new Date();
+        return locked;
+      },
     });
   }
 
@@ -232,27 +210,31 @@ export class VirtualKeyService {
       }
     }
     const { secret, hash, prefix } = newVirtualKeySecret();
-    const rotated = await inChange(this.#em, true, async (em) => {
-      const locked = await this.#lock(em, key.id);
-      if (locked.revokedAt) throw conflict('id', 'A revoked key cannot be rotated');
-      const before = VirtualKey.from(locked);
-      locked.previousKeyHash = previousValidUntil ? locked.keyHash : null;
-      locked.previousPrefix = previousValidUntil ? locked.prefix : null;
-      locked.previousExpiresAt = previousValidUntil;
-      locked.keyHash = hash;
-      locked.prefix = prefix;
-      locked.rotatedAt = new Date();
-      await recordAudit(em, actor, {
-        action: 'virtualKey.rotate',
-        targetType: 'virtualKey',
-        targetId: locked.id,
-        orgId: locked.orgId,
-        before,
-        after: VirtualKey.from(locked),
-      });
-      return locked;
+    const rotated = await auditedChange(this.#em, actor, {
+      action: 'virtualKey.rotate',
+      ...this.#locked(key.id),
+      mutate: async (_, locked) => {
+        if (locked.revokedAt) throw conflict('id', 'A revoked key cannot be rotated');
+        locked.previousKeyHash = previousValidUntil ? locked.keyHash : null;
+        locked.previousPrefix = previousValidUntil ? locked.prefix : null;
+        locked.previousExpiresAt = previousValidUntil;
+        locked.keyHash = hash;
+        locked.prefix = prefix;
+        locked.rotatedAt = new Date();
+        return locked;
+      },
     });
     return { key: rotated, secret };
+  }
+
+  /** Lock, before/after views and target of a change to one key. */
+  #locked(id: string) {
+    return {
+      lock: (em: Em) => this.#lock(em, id),
+      before: (_: Em, key: VirtualKeyRecord) => VirtualKey.from(key),
+      after: (_: Em, key: VirtualKeyRecord) => VirtualKey.from(key),
+      target: keyTarget,
+    };
   }
 
   async #lock(em: Em, id: string): Promise<VirtualKeyRecord> {

@@ -23,6 +23,9 @@ export const PlatformFleetQuery = graphql(`
         usageBacklog
         usageDeadLetterRecords
         usageLastDeadLetterAt
+        syncState
+        refusedReason
+        lastRejected { version reason at }
       }
     }
   }

@@ -1,6 +1,6 @@
 // Node health from its last report, and relative times of "last seen".
 import { describe, expect, it } from 'vitest';
-import { formatAgo, nodeHealth } from './fleet-health';
+import { formatAgo, nodeHealth, syncLabel, syncReason } from './fleet-health';
 
 const now = Date.parse('2025-06-01T12:00:00Z');
 const ago = (ms: number) => new Date(now - ms).toISOString();
@@ -25,5 +25,15 @@ describe('fleet health', () => {
     expect(formatAgo(ago(2 * 3_600_000), now, 'en')).toBe('2 hours ago');
     expect(formatAgo(ago(86_400_000), now, 'en')).toBe('yesterday');
     expect(formatAgo(ago(3 * 86_400_000), now, 'en')).toBe('3 days ago');
+  });
+});
+
+describe('sync state', () => {
+  it('gives the reason of a rejecting or refused node, none otherwise', () => {
+    const lastRejected = { version: 7, reason: 'hash mismatch' };
+    expect(syncReason({ syncState: 'REJECTING', lastRejected })).toBe('Rejected v7: hash mismatch');
+    expect(syncReason({ syncState: 'REFUSED', refusedReason: 'speaks protocol 1' })).toBe('speaks protocol 1');
+    expect(syncReason({ syncState: 'LAGGING', lastRejected: null })).toBeNull();
+    expect(syncLabel.REJECTING).not.toBe(syncLabel.LAGGING);
   });
 });

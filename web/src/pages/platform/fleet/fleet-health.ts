@@ -49,3 +49,36 @@ export function formatAgo(iso: string | null | undefined, now: number, locale?: 
   }
   return 'just now';
 }
+
+/** Sync states (PROTOCOL.md, "Sync states"): a node that rejects config is not merely behind. */
+export type SyncState = 'IN_SYNC' | 'LAGGING' | 'REJECTING' | 'REFUSED' | 'OFFLINE';
+
+export const syncLabel: Record<SyncState, string> = {
+  IN_SYNC: 'In sync',
+  LAGGING: 'Catching up',
+  REJECTING: 'Rejecting config',
+  REFUSED: 'Refused',
+  OFFLINE: 'Offline',
+};
+
+export const syncType: Record<SyncState, 'success' | 'info' | 'warning' | 'error' | 'default'> = {
+  IN_SYNC: 'success',
+  LAGGING: 'info',
+  REJECTING: 'error',
+  REFUSED: 'error',
+  OFFLINE: 'default',
+};
+
+/** Why a node is not in sync, when it says: its rejection or its refusal. */
+export function syncReason(node: {
+  syncState: SyncState;
+  refusedReason?: string | null;
+  lastRejected?: { version?: number | null; reason: string } | null;
+}): string | null {
+  if (node.syncState === 'REFUSED') return node.refusedReason ?? null;
+  if (node.syncState === 'REJECTING' && node.lastRejected) {
+    const v = node.lastRejected.version;
+    return `${v === null || v === undefined ? 'Rejected' : `Rejected v${v}`}: ${node.lastRejected.reason}`;
+  }
+  return null;
+}
