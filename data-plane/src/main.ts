@@ -11,7 +11,6 @@ import { NodeStatusReporter } from './snapshot/node-status.ts';
 import { bootFromDisk, SnapshotFile } from './snapshot/persist.ts';
 import { StoreHolder } from './snapshot/store.ts';
 import { ConfigSync } from './snapshot/sync.ts';
-import { limitHeapGrowth } from './snapshot/young-generation.ts';
 import { secureStateDir } from './state-dir.ts';
 import { lockStateDir } from './state-lock.ts';
 import { Upstream } from './upstream/pools.ts';
@@ -28,7 +27,6 @@ import { UsageSpool } from './usage/spool.ts';
 const usageFlushOnStopMs = 5_000;
 
 async function main(): Promise<void> {
-  limitHeapGrowth();
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {
     process.stderr.write(

@@ -7,8 +7,9 @@
 // as `node src/main.ts` by many launchers; the growth factor is read whenever V8 considers growing.
 // The old generation likewise: the objects received and dropped (parts' JSON, resources a resync found unchanged)
 // pile up there until a major GC, and V8 lets it grow up to 4x its live size first (peak +190 MB on a resync of
-// 100k keys). `limitHeapGrowth` (called once at start) makes a major GC come once it grew by 30%; it must hold
-// before a bulk build starts, because V8 sets the next limit only at a major GC.
+// 100k keys). `limitHeapGrowth` makes a major GC come once it grew by 30% (it must hold before a bulk build starts,
+// because V8 sets the next limit only at a major GC). The data plane does NOT apply it: it means many more major GCs
+// on the request path, a throughput and pause cost not yet measured under load; the memory probe shows its effect.
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 const normalGrowth = 2;
