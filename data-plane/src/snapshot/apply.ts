@@ -6,6 +6,7 @@ import { runSteps } from './builder.ts';
 import { applyDeltaToStore } from './delta.ts';
 import { FullAssembly, type FullEnvelope, problemsText } from './full-assembly.ts';
 import type { SnapshotSource, SnapshotStore } from './store.ts';
+import { holdYoungGeneration } from './young-generation.ts';
 
 export type ApplyOutcome =
   | { readonly kind: 'applied'; readonly store: SnapshotStore; readonly full: boolean; readonly downgrade: boolean }
@@ -42,9 +43,17 @@ const fullEnvelope = fullMessage.safeExtend({
 export class SyncApplier {
   readonly #source: SnapshotSource;
   #assembly: FullAssembly | null = null;
+  #releaseYoung: (() => void) | null = null;
 
   constructor(source: SnapshotSource = 'control-plane') {
     this.#source = source;
+  }
+
+  /** Forgets the full snapshot being received. */
+  #drop(): void {
+    this.#assembly = null;
+    this.#releaseYoung?.();
+    this.#releaseYoung = null;
   }
 
   /** True while a full snapshot's parts are being received. */
@@ -57,7 +66,7 @@ export class SyncApplier {
     const isFull = (raw as { type?: unknown } | null)?.type === 'full';
     const parsed = isFull ? fullEnvelope.safeParse(raw) : deltaMessage.safeParse(raw);
     if (!parsed.success) {
-      this.#assembly = null;
+      this.#drop();
       return rejected(`malformed sync message: ${parsed.error.message}`, raw);
     }
     const message = parsed.data;
@@ -65,7 +74,7 @@ export class SyncApplier {
 
     if (this.#assembly) {
       const a = this.#assembly;
-      this.#assembly = null;
+      this.#drop();
       return rejected(`delta received after part ${a.parts > 1 ? 'of' : ''} an unfinished full snapshot`, raw);
     }
     if (!current) return rejected('delta received before any full snapshot', raw);
@@ -81,22 +90,30 @@ export class SyncApplier {
   }
 
   *#full(current: SnapshotStore | null, message: FullEnvelope): Generator<void, ApplyOutcome> {
-    if (message.part === 1) this.#assembly = new FullAssembly(message);
+    if (message.part === 1) {
+      this.#drop();
+      this.#assembly = new FullAssembly(message, current);
+      this.#releaseYoung = holdYoungGeneration(this.#assembly);
+    }
     const assembly = this.#assembly;
     if (!assembly) {
       return rejected(`full snapshot part ${message.part}/${message.parts} arrived without its part 1`, message);
     }
     const problem = yield* assembly.add(message);
     if (problem) {
-      this.#assembly = null;
+      this.#drop();
       return rejected(problem, message);
     }
     if (!assembly.complete) return { kind: 'pending', part: message.part, parts: message.parts };
     this.#assembly = null;
-    const out = yield* assembly.finish(current, this.#source);
-    if ('reason' in out) return rejected(out.reason, message);
-    const downgrade = current !== null && message.version < current.version;
-    return { kind: 'applied', store: out.store, full: true, downgrade };
+    try {
+      const out = yield* assembly.finish(current, this.#source);
+      if ('reason' in out) return rejected(out.reason, message);
+      const downgrade = current !== null && message.version < current.version;
+      return { kind: 'applied', store: out.store, full: true, downgrade };
+    } finally {
+      this.#drop();
+    }
   }
 }
 

@@ -8,22 +8,15 @@ import {
   resourceProblems,
   type Snapshot,
   SnapshotHasher,
+  type SnapshotKey,
   type SnapshotLookup,
   uniqueClaims,
 } from '@gw/schema';
-import {
-  type EntryLookup,
-  Interner,
-  ingestResource,
-  keyEntries,
-  modelEntry,
-  orgModuleEntry,
-  referencedKinds,
-} from './entries.ts';
+import { type EntryLookup, Interner, ingestResource, modelEntry, orgModuleEntry, referencedKinds } from './entries.ts';
+import { hashesOf } from './key-index.ts';
 import { LayeredMap } from './layered-map.ts';
 import { RefIndex } from './refs.ts';
 import {
-  type KeyEntry,
   type ModelEntry,
   type OrgModuleEntry,
   type ResourceMaps,
@@ -47,12 +40,26 @@ export class StoreBuilder {
     Map<string, string>
   >;
   count = 0;
+  /** Resources this build found unchanged in `reuse` and took from there (the copy received was dropped). */
+  reused = 0;
+  readonly #reuse: ResourceMaps | null;
+
+  /**
+   * `reuse`: the maps of the store a full snapshot will replace (a resync). A resource received equal to the one
+   * there is taken from there, so the two stores share it and the copy received dies young.
+   */
+  constructor(reuse: ResourceMaps | null = null) {
+    this.#reuse = reuse;
+  }
 
   /** Adds one resource (freezing it); returns a problem when the id was already added. */
   add(kind: ResourceKind, id: string, resource: AnyResource, hash = true): string | null {
     const map = this.maps[kind] as Map<string, AnyResource>;
     if (map.has(id)) return `${kind}.${id} sent twice`;
-    const r = ingestResource(resource, this.intern, referencedKinds.has(kind));
+    const known = this.#reuse?.[kind].get(id) as AnyResource | undefined;
+    const same = known !== undefined && sameJson(known, resource);
+    if (same) this.reused++;
+    const r = same ? known : ingestResource(resource, this.intern, referencedKinds.has(kind));
     map.set(r.id === id ? r.id : id, r);
     if (hash) this.hasher.add(kind, id, r);
     const claims = this.#claims[kind];
@@ -102,9 +109,9 @@ export class StoreBuilder {
         if (++n % stepSize === 0) yield;
       }
     }
-    const keys = new Map<string, KeyEntry>();
+    const keys = new Map<string, SnapshotKey>();
     for (const key of m.keys.values()) {
-      for (const [hash, entry] of keyEntries(key, at, this.intern)) keys.set(hash, entry);
+      for (const hash of hashesOf(key)) keys.set(hash, key);
       if (++n % stepSize === 0) yield;
     }
     const models = new Map<string, ModelEntry>();
@@ -136,7 +143,7 @@ export class StoreBuilder {
     ) as unknown as ResourceMaps;
     const parts: StoreParts = {
       byId,
-      keysByHash: LayeredMap.of(keys),
+      keyByHash: LayeredMap.of(keys),
       modelsByName: LayeredMap.of(models),
       modulesByKey: LayeredMap.of(modulesByKey),
       orgModules: LayeredMap.of(enabled as Map<string, ReadonlyMap<string, OrgModuleEntry>>),
@@ -146,6 +153,21 @@ export class StoreBuilder {
     };
     return { parts, refs };
   }
+}
+
+/** Deep equality of two JSON values (plain objects, arrays, strings, numbers, booleans, null). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k) || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Runs a step generator to its end at once. */

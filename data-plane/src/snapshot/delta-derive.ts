@@ -10,17 +10,11 @@ import type {
   SnapshotOrgModule,
 } from '@gw/schema';
 import type { ResourceChanges } from './delta.ts';
-import { type EntryLookup, keyEntries, modelEntry, orgModuleEntry } from './entries.ts';
+import { type EntryLookup, modelEntry, orgModuleEntry } from './entries.ts';
+import { hashesOf } from './key-index.ts';
 import { type Change, gone, type LayeredMap } from './layered-map.ts';
 import type { RefIndex } from './refs.ts';
-import {
-  type KeyEntry,
-  type ModelEntry,
-  type OrgModuleEntry,
-  type ResourceMaps,
-  removedKeyMemory,
-  type StoreParts,
-} from './store.ts';
+import { type ModelEntry, type OrgModuleEntry, type ResourceMaps, removedKeyMemory, type StoreParts } from './store.ts';
 
 export function derivedChanges(P: StoreParts, changes: ResourceChanges, refs: RefIndex): StoreParts {
   const byId = { ...P.byId } as Record<ResourceKind, LayeredMap<string, AnyResource>>;
@@ -43,28 +37,13 @@ export function derivedChanges(P: StoreParts, changes: ResourceChanges, refs: Re
     }
   };
 
-  // Keys: drop the entries of changed keys, then (re)build those of upserted keys and of keys whose org, team,
-  // user or module changed (their entries embed those objects).
-  const keyChanges = new Map<string, Change<KeyEntry>>();
-  const keys = new Set<string>();
-  for (const [id, r] of of('keys')) {
+  // Keys: by secret hash. Entries are resolved on lookup (key-index.ts): an org, team or user change touches none.
+  const keyChanges = new Map<string, Change<SnapshotKey>>();
+  for (const [id, _r] of of('keys')) {
     const was = old('keys', id);
     if (was) for (const h of hashesOf(was)) keyChanges.set(h, gone);
-    if (r !== gone) keys.add(id);
   }
-  for (const kind of ['teams', 'users', 'modules'] as const) referrersOfUpserted(kind, 'keys', keys);
-  // An org's keys are those of its teams and users (see refs.ts).
-  for (const [id, r] of of('orgs')) {
-    if (r === gone) continue;
-    for (const kind of ['teams', 'users'] as const) {
-      for (const owner of refs.referrersOf('orgs', id, kind)) {
-        for (const sid of refs.referrersOf(kind, owner, 'keys')) keys.add(sid);
-      }
-    }
-  }
-  for (const id of keys) {
-    for (const [h, e] of keyEntries(next.keys.get(id) as SnapshotKey, at, P.intern)) keyChanges.set(h, e);
-  }
+  for (const [, r] of of('keys')) if (r !== gone) for (const h of hashesOf(r)) keyChanges.set(h, r);
   const removedKeyHashes = rememberRemoved(P.removedKeyHashes, keyChanges);
 
   const modelChanges = new Map<string, Change<ModelEntry>>();
@@ -114,7 +93,7 @@ export function derivedChanges(P: StoreParts, changes: ResourceChanges, refs: Re
 
   return {
     byId: next,
-    keysByHash: P.keysByHash.with(keyChanges),
+    keyByHash: P.keyByHash.with(keyChanges),
     modelsByName: P.modelsByName.with(modelChanges),
     modulesByKey: P.modulesByKey.with(moduleChanges),
     orgModules: P.orgModules.with(orgModuleChanges),
@@ -124,12 +103,11 @@ export function derivedChanges(P: StoreParts, changes: ResourceChanges, refs: Re
   };
 }
 
-function hashesOf(key: SnapshotKey): string[] {
-  return key.previous ? [key.hash, key.previous.hash] : [key.hash];
-}
-
 /** The removed-key memory after a change: bounded (10,000), so copying it is O(1) in the snapshot's size. */
-function rememberRemoved(before: ReadonlySet<string>, keyChanges: Map<string, Change<KeyEntry>>): ReadonlySet<string> {
+function rememberRemoved(
+  before: ReadonlySet<string>,
+  keyChanges: Map<string, Change<SnapshotKey>>,
+): ReadonlySet<string> {
   let after: Set<string> | null = null;
   for (const [h, e] of keyChanges) {
     const wasRemoved = before.has(h);

@@ -53,7 +53,7 @@ export function applyDeltaToStore(
   // Unique claims after the delta: the changed resources' old claims are released, then their new ones made.
   const claimChanges = new Map<string, string | null>();
   const currentOwner = (kind: ResourceKind, claim: string): string | undefined => {
-    if (kind === 'keys') return P.keysByHash.get(claim)?.key.id;
+    if (kind === 'keys') return P.keyByHash.get(claim)?.id;
     if (kind === 'models') return P.modelsByName.get(claim)?.model.id;
     if (kind === 'modules') return P.modulesByKey.get(claim)?.id;
     if (kind === 'orgModules') return P.orgModuleByPair.get(claim);

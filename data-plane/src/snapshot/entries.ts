@@ -1,8 +1,8 @@
-// The resolved index entries the request path reads: built once per touched resource, immutable, sharing the
-// snapshot's own objects and one Set per distinct model list.
+// The resolved index entries the request path reads (models, org modules: built once per touched resource,
+// immutable; key entries are resolved on lookup, see key-index.ts), sharing the snapshot's own objects and one
+// array and Set per distinct model list.
 import type {
   SnapshotCredential,
-  SnapshotKey,
   SnapshotModel,
   SnapshotModule,
   SnapshotOrg,
@@ -10,13 +10,15 @@ import type {
   SnapshotTeam,
   SnapshotUser,
 } from '@gw/schema';
-import type { DeploymentEntry, KeyEntry, ModelEntry, OrgModuleEntry } from './store.ts';
+import type { DeploymentEntry, ModelEntry, OrgModuleEntry } from './store.ts';
 
 /** Interns strings and model-list Sets so that 100k keys hold one copy of each org id, team id, list, ... */
 export class Interner {
   readonly #strings = new Map<string, string>();
   readonly #lists = new Map<string, ReadonlySet<string>>();
   readonly #orgLists = new WeakMap<SnapshotOrg, ReadonlySet<string>>();
+  readonly #arrays = new Map<string, readonly string[]>();
+  readonly #arraySets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
   string(s: string): string {
     const known = this.#strings.get(s);
@@ -31,6 +33,27 @@ export class Interner {
     if (!set) {
       set = new Set(names);
       this.#lists.set(id, set);
+    }
+    return set;
+  }
+
+  /** One frozen array per distinct list of names: resources share it (14,000 keys with the same two models). */
+  array(names: readonly string[]): readonly string[] {
+    const id = names.join('\n');
+    let a = this.#arrays.get(id);
+    if (!a) {
+      a = Object.freeze(names.map((n) => this.string(n)));
+      this.#arrays.set(id, a);
+    }
+    return a;
+  }
+
+  /** The Set of a list of names, remembered per array (lookups on the request path allocate nothing). */
+  listOf(names: readonly string[]): ReadonlySet<string> {
+    let set = this.#arraySets.get(names);
+    if (!set) {
+      set = this.list(names);
+      this.#arraySets.set(names, set);
     }
     return set;
   }
@@ -53,28 +76,6 @@ export interface EntryLookup {
   user(id: string): SnapshotUser | undefined;
   module(id: string): SnapshotModule | undefined;
   credential(id: string): SnapshotCredential | undefined;
-}
-
-/** The entries of a key by secret hash: its current secret, and the replaced one during its grace period. */
-export function keyEntries(key: SnapshotKey, at: EntryLookup, intern: Interner): [string, KeyEntry][] {
-  const org = at.org(key.orgId) as SnapshotOrg;
-  const entry: KeyEntry = {
-    key,
-    org,
-    team: key.teamId ? (at.team(key.teamId) ?? null) : null,
-    user: key.userId ? (at.user(key.userId) ?? null) : null,
-    expiresAtMs: key.expiresAt ? Date.parse(key.expiresAt) : null,
-    allowedModels: key.allowedModels ? intern.list(key.allowedModels) : null,
-    orgAllowedModels: intern.orgList(org),
-    module: key.moduleId ? (at.module(key.moduleId) ?? null) : null,
-    graceEndsAtMs: null,
-  };
-  if (!key.previous) return [[key.hash, entry]];
-  // The replaced secret acts as the same key (same id, owner, limits) until its grace period ends.
-  return [
-    [key.hash, entry],
-    [key.previous.hash, { ...entry, graceEndsAtMs: Date.parse(key.previous.expiresAt) }],
-  ];
 }
 
 export function modelEntry(model: SnapshotModel, at: EntryLookup): ModelEntry {
@@ -105,6 +106,7 @@ export function ingestResource<T>(resource: T, intern: Interner, internId: boole
     const v = r[field];
     if (typeof v === 'string') r[field] = intern.string(v);
   }
+  if (Array.isArray(r.allowedModels)) r.allowedModels = intern.array(r.allowedModels as string[]);
   if (Array.isArray(r.teamIds)) r.teamIds = r.teamIds.map((t: string) => intern.string(t));
   if (Array.isArray(r.deployments)) for (const d of r.deployments) ingestResource(d, intern, false);
   return deepFreeze(resource);

@@ -13,6 +13,7 @@ import {
 import type { z } from 'zod';
 import { StoreBuilder, stepSize } from './builder.ts';
 import { type SnapshotSource, SnapshotStore } from './store.ts';
+import { checkYoungGeneration } from './young-generation.ts';
 
 export function problemsText(problems: string[]): string {
   return problems.length > 5
@@ -35,12 +36,14 @@ export class FullAssembly {
   readonly hash: string;
   readonly parts: number;
   #received = 0;
-  readonly #builder = new StoreBuilder();
+  readonly #builder: StoreBuilder;
 
-  constructor(first: FullEnvelope) {
+  /** `current`: the store this snapshot will replace, whose unchanged resources and entries are reused. */
+  constructor(first: FullEnvelope, current: SnapshotStore | null = null) {
     this.version = first.version;
     this.hash = first.hash;
     this.parts = first.parts;
+    this.#builder = new StoreBuilder(current?.parts.byId ?? null);
   }
 
   get complete(): boolean {
@@ -61,6 +64,7 @@ export class FullAssembly {
       return `full snapshot part ${message.part} holds ${count} resources (at most ${maxResourcesPerPart})`;
     }
     let n = 0;
+    checkYoungGeneration();
     for (const kind of resourceKinds) {
       const schema = resourceSchemas[kind].unwrap().valueType;
       for (const [id, raw] of Object.entries(message.resources[kind] ?? {})) {

@@ -22,6 +22,7 @@ import { privateDirMode, privateFileMode } from '../state-dir.ts';
 import { journalHeader, journalName, replayJournal } from './journal.ts';
 import { deriveSnapshotKey, encryptSecret, sealCredentials, unsealSnapshot } from './secrets.ts';
 import { SnapshotStore, type StoreHolder } from './store.ts';
+import { holdYoungGeneration } from './young-generation.ts';
 
 export { decryptSecret, deriveSnapshotKey, encryptSecret, sealSnapshot, unsealSnapshot } from './secrets.ts';
 
@@ -230,7 +231,10 @@ export class SnapshotFile {
       throw err;
     }
     const file = persistedFile.parse(JSON.parse(text));
-    const sealed = snapshotSchema.parse(file.snapshot);
+    // Checked, but the object as read is kept (the schemas are strict and transform nothing): zod's parse would
+    // copy the whole 100k-key snapshot once more while the original is still alive.
+    snapshotSchema.parse(file.snapshot);
+    const sealed = file.snapshot as Snapshot;
     // A token rotation makes decryption fail: the file is then useless, and we say so.
     const snapshot = unsealSnapshot(this.#key, sealed);
     // Format 1 (before protocol 2) holds the v1 hash: check it, then serve under the v2 hash.
@@ -265,6 +269,8 @@ export async function bootFromDisk(
   stores: StoreHolder,
   logger: Pick<Logger, 'info' | 'warn'>,
 ): Promise<boolean> {
+  // Reading and indexing the whole file keeps many objects alive at once: see young-generation.ts.
+  const release = holdYoungGeneration(file);
   try {
     const persisted = await file.load();
     if (!persisted) return false;
@@ -274,5 +280,7 @@ export async function bootFromDisk(
   } catch (err) {
     logger.warn({ err: (err as Error).message, path: file.path }, 'ignoring an unusable snapshot file');
     return false;
+  } finally {
+    release();
   }
 }

@@ -17,12 +17,13 @@ import type {
 import { optionalKinds, resourceKinds } from '@gw/schema';
 import { buildSync, StoreBuilder } from './builder.ts';
 import type { Interner } from './entries.ts';
+import { KeyIndex } from './key-index.ts';
 import type { LayeredMap } from './layered-map.ts';
 import type { RefIndex } from './refs.ts';
 
 export type SnapshotSource = 'control-plane' | 'disk';
 
-/** A key with everything the request path needs already resolved, so policy does no lookups or parsing. */
+/** A key with everything the request path needs resolved (by keysByHash.get, from the store's maps). */
 export interface KeyEntry {
   readonly key: SnapshotKey;
   readonly org: SnapshotOrg;
@@ -69,7 +70,8 @@ export type ResourceMaps = { readonly [K in ResourceKind]: LayeredMap<string, Re
 /** Everything a store holds besides its version: the maps a delta derives the next store's from. */
 export interface StoreParts {
   readonly byId: ResourceMaps;
-  readonly keysByHash: LayeredMap<string, KeyEntry>;
+  /** Secret hash -> key (the current secret, and the replaced one during a rotation's grace period). */
+  readonly keyByHash: LayeredMap<string, SnapshotKey>;
   readonly modelsByName: LayeredMap<string, ModelEntry>;
   readonly modulesByKey: LayeredMap<string, SnapshotModule>;
   readonly orgModules: LayeredMap<string, ReadonlyMap<string, OrgModuleEntry>>;
@@ -139,7 +141,7 @@ export class SnapshotStore {
     this.teams = parts.byId.teams;
     this.users = parts.byId.users;
     this.credentials = parts.byId.credentials;
-    this.keysByHash = parts.keysByHash;
+    this.keysByHash = new KeyIndex(parts);
     this.modelsByName = parts.modelsByName;
     this.modulesByKey = parts.modulesByKey;
     this.orgModules = parts.orgModules;

@@ -2,13 +2,15 @@
 // snapshot in parts, read one message at a time from a file another process wrote (as from a socket).
 // Usage (in data-plane/): pnpm exec node src/test-support/memory-probe.ts gen /tmp/full.jsonl, then
 // pnpm exec node --expose-gc src/test-support/memory-probe.ts apply /tmp/full.jsonl (WAIT_MS: how long to wait
-// before measuring again).
+// before measuring again). It applies the snapshot, then 200 small deltas, then the same snapshot again on top (a
+// resync), and reports settled (after GC) and peak (sampled at every step) memory against the empty process.
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fullMessages, SnapshotHasher, type SnapshotOrg, type SnapshotUser, snapshotHash } from '@gw/schema';
 import { SyncApplier } from '../snapshot/apply.ts';
 import { runSteps } from '../snapshot/builder.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
+import { limitHeapGrowth, oldGrowthPercent } from '../snapshot/young-generation.ts';
 import { scaleSnapshot } from './scale-snapshot.ts';
 
 const [mode, file] = process.argv.slice(2);
@@ -101,38 +103,18 @@ if (mode === 'gen') {
       .join('\n')}\n`,
   );
 } else {
+  // As main.ts does (NO_HEAP_LIMIT=1: V8's own heuristics, to compare; HEAP_GROWING_PERCENT: another percent).
+  if (!process.env.NO_HEAP_LIMIT) limitHeapGrowth(Number(process.env.HEAP_GROWING_PERCENT ?? oldGrowthPercent));
   const m0 = await mem();
   const r0 = rssSplit();
-  const applier = new SyncApplier();
-  const steps: number[] = [];
-  let store: SnapshotStore | null = null;
-  const t0 = performance.now();
-  for await (const line of createInterface({ input: createReadStream(file) })) {
-    let t = process.cpuUsage();
-    const gen = applier.apply(null, JSON.parse(line));
-    for (;;) {
-      const r = gen.next();
-      const used = process.cpuUsage(t);
-      steps.push((used.user + used.system) / 1000);
-      if (r.done) {
-        if (r.value.kind === 'applied') store = r.value.store;
-        else if (r.value.kind === 'rejected') throw new Error(r.value.reason);
-        break;
-      }
-      await new Promise((res) => setImmediate(res));
-      t = process.cpuUsage();
-    }
-  }
-  const total = performance.now() - t0;
-  steps.sort((a, b) => a - b);
+  const first = await applyFile(file, null);
+  let store = first.store;
   const m1 = await mem();
-  console.log(
-    `full apply ${total.toFixed(0)} ms in ${steps.length} steps (CPU time per step, message JSON.parse included: p50 ${steps[steps.length >> 1].toFixed(1)} ms, ` +
-      `p99 ${steps[Math.floor(steps.length * 0.99)].toFixed(1)} ms, max ${steps.at(-1)?.toFixed(1)} ms)`,
-  );
+  report('full apply', first);
   console.log(
     `empty: rss ${mb(m0.rss)} heap ${mb(m0.heapUsed)}; 100k keys: rss ${mb(m1.rss)} heap ${mb(m1.heapUsed)}; ` +
-      `difference: rss +${mb(m1.rss - m0.rss)} heap +${mb(m1.heapUsed - m0.heapUsed)} (keys: ${store?.keysByHash.size})`,
+      `difference: rss +${mb(m1.rss - m0.rss)} heap +${mb(m1.heapUsed - m0.heapUsed)} (keys: ${store?.keysByHash.size}); ` +
+      `peak during the apply: rss +${mb(first.peakRss - m0.rss)} heap +${mb(first.peakHeap - m0.heapUsed)}`,
   );
   const r1 = rssSplit();
   console.log(
@@ -145,9 +127,64 @@ if (mode === 'gen') {
     `heapTotal ${mb(m0.heapTotal)} -> ${mb(m1.heapTotal)}, external ${mb(m0.external)} -> ${mb(m1.external)}`,
   );
   if (store) deltaCosts(store);
-  await new Promise((r) => setTimeout(r, Number(process.env.WAIT_MS ?? 10_000)));
+  // A resync: the same full snapshot again on top of the 100k-key store (which stays in force until the swap).
+  const second = await applyFile(file, store);
+  // As the sync client does: the new store replaces the old one, which requests no longer hold.
+  first.store = null;
+  store = second.store;
   const m2 = await mem();
+  report('second full apply (resync)', second);
   console.log(
-    `${Number(process.env.WAIT_MS ?? 10_000) / 1000} s later: rss +${mb(m2.rss - m0.rss)} (LazyFree ${mb(lazyFree())}) heapTotal ${mb(m2.heapTotal)} heap +${mb(m2.heapUsed - m0.heapUsed)}`,
+    `after the resync: rss +${mb(m2.rss - m0.rss)} heap +${mb(m2.heapUsed - m0.heapUsed)}; ` +
+      `peak during it: rss +${mb(second.peakRss - m0.rss)} heap +${mb(second.peakHeap - m0.heapUsed)}`,
+  );
+  await new Promise((r) => setTimeout(r, Number(process.env.WAIT_MS ?? 10_000)));
+  const m3 = await mem();
+  console.log(
+    `${Number(process.env.WAIT_MS ?? 10_000) / 1000} s later (${store?.keysByHash.size} keys): rss +${mb(m3.rss - m0.rss)} (LazyFree ${mb(lazyFree())}) heapTotal ${mb(m3.heapTotal)} heap +${mb(m3.heapUsed - m0.heapUsed)}`,
+  );
+}
+
+interface Applied {
+  store: SnapshotStore | null;
+  steps: number[];
+  ms: number;
+  peakRss: number;
+  peakHeap: number;
+}
+
+/** Applies the full snapshot in `file` on top of `current`, one step at a time, sampling memory at every step. */
+async function applyFile(path: string, current: SnapshotStore | null): Promise<Applied> {
+  const applier = new SyncApplier();
+  const out: Applied = { store: null, steps: [], ms: 0, peakRss: 0, peakHeap: 0 };
+  const t0 = performance.now();
+  for await (const line of createInterface({ input: createReadStream(path) })) {
+    let t = process.cpuUsage();
+    const gen = applier.apply(current, JSON.parse(line));
+    for (;;) {
+      const r = gen.next();
+      const used = process.cpuUsage(t);
+      out.steps.push((used.user + used.system) / 1000);
+      const m = process.memoryUsage();
+      out.peakRss = Math.max(out.peakRss, m.rss);
+      out.peakHeap = Math.max(out.peakHeap, m.heapUsed);
+      if (r.done) {
+        if (r.value.kind === 'applied') out.store = r.value.store;
+        else if (r.value.kind === 'rejected') throw new Error(r.value.reason);
+        break;
+      }
+      await new Promise((res) => setImmediate(res));
+      t = process.cpuUsage();
+    }
+  }
+  out.ms = performance.now() - t0;
+  return out;
+}
+
+function report(what: string, a: Applied): void {
+  const steps = [...a.steps].sort((x, y) => x - y);
+  console.log(
+    `${what} ${a.ms.toFixed(0)} ms in ${steps.length} steps (CPU time per step, message JSON.parse included: p50 ${steps[steps.length >> 1].toFixed(1)} ms, ` +
+      `p99 ${steps[Math.floor(steps.length * 0.99)].toFixed(1)} ms, max ${steps.at(-1)?.toFixed(1)} ms)`,
   );
 }
