@@ -3,6 +3,7 @@
 // the connections of everyone else keep delivering.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ingestMutation, usageRecord } from '../modules/usage/test-records.ts';
+import { createOrgAdmin, mintApiToken, updateAdmin } from '../test-support/admin-fixtures.ts';
 import { createOrg, must } from '../test-support/fixtures.ts';
 import { useApiSuite } from '../test-support/suite.ts';
 import {
@@ -41,7 +42,6 @@ afterEach(async () => {
 });
 
 const updates = 'subscription($o: ID) { usageUpdates(orgId: $o) { orgId requests } }';
-const password = 'a long enough password';
 
 interface Closed {
   code: number;
@@ -94,47 +94,13 @@ async function stillDelivering(...open: Sub[]): Promise<void> {
   for (const s of open) expect(s.closedWith).toBeNull();
 }
 
-async function admin(email: string, role = 'ORG_ADMIN'): Promise<{ id: string; session: string }> {
-  const made = await must<{ createAdminUser: { id: string } }>(
-    t.app.gql('mutation($i: CreateAdminUserInput!) { createAdminUser(input: $i) { id } }', {
-      i: { email, password, role, orgId: org },
-    }),
-  );
-  const login = await must<{ login: { token: string } }>(
-    t.app.gql('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', {
-      e: email,
-      p: password,
-    }),
-  );
-  return { id: made.createAdminUser.id, session: login.login.token };
-}
-
-async function tokenOf(by: string, expiresAt: string | null = null): Promise<{ id: string; token: string }> {
-  const r = await must<{ createApiToken: { token: string; apiToken: { id: string } } }>(
-    t.app.gql(
-      'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token apiToken { id } } }',
-      { i: { name: `live-${Math.random()}`, role: 'ORG_ADMIN', orgId: org, expiresAt } },
-      by,
-    ),
-  );
-  return { id: r.createApiToken.apiToken.id, token: r.createApiToken.token };
-}
-
-const updateAdmin = (id: string, input: Record<string, unknown>) =>
-  must(
-    t.app.gql('mutation($id: ID!, $i: UpdateAdminUserInput!) { updateAdminUser(id: $id, input: $i) { id } }', {
-      id,
-      i: input,
-    }),
-  );
-
 const sessionEnded = { code: 4403, reason: 'Session ended' };
 const tokenGone = { code: 4403, reason: 'API token revoked, or its admin disabled or deleted' };
 
 describe('live subscriptions and the credential behind them', () => {
   it('close on logout, on every replica, and leave other connections delivering', async () => {
-    const alice = await admin('alice@live.example');
-    const bob = await admin('bob@live.example', 'ORG_VIEWER');
+    const alice = await createOrgAdmin(t.app, org, 'alice@live.example');
+    const bob = await createOrgAdmin(t.app, org, 'bob@live.example', 'ORG_VIEWER');
     const here = await open(t.app, alice.session);
     const there = await open(replica, alice.session);
     const others = [await open(replica, bob.session), await open(t.app, adminToken)];
@@ -148,8 +114,8 @@ describe('live subscriptions and the credential behind them', () => {
   });
 
   it('close when a token is revoked', async () => {
-    const token = await tokenOf(adminToken);
-    const other = await tokenOf(adminToken);
+    const token = await mintApiToken(t.app, adminToken, org);
+    const other = await mintApiToken(t.app, adminToken, org);
     const sub = await open(replica, token.token);
     const kept = await open(replica, other.token);
     await must(t.app.gql('mutation($id: ID!) { revokeApiToken(id: $id) { id } }', { id: token.id }));
@@ -158,25 +124,25 @@ describe('live subscriptions and the credential behind them', () => {
   });
 
   it('close when the admin is given another role or disabled, and a token capped by the new role may reconnect', async () => {
-    const carol = await admin('carol@live.example');
-    const token = await tokenOf(carol.session);
+    const carol = await createOrgAdmin(t.app, org, 'carol@live.example');
+    const token = await mintApiToken(t.app, carol.session, org);
     const bySession = await open(replica, carol.session);
     const byToken = await open(replica, token.token);
 
-    await updateAdmin(carol.id, { role: 'ORG_VIEWER' });
+    await updateAdmin(t.app, carol.id, { role: 'ORG_VIEWER' });
     expect(await bySession.closed).toEqual(sessionEnded);
     expect(await byToken.closed).toEqual({ code: 4403, reason: 'Access changed; reconnect' });
 
     // The closed sockets' subscriptions are gone from the feed before open() counts a new one.
     await waitFor(() => (replica.deps.usageFeed.subscriberCount === 0 ? true : undefined));
     const again = await open(replica, token.token);
-    await updateAdmin(carol.id, { disabled: true });
+    await updateAdmin(t.app, carol.id, { disabled: true });
     expect(await again.closed).toEqual(tokenGone);
   });
 
   it('close when the admin is deleted', async () => {
-    const dave = await admin('dave@live.example');
-    const token = await tokenOf(dave.session);
+    const dave = await createOrgAdmin(t.app, org, 'dave@live.example');
+    const token = await mintApiToken(t.app, dave.session, org);
     const bySession = await open(replica, dave.session);
     const byToken = await open(t.app, token.token);
     await must(t.app.gql('mutation($id: ID!) { deleteAdminUser(id: $id) }', { id: dave.id }));
@@ -185,7 +151,8 @@ describe('live subscriptions and the credential behind them', () => {
   });
 
   it('close when the token expires, also when its expiry was moved closer', async () => {
-    const token = await tokenOf(adminToken, new Date(Date.now() + 3_600_000).toISOString());
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    const token = await mintApiToken(t.app, adminToken, org, 'ORG_ADMIN', inAnHour);
     const sub = await open(replica, token.token);
     await t.db.query("update api_tokens set expires_at = now() + interval '1 second' where id = $1", [token.id]);
     // Any credential change makes every replica look again, and learn the new expiry.

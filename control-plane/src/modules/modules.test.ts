@@ -2,11 +2,9 @@
 // not collected there would silently be missing from the ORM or the schema, so these tests fail instead.
 import { readdirSync } from 'node:fs';
 import { EntitySchema } from '@mikro-orm/core';
-import { pino } from 'pino';
 import { getMetadataStorage } from 'type-graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrm, type Orm } from '../db/orm.ts';
-import { createTestDatabase, type TestDatabase } from '../test-support/test-db.ts';
+import { describe, expect, it } from 'vitest';
+import { useOrmDatabase } from '../test-support/orm-db.ts';
 import { createLoaders, entities, modules, resolvers } from './index.ts';
 import type { GatewayModule } from './module.ts';
 
@@ -60,19 +58,10 @@ describe('modules/index.ts', () => {
 });
 
 describe('request loaders', () => {
-  let db: TestDatabase;
-  let orm: Orm;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    orm = await createOrm(db.url, pino({ level: 'silent' }));
-  });
-  afterAll(async () => {
-    await orm?.close();
-    await db?.drop();
-  });
+  const fresh = useOrmDatabase();
 
   it("are every module's, each name defined by one module only", () => {
-    const em = orm.em.fork();
+    const em = fresh.orm.em.fork();
     const perModule = modules.flatMap((m) => Object.keys(m.loaders(em)));
     expect(perModule.length).toBeGreaterThan(0);
     expect(perModule.filter((name, i) => perModule.indexOf(name) !== i)).toEqual([]);

@@ -2,6 +2,7 @@
 // at the admin's current role, revoked when the admin is deleted; tokens minted by a token inherit its holder and
 // cannot outlive it. Tokens made with ADMIN_TOKEN rest on the deployment's configuration alone.
 import { describe, expect, it } from 'vitest';
+import { createOrgAdmin, mintApiToken, updateAdmin } from '../../test-support/admin-fixtures.ts';
 import { createOrg, must } from '../../test-support/fixtures.ts';
 import { useApiSuite } from '../../test-support/suite.ts';
 
@@ -11,59 +12,17 @@ const create = 'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) {
 const readTokens = 'query($o: ID) { apiTokens(orgId: $o) { totalCount } }';
 const createTeam = 'mutation($i: CreateTeamInput!) { createTeam(input: $i) { id } }';
 const codeOf = (r: { errors?: { extensions?: Record<string, unknown> }[] }) => r.errors?.[0]?.extensions?.code ?? 'ok';
-const password = 'a long enough password';
-
-interface Admin {
-  id: string;
-  session: string;
-}
-
-/** An admin of `orgId` with a login session. */
-async function orgAdmin(orgId: string, email: string, role = 'ORG_ADMIN'): Promise<Admin> {
-  const made = await must<{ createAdminUser: { id: string } }>(
-    t.app.gql('mutation($i: CreateAdminUserInput!) { createAdminUser(input: $i) { id } }', {
-      i: { email, password, role, orgId },
-    }),
-  );
-  const login = await must<{ login: { token: string } }>(
-    t.app.gql('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', {
-      e: email,
-      p: password,
-    }),
-  );
-  return { id: made.createAdminUser.id, session: login.login.token };
-}
-
-async function mint(
-  by: string,
-  orgId: string,
-  role = 'ORG_ADMIN',
-  expiresAt: string | null = null,
-): Promise<{ id: string; token: string }> {
-  const r = await must<{ createApiToken: { token: string; apiToken: { id: string } } }>(
-    t.app.gql(create, { i: { name: `t-${Math.random()}`, role, orgId, expiresAt } }, by),
-  );
-  return { id: r.createApiToken.apiToken.id, token: r.createApiToken.token };
-}
-
-const updateAdmin = (id: string, input: Record<string, unknown>) =>
-  must(
-    t.app.gql('mutation($id: ID!, $i: UpdateAdminUserInput!) { updateAdminUser(id: $id, input: $i) { id } }', {
-      id,
-      i: input,
-    }),
-  );
 
 describe('API tokens and their holder', () => {
   it('refuse to work while their admin is disabled, also tokens they minted, and work again once re-enabled', async () => {
     const org = await createOrg(t.app, 'Holder disabled');
-    const alice = await orgAdmin(org, 'alice@holder.example');
-    const token = await mint(alice.session, org);
-    const minted = await mint(token.token, org, 'ORG_VIEWER');
-    const adminTokenMade = await mint('test-admin-token-0123456789', org);
+    const alice = await createOrgAdmin(t.app, org, 'alice@holder.example');
+    const token = await mintApiToken(t.app, alice.session, org);
+    const minted = await mintApiToken(t.app, token.token, org, 'ORG_VIEWER');
+    const adminTokenMade = await mintApiToken(t.app, 'test-admin-token-0123456789', org);
     for (const tok of [token, minted]) expect(codeOf(await t.app.gql(readTokens, { o: org }, tok.token))).toBe('ok');
 
-    await updateAdmin(alice.id, { disabled: true });
+    await updateAdmin(t.app, alice.id, { disabled: true });
     for (const tok of [token, minted]) {
       expect(codeOf(await t.app.gql(readTokens, { o: org }, tok.token))).toBe('UNAUTHENTICATED');
     }
@@ -72,31 +31,31 @@ describe('API tokens and their holder', () => {
     // A token made with ADMIN_TOKEN has no admin behind it.
     expect(codeOf(await t.app.gql(readTokens, { o: org }, adminTokenMade.token))).toBe('ok');
 
-    await updateAdmin(alice.id, { disabled: false });
+    await updateAdmin(t.app, alice.id, { disabled: false });
     for (const tok of [token, minted]) expect(codeOf(await t.app.gql(readTokens, { o: org }, tok.token))).toBe('ok');
   });
 
   it('act with no more than their admin’s current role, and mint nothing above it', async () => {
     const org = await createOrg(t.app, 'Holder demoted');
-    const bob = await orgAdmin(org, 'bob@holder.example');
-    const token = await mint(bob.session, org);
+    const bob = await createOrgAdmin(t.app, org, 'bob@holder.example');
+    const token = await mintApiToken(t.app, bob.session, org);
     expect(codeOf(await t.app.gql(createTeam, { i: { orgId: org, name: 'Before' } }, token.token))).toBe('ok');
 
-    await updateAdmin(bob.id, { role: 'ORG_VIEWER' });
+    await updateAdmin(t.app, bob.id, { role: 'ORG_VIEWER' });
     expect(codeOf(await t.app.gql(readTokens, { o: org }, token.token))).toBe('ok');
     expect(codeOf(await t.app.gql(createTeam, { i: { orgId: org, name: 'During' } }, token.token))).toBe('FORBIDDEN');
     const mintDuring = await t.app.gql(create, { i: { name: 'x', role: 'ORG_VIEWER', orgId: org } }, token.token);
     expect(codeOf(mintDuring)).toBe('FORBIDDEN');
 
-    await updateAdmin(bob.id, { role: 'ORG_ADMIN' });
+    await updateAdmin(t.app, bob.id, { role: 'ORG_ADMIN' });
     expect(codeOf(await t.app.gql(createTeam, { i: { orgId: org, name: 'After' } }, token.token))).toBe('ok');
   });
 
   it('are revoked, minted ones included, when their admin is deleted', async () => {
     const org = await createOrg(t.app, 'Holder deleted');
-    const carol = await orgAdmin(org, 'carol@holder.example');
-    const token = await mint(carol.session, org);
-    const minted = await mint(token.token, org, 'ORG_VIEWER');
+    const carol = await createOrgAdmin(t.app, org, 'carol@holder.example');
+    const token = await mintApiToken(t.app, carol.session, org);
+    const minted = await mintApiToken(t.app, token.token, org, 'ORG_VIEWER');
     await must(t.app.gql('mutation($id: ID!) { deleteAdminUser(id: $id) }', { id: carol.id }));
 
     for (const tok of [token, minted]) {
@@ -118,16 +77,16 @@ describe('API tokens and their holder', () => {
 
   it('let a token that expires mint only tokens that expire no later', async () => {
     const org = await createOrg(t.app, 'Holder expiry');
-    const dave = await orgAdmin(org, 'dave@holder.example');
+    const dave = await createOrgAdmin(t.app, org, 'dave@holder.example');
     const until = new Date(Date.now() + 86_400_000);
-    const token = await mint(dave.session, org, 'ORG_ADMIN', until.toISOString());
+    const token = await mintApiToken(t.app, dave.session, org, 'ORG_ADMIN', until.toISOString());
     const later = new Date(until.getTime() + 1_000).toISOString();
     for (const expiresAt of [null, later]) {
       const r = await t.app.gql(create, { i: { name: 'x', role: 'ORG_VIEWER', orgId: org, expiresAt } }, token.token);
       expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.expiresAt' });
     }
-    await mint(token.token, org, 'ORG_VIEWER', until.toISOString());
+    await mintApiToken(t.app, token.token, org, 'ORG_VIEWER', until.toISOString());
     // A session's 12 hours do not bind what an admin creates with it.
-    await mint(dave.session, org, 'ORG_VIEWER');
+    await mintApiToken(t.app, dave.session, org, 'ORG_VIEWER');
   });
 });

@@ -1,22 +1,10 @@
 // The deployments migration keeps existing data: each model routes to its former credential as one deployment of
 // weight 1, and migrating down restores models.credential_id.
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrm, type Orm } from '../../db/orm.ts';
-import { createTestDatabase, type TestDatabase } from '../../test-support/test-db.ts';
+import { describe, expect, it } from 'vitest';
+import { useOrmDatabase } from '../../test-support/orm-db.ts';
 
-let db: TestDatabase;
-let orm: Orm;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  orm = await createOrm(db.url, pino({ level: 'silent' }));
-});
-afterAll(async () => {
-  await orm?.close();
-  await db?.drop();
-});
+const fresh = useOrmDatabase();
 
 const before = 'Migration20261201000001_usage_module';
 const ids = {
@@ -26,29 +14,29 @@ const ids = {
 
 describe('Migration20261201000300_model_deployments', () => {
   it('turns each model into one deployment of weight 1, and back', async () => {
-    await orm.migrator.up({ to: before });
-    await db.query(
+    await fresh.migrateUp(before);
+    await fresh.db.query(
       `insert into provider_credentials (id, name, provider, base_url, secret_ciphertext, secret_iv, secret_tag, secret_hint)
        values ($1, 'legacy', 'openai', 'http://127.0.0.1:9/v1', $2, $3, $4, '...')`,
       [ids.cred, randomBytes(8), randomBytes(12), randomBytes(16)],
     );
-    await db.query(
+    await fresh.db.query(
       `insert into models (id, name, credential_id, upstream_model, input_price_per_mtok, output_price_per_mtok,
                            cached_input_price_per_mtok)
        values ($1, 'legacy-model', $2, 'upstream-legacy', 1, 2, 0.5)`,
       [ids.model, ids.cred],
     );
-    await orm.migrator.up({ to: 'Migration20261201000300_model_deployments' });
-    expect(await db.query('select model_id, credential_id, upstream_model, weight from model_deployments')).toEqual([
-      { model_id: ids.model, credential_id: ids.cred, upstream_model: 'upstream-legacy', weight: 1 },
-    ]);
-    const columns = await db.query<{ column_name: string }>(
+    await fresh.migrateUp('Migration20261201000300_model_deployments');
+    expect(
+      await fresh.db.query('select model_id, credential_id, upstream_model, weight from model_deployments'),
+    ).toEqual([{ model_id: ids.model, credential_id: ids.cred, upstream_model: 'upstream-legacy', weight: 1 }]);
+    const columns = await fresh.db.query<{ column_name: string }>(
       "select column_name from information_schema.columns where table_name = 'models' order by column_name",
     );
     expect(columns.map((c) => c.column_name)).not.toContain('credential_id');
 
-    await orm.migrator.down({ to: before });
-    expect(await db.query('select credential_id, upstream_model from models')).toEqual([
+    await fresh.migrateDown(before);
+    expect(await fresh.db.query('select credential_id, upstream_model from models')).toEqual([
       { credential_id: ids.cred, upstream_model: 'upstream-legacy' },
     ]);
   });

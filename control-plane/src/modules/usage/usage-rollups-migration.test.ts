@@ -1,26 +1,14 @@
 // The rollups migration backfills usage recorded before it, and migrating down removes the rollups and triggers.
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrm, type Orm } from '../../db/orm.ts';
-import { createTestDatabase, type TestDatabase } from '../../test-support/test-db.ts';
+import { describe, expect, it } from 'vitest';
+import { useOrmDatabase } from '../../test-support/orm-db.ts';
 
-let db: TestDatabase;
-let orm: Orm;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  orm = await createOrm(db.url, pino({ level: 'silent' }));
-});
-afterAll(async () => {
-  await orm?.close();
-  await db?.drop();
-});
+const fresh = useOrmDatabase();
 
 const before = 'Migration20261201000001_usage_module';
 const rollups = 'Migration20261201000200_usage_rollups';
 
 async function insertRecord(requestId: string, ts: string, costUsd: number, status = 200): Promise<void> {
-  await db.query(
+  await fresh.db.query(
     `insert into usage_records (request_id, ts, node_id, org_id, key_id, model, provider, input_tokens, output_tokens,
                                 cached_input_tokens, cost_usd, latency_ms, overhead_ms, status, stream)
      values ($1, $2, 'dp', 'org-1', 'key-1', 'm', 'openai', 10, 5, 1, $3, 1, 1, $4, false)`,
@@ -30,12 +18,12 @@ async function insertRecord(requestId: string, ts: string, costUsd: number, stat
 
 describe(rollups, () => {
   it('rolls up the records already held, then keeps counting new ones', async () => {
-    await orm.migrator.up({ to: before });
+    await fresh.migrateUp(before);
     await insertRecord('req-00000001', '2030-01-01T10:05:00Z', 0.5);
     await insertRecord('req-00000002', '2030-01-01T10:55:00Z', 0.25, 500);
     await insertRecord('req-00000003', '2030-01-02T00:00:00Z', 1);
-    await orm.migrator.up({ to: rollups });
-    const hourly = await db.query(
+    await fresh.migrateUp(rollups);
+    const hourly = await fresh.db.query(
       'select hour, requests::int, errors::int, input_tokens::int, cost_usd::text from usage_hourly order by hour',
     );
     expect(hourly).toEqual([
@@ -43,17 +31,18 @@ describe(rollups, () => {
       { hour: new Date('2030-01-02T00:00:00Z'), requests: 1, errors: 0, input_tokens: 10, cost_usd: '1.0000000000' },
     ]);
     await insertRecord('req-00000004', '2030-01-02T00:30:00Z', 2);
-    expect(await db.query('select day, requests::int, cost_usd::text from usage_daily_org order by day')).toEqual([
+    const daily = await fresh.db.query('select day, requests::int, cost_usd::text from usage_daily_org order by day');
+    expect(daily).toEqual([
       { day: new Date('2030-01-01T00:00:00Z'), requests: 2, cost_usd: '0.7500000000' },
       { day: new Date('2030-01-02T00:00:00Z'), requests: 2, cost_usd: '3.0000000000' },
     ]);
 
-    await orm.migrator.down({ to: before });
-    const left = await db.query(
+    await fresh.migrateDown(before);
+    const left = await fresh.db.query(
       "select tgname from pg_trigger where tgrelid = 'usage_records'::regclass and not tgisinternal",
     );
     expect(left).toEqual([]);
-    expect(await db.query("select to_regclass('usage_hourly') as t")).toEqual([{ t: null }]);
-    expect(await db.query('select count(*)::int as n from usage_records')).toEqual([{ n: 4 }]);
+    expect(await fresh.db.query("select to_regclass('usage_hourly') as t")).toEqual([{ t: null }]);
+    expect(await fresh.db.query('select count(*)::int as n from usage_records')).toEqual([{ n: 4 }]);
   });
 });

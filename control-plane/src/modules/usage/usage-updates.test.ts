@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useApiSuite } from '../../test-support/suite.ts';
 import { buildWorld, type World } from '../../test-support/tenant-world.ts';
 import { startTestApp, type TestApp, testConfig, waitFor } from '../../test-support/test-app.ts';
-import { usageChannel } from './usage-notify.ts';
+import { usageRecord } from './test-records.ts';
+import { type UsageDelta, usageChannel } from './usage-notify.ts';
 
 const t = useApiSuite();
 let w: World;
@@ -40,43 +41,12 @@ const ingestMutation = 'mutation($b: JSON!) { ingestUsage(batch: $b) { accepted 
 const updates = `subscription($o: ID) { usageUpdates(orgId: $o) {
   orgId requests errors inputTokens outputTokens cachedInputTokens costUsd earliestAt latestAt sentAt } }`;
 
-interface Update {
-  orgId: string;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  costUsd: number;
-  earliestAt: string;
-  latestAt: string;
-  sentAt: string;
-}
+/** A usageUpdates message: a UsageDelta with its times as ISO strings, and when it was sent. */
+type Update = Omit<UsageDelta, 'earliestAt' | 'latestAt'> & { earliestAt: string; latestAt: string; sentAt: string };
 
+/** A record of `orgId` as this file's tests count it (10 cached input tokens each). */
 function record(orgId: string, patch: Partial<UsageRecord> = {}): UsageRecord {
-  return {
-    requestId: `req_${randomUUID()}`,
-    ts: '2030-01-01T10:00:00.000Z',
-    nodeId: 'dp-live',
-    orgId,
-    teamId: null,
-    userId: null,
-    keyId: randomUUID(),
-    moduleId: null,
-    model: 'gpt-4o-mini',
-    provider: 'openai',
-    upstreamModel: 'gpt-4o-mini',
-    inputTokens: 100,
-    outputTokens: 20,
-    cachedInputTokens: 10,
-    costUsd: 0.000027,
-    latencyMs: 12,
-    overheadMs: 1,
-    status: 200,
-    errorCode: null,
-    stream: false,
-    ...patch,
-  };
+  return usageRecord(orgId, { nodeId: 'dp-live', cachedInputTokens: 10, latencyMs: 12, overheadMs: 1, ...patch });
 }
 
 async function ingest(app: TestApp, records: UsageRecord[]): Promise<void> {

@@ -6,36 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { createKey, createOrg } from '../../test-support/fixtures.ts';
 import { useApiSuite } from '../../test-support/suite.ts';
 import { dataPlaneToken } from '../../test-support/test-app.ts';
+import { ingestMutation, usageRecord } from './test-records.ts';
 
 const t = useApiSuite();
 
-const ingest =
-  'mutation($b: JSON!) { ingestUsage(batch: $b) { accepted duplicates rejected { index requestId field reason } } }';
-
 function record(orgId: string, keyId: string, patch: Partial<UsageRecord> = {}): UsageRecord {
-  return {
-    requestId: `req_${randomUUID()}`,
-    ts: '2030-01-01T10:00:00.000Z',
-    nodeId: 'dp-1',
-    orgId,
-    teamId: null,
-    userId: null,
-    keyId,
-    moduleId: null,
-    model: 'gpt-4o-mini',
-    provider: 'openai',
-    upstreamModel: 'gpt-4o-mini',
-    inputTokens: 100,
-    outputTokens: 20,
-    cachedInputTokens: 0,
-    costUsd: 0.000027,
-    latencyMs: 120.5,
-    overheadMs: 1.25,
-    status: 200,
-    errorCode: null,
-    stream: false,
-    ...patch,
-  };
+  return usageRecord(orgId, { keyId, ...patch });
 }
 
 describe('ingestUsage', () => {
@@ -54,9 +30,9 @@ describe('ingestUsage', () => {
         }),
       ],
     };
-    const first = await t.app.gql(ingest, { b: batch }, dataPlaneToken);
+    const first = await t.app.gql(ingestMutation, { b: batch }, dataPlaneToken);
     expect(first.data).toEqual({ ingestUsage: { accepted: 3, duplicates: 0, rejected: [] } });
-    const second = await t.app.gql(ingest, { b: batch }, dataPlaneToken);
+    const second = await t.app.gql(ingestMutation, { b: batch }, dataPlaneToken);
     expect(second.data).toEqual({ ingestUsage: { accepted: 0, duplicates: 3, rejected: [] } });
     const rows = await t.db.query('select request_id, cost_usd, status, error_code from usage_records order by ts');
     expect(rows.map((r) => r.request_id)).toEqual(batch.records.map((r) => r.requestId));
@@ -96,7 +72,7 @@ describe('ingestUsage', () => {
     const orgId = await createOrg(t.app, 'Crash Org');
     const cut = record(orgId, randomUUID(), { status: 502, errorCode: 'gateway_interrupted', incomplete: true });
     const whole = record(orgId, randomUUID());
-    const res = await t.app.gql(ingest, { b: { records: [cut, whole] } }, dataPlaneToken);
+    const res = await t.app.gql(ingestMutation, { b: { records: [cut, whole] } }, dataPlaneToken);
     expect(res.data).toEqual({ ingestUsage: { accepted: 2, duplicates: 0, rejected: [] } });
     const rows = await t.db.query(
       'select request_id, incomplete from usage_records where request_id = any($1) order by incomplete',
@@ -111,7 +87,11 @@ describe('ingestUsage', () => {
   it('counts repeats inside one batch as duplicates', async () => {
     const orgId = await createOrg(t.app, 'Repeat Org');
     const r = record(orgId, randomUUID());
-    const res = await t.app.gql(ingest, { b: { records: [r, r, record(orgId, randomUUID())] } }, dataPlaneToken);
+    const res = await t.app.gql(
+      ingestMutation,
+      { b: { records: [r, r, record(orgId, randomUUID())] } },
+      dataPlaneToken,
+    );
     expect(res.data).toEqual({ ingestUsage: { accepted: 2, duplicates: 1, rejected: [] } });
   });
 
@@ -122,7 +102,11 @@ describe('ingestUsage', () => {
     const future = { ...record(orgId, randomUUID()), surprise: 1 }; // e.g. a newer data plane during an upgrade
     const noId = { ...record(orgId, randomUUID()), requestId: 42 };
     const records = [good[0], negative, good[1], future, 'not a record', noId, good[2]];
-    const res = await t.app.gql<{ ingestUsage: { rejected: unknown[] } }>(ingest, { b: { records } }, dataPlaneToken);
+    const res = await t.app.gql<{ ingestUsage: { rejected: unknown[] } }>(
+      ingestMutation,
+      { b: { records } },
+      dataPlaneToken,
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data?.ingestUsage).toEqual({
       accepted: 3,
@@ -144,7 +128,11 @@ describe('ingestUsage', () => {
     expect(rows.map((r) => r.request_id).sort()).toEqual(good.map((r) => r.requestId).sort());
 
     // Sending the same batch again: the good ones are duplicates now, the bad ones are still rejected.
-    const again = await t.app.gql<{ ingestUsage: { rejected: unknown[] } }>(ingest, { b: { records } }, dataPlaneToken);
+    const again = await t.app.gql<{ ingestUsage: { rejected: unknown[] } }>(
+      ingestMutation,
+      { b: { records } },
+      dataPlaneToken,
+    );
     expect(again.data?.ingestUsage).toMatchObject({ accepted: 0, duplicates: 3 });
     expect(again.data?.ingestUsage.rejected).toHaveLength(4);
 
@@ -157,7 +145,7 @@ describe('ingestUsage', () => {
     const orgId = await createOrg(t.app, 'All Bad Org');
     const [{ count: before }] = await t.db.query('select count(*)::int as count from usage_records');
     const bad = { ...record(orgId, randomUUID()), status: 99 };
-    const res = await t.app.gql(ingest, { b: { records: [bad] } }, dataPlaneToken);
+    const res = await t.app.gql(ingestMutation, { b: { records: [bad] } }, dataPlaneToken);
     expect(res.data).toEqual({
       ingestUsage: {
         accepted: 0,
@@ -182,7 +170,7 @@ describe('ingestUsage', () => {
       [{ records: [good], surprise: 1 }, 'batch'],
     ];
     for (const [b, field] of cases) {
-      const res = await t.app.gql(ingest, { b }, dataPlaneToken);
+      const res = await t.app.gql(ingestMutation, { b }, dataPlaneToken);
       expect(res.data).toBeNull();
       expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
     }
@@ -193,7 +181,7 @@ describe('ingestUsage', () => {
   it('takes a full batch of 5000 records in one call', async () => {
     const orgId = await createOrg(t.app, 'Big Batch Org');
     const records = Array.from({ length: 5000 }, () => record(orgId, randomUUID()));
-    const res = await t.app.gql(ingest, { b: { records } }, dataPlaneToken);
+    const res = await t.app.gql(ingestMutation, { b: { records } }, dataPlaneToken);
     expect(res.data).toEqual({ ingestUsage: { accepted: 5000, duplicates: 0, rejected: [] } });
   });
 });

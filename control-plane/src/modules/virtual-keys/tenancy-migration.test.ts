@@ -1,21 +1,9 @@
 // The tenancy migration keeps existing keys valid where it can: ownerless keys of earlier versions are revoked (no
 // owner can be guessed), a user key's team is kept only when the user is in it; migrating down and up again works.
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrm, type Orm } from '../../db/orm.ts';
-import { createTestDatabase, type TestDatabase } from '../../test-support/test-db.ts';
+import { describe, expect, it } from 'vitest';
+import { useOrmDatabase } from '../../test-support/orm-db.ts';
 
-let db: TestDatabase;
-let orm: Orm;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  orm = await createOrm(db.url, pino({ level: 'silent' }));
-});
-afterAll(async () => {
-  await orm?.close();
-  await db?.drop();
-});
+const fresh = useOrmDatabase();
 
 const before = 'Migration20261201000300_model_deployments';
 const tenancy = 'Migration20261202000000_tenancy';
@@ -23,17 +11,17 @@ const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')
 
 describe(tenancy, () => {
   it('revokes ownerless keys and drops a user key team the user is not in', async () => {
-    await orm.migrator.up({ to: before });
-    await db.query(`insert into organizations (id, name, slug) values ($1, 'Legacy', 'legacy')`, [id(1)]);
-    await db.query(`insert into teams (id, org_id, name) values ($1, $3, 'In'), ($2, $3, 'Out')`, [
+    await fresh.migrateUp(before);
+    await fresh.db.query(`insert into organizations (id, name, slug) values ($1, 'Legacy', 'legacy')`, [id(1)]);
+    await fresh.db.query(`insert into teams (id, org_id, name) values ($1, $3, 'In'), ($2, $3, 'Out')`, [
       id(2),
       id(3),
       id(1),
     ]);
-    await db.query(`insert into users (id, org_id, email) values ($1, $2, 'u@legacy.io')`, [id(4), id(1)]);
-    await db.query('insert into user_teams (user_id, team_id) values ($1, $2)', [id(4), id(2)]);
+    await fresh.db.query(`insert into users (id, org_id, email) values ($1, $2, 'u@legacy.io')`, [id(4), id(1)]);
+    await fresh.db.query('insert into user_teams (user_id, team_id) values ($1, $2)', [id(4), id(2)]);
     const key = (n: number, team: string | null, user: string | null) =>
-      db.query(
+      fresh.db.query(
         `insert into virtual_keys (id, org_id, team_id, user_id, name, prefix, key_hash)
          values ($1, $2, $3, $4, 'k', 'sk-gw-x', $5)`,
         [id(n), id(1), team, user, String(n).repeat(64).slice(0, 64)],
@@ -42,8 +30,8 @@ describe(tenancy, () => {
     await key(11, id(2), id(4)); // user key, attributed to a team of the user
     await key(12, id(3), id(4)); // user key, attributed to a team the user is not in
     await key(13, id(3), null); // team key
-    await orm.migrator.up({ to: tenancy });
-    const rows = await db.query(
+    await fresh.migrateUp(tenancy);
+    const rows = await fresh.db.query(
       'select id, team_id, user_id, revoked_at is not null as revoked, metadata from virtual_keys order by id',
     );
     expect(rows).toEqual([
@@ -54,18 +42,17 @@ describe(tenancy, () => {
     ]);
     // Unrevoked keys without an owner are impossible from now on.
     await expect(
-      db.query(`insert into virtual_keys (id, org_id, name, prefix, key_hash) values ($1, $2, 'k', 'sk-gw-x', $3)`, [
-        id(14),
-        id(1),
-        'e'.repeat(64),
-      ]),
+      fresh.db.query(
+        `insert into virtual_keys (id, org_id, name, prefix, key_hash) values ($1, $2, 'k', 'sk-gw-x', $3)`,
+        [id(14), id(1), 'e'.repeat(64)],
+      ),
     ).rejects.toThrow(/virtual_keys_owner_check/);
 
-    await orm.migrator.down({ to: before });
-    const columns = await db.query<{ column_name: string }>(
+    await fresh.migrateDown(before);
+    const columns = await fresh.db.query<{ column_name: string }>(
       "select column_name from information_schema.columns where table_name = 'virtual_keys'",
     );
     expect(columns.map((c) => c.column_name)).not.toContain('module_id');
-    await orm.migrator.up();
+    await fresh.migrateUp();
   });
 });
