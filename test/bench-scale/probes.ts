@@ -60,6 +60,19 @@ export async function waitForVersion(dp: DataPlane, version: number, timeoutMs: 
   );
 }
 
+/**
+ * The data plane's longest event-loop stall (ms) since the last call: prom-client's event-loop delay histogram behind
+ * its /metrics, which resets at every scrape. Tells the data plane's own blocking from waiting for a CPU core.
+ */
+export async function eventLoopStallMs(dp: DataPlane): Promise<number | null> {
+  const res = await fetch(`${dp.url}/metrics`).catch(() => null);
+  if (!res?.ok) return null;
+  const line = (await res.text())
+    .split('\n')
+    .find((l) => l.startsWith('gateway_process_nodejs_eventloop_lag_max_seconds '));
+  return line ? Number(line.split(' ')[1]) * 1000 : null;
+}
+
 /** The same measurement for every process: 5 s of steady load, 5 s of rest, then VmRSS and VmHWM. */
 export async function settledMemory(pid: number, url: string, key: string, rate: number): Promise<Memory> {
   const load = startLoad(url, key, rate);

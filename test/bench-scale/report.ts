@@ -42,6 +42,8 @@ export interface ScaleReport {
   controlPlaneCpuPerChangeS: number;
   /** catchUpSeconds null: the data plane had not caught up 3 minutes after the restart. */
   fullResync: { versionsWhileDown: number; catchUpSeconds: number | null };
+  /** The data plane's own longest event-loop stall in each phase (its /metrics), null when unreadable. */
+  eventLoopStallMs: { duringRevokes: number | null; duringFullResync: number | null };
   load: {
     rate: number;
     duringRevokes: LatencyFigures;
@@ -113,6 +115,10 @@ export function printScaleReport(r: ScaleReport): Verdicts {
         : ` the data plane caught up ${f(r.fullResync.catchUpSeconds)} s after the restart began`),
   );
 
+  log(
+    `\nLongest event-loop stall inside the data plane: ${f(r.eventLoopStallMs.duringRevokes)} ms during the revokes, ` +
+      `${f(r.eventLoopStallMs.duringFullResync)} ms during the full resync (the rest of a request's wait is CPU contention)`,
+  );
   log(`\nSteady GET /v1/models at ${r.load.rate} req/s (open loop), latency in ms:`);
   const head = ['requests', 'p50', 'p99', 'max', `> ${targets.waitMs} ms`, 'errors'];
   log(`  ${'while'.padEnd(26)}${head.map((h) => h.padStart(10)).join('')}`);

@@ -14,7 +14,7 @@ import { startPostgres } from '../harness/postgres.ts';
 import { createModel } from '../harness/seed.ts';
 import { Teardown } from '../harness/teardown.ts';
 import { sleep } from '../harness/wait.ts';
-import { memoryNow, now, settledMemory, startLoad, waitForVersion } from './probes.ts';
+import { eventLoopStallMs, memoryNow, now, settledMemory, startLoad, waitForVersion } from './probes.ts';
 import { printScaleReport, type Revoke, type ScaleReport } from './report.ts';
 import { measureRevoke, poller } from './revoke.ts';
 import { latencyFigures, splitByWindows, type Window } from './windows.ts';
@@ -128,6 +128,7 @@ async function main(): Promise<void> {
     const cpu0 = cpuSeconds(cpPid);
     try {
       await sleep(2_000);
+      await eventLoopStallMs(dp);
       const phaseStart = now();
       for (let r = 0; r < revokeCount && now() - phaseStart < revokeBudgetMs; r++) {
         const index = r * step;
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
     } finally {
       await client.close();
     }
+    const stallDuringRevokesMs = await eventLoopStallMs(dp);
     const controlPlaneCpuPerChangeS = (cpuSeconds(cpPid) - cpu0) / Math.max(1, revokes.length);
     const controlPlane = memoryNow(cpPid);
 
@@ -156,6 +158,7 @@ async function main(): Promise<void> {
     await sleep(2_000);
     await cp.stop();
     const target = await churnVersions(db.pool, scaleId('org', 0), versionsWhileDown);
+    await eventLoopStallMs(dp);
     const restartAt = now();
     await cp.restart();
     const caughtUpAt = await waitForVersion(dp, target, catchUpTimeoutMs).catch(() => null);
@@ -167,6 +170,7 @@ async function main(): Promise<void> {
         : `  data plane at version ${target} ${catchUpSeconds.toFixed(1)} s after the restart began`,
     );
     await sleep(2_000);
+    const stallDuringResyncMs = await eventLoopStallMs(dp);
     const samples = await load.stop();
     const controlPlaneAfterRestart = memoryNow(cp.process.pid!);
     const dataPlaneScaleEnd = memoryNow(dp.process.pid!);
@@ -190,6 +194,7 @@ async function main(): Promise<void> {
       ),
       controlPlaneCpuPerChangeS,
       fullResync: { versionsWhileDown, catchUpSeconds },
+      eventLoopStallMs: { duringRevokes: stallDuringRevokesMs, duringFullResync: stallDuringResyncMs },
       load: {
         rate,
         duringRevokes: latencyFigures(byRevoke.during, 50),
