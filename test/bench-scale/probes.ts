@@ -1,5 +1,6 @@
 // What the scale benchmark watches from outside: a load generator child, a data plane's applied version, memory.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { memoryMiB } from '../bench/stats.ts';
 import type { DataPlane } from '../harness/data-plane.ts';
@@ -18,7 +19,7 @@ export interface RunningLoad {
 }
 
 /** Starts steady-load.ts against `url` (GET /v1/models at `rate` per second with `key` as the bearer). */
-export function startLoad(url: string, key: string, rate: number): RunningLoad {
+export function startLoad(url: string, key: string, rate: number, core: number | null = null): RunningLoad {
   const child: ChildProcess = spawn(
     process.execPath,
     [loadScript, '--url', url, '--key', key, '--rate', String(rate)],
@@ -27,6 +28,7 @@ export function startLoad(url: string, key: string, rate: number): RunningLoad {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
+  if (core !== null && child.pid) pinToCore(child.pid, core);
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
@@ -40,6 +42,16 @@ export function startLoad(url: string, key: string, rate: number): RunningLoad {
       return JSON.parse(out.trim().split('\n').pop() ?? '[]') as Sample[];
     },
   };
+}
+
+/**
+ * Pins a process and its threads to one core (`taskset`), as a data plane and its control plane run on separate
+ * machines in production: here the data plane and the load generator share core 0, the control plane gets core 1.
+ * Answers false (and pins nothing) where `taskset` is missing or there is one core.
+ */
+export function pinToCore(pid: number, core: number): boolean {
+  if (availableParallelism() < 2) return false;
+  return spawnSync('taskset', ['-a', '-cp', String(core), String(pid)], { stdio: 'ignore' }).status === 0;
 }
 
 /** The config version a data plane serves (its /readyz), or null while it has none. */

@@ -42,6 +42,8 @@ export interface ScaleReport {
   controlPlaneCpuPerChangeS: number;
   /** catchUpSeconds null: the data plane had not caught up 3 minutes after the restart. */
   fullResync: { versionsWhileDown: number; catchUpSeconds: number | null };
+  /** Data plane and load on core 0, control plane on core 1 (taskset); false where that was not possible. */
+  pinned: boolean;
   /** The data plane's own longest event-loop stall in each phase (its /metrics), null when unreadable. */
   eventLoopStallMs: { duringRevokes: number | null; duringFullResync: number | null };
   load: {
@@ -119,7 +121,10 @@ export function printScaleReport(r: ScaleReport): Verdicts {
     `\nLongest event-loop stall inside the data plane: ${f(r.eventLoopStallMs.duringRevokes)} ms during the revokes, ` +
       `${f(r.eventLoopStallMs.duringFullResync)} ms during the full resync (the rest of a request's wait is CPU contention)`,
   );
-  log(`\nSteady GET /v1/models at ${r.load.rate} req/s (open loop), latency in ms:`);
+  log(
+    `\nSteady GET /v1/models at ${r.load.rate} req/s (open loop), latency in ms` +
+      (r.pinned ? ' (data plane and load on core 0, control plane on core 1):' : ' (processes not pinned):'),
+  );
   const head = ['requests', 'p50', 'p99', 'max', `> ${targets.waitMs} ms`, 'errors'];
   log(`  ${'while'.padEnd(26)}${head.map((h) => h.padStart(10)).join('')}`);
   const row = (name: string, l: LatencyFigures) =>

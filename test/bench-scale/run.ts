@@ -14,7 +14,7 @@ import { startPostgres } from '../harness/postgres.ts';
 import { createModel } from '../harness/seed.ts';
 import { Teardown } from '../harness/teardown.ts';
 import { sleep } from '../harness/wait.ts';
-import { eventLoopStallMs, memoryNow, now, settledMemory, startLoad, waitForVersion } from './probes.ts';
+import { eventLoopStallMs, memoryNow, now, pinToCore, settledMemory, startLoad, waitForVersion } from './probes.ts';
 import { printScaleReport, type Revoke, type ScaleReport } from './report.ts';
 import { measureRevoke, poller } from './revoke.ts';
 import { latencyFigures, splitByWindows, type Window } from './windows.ts';
@@ -107,6 +107,8 @@ async function main(): Promise<void> {
     const controlPlaneStartSeconds = seconds(t);
     t = now();
     const dp = teardown.add(await dataPlane('scale-dp'), (d) => d.dispose(), 'data plane');
+    // The control plane on its own core, the data plane and its load on the other (as on separate machines).
+    const pinned = pinToCore(cp.process.pid!, 1) && pinToCore(dp.process.pid!, 0);
     await waitForVersion(dp, version, 600_000);
     const dataPlaneFirstApplySeconds = seconds(t);
     log(
@@ -120,7 +122,7 @@ async function main(): Promise<void> {
     // 3. Revokes under a steady load: keys spread evenly over the world, never the load's (the last one).
     const step = Math.max(1, Math.floor((world.keys - 1) / revokeCount));
     log(`Revoking ${revokeCount} keys one by one under ${rate} req/s of GET /v1/models…`);
-    const load = startLoad(dp.url, loadKey, rate);
+    const load = startLoad(dp.url, loadKey, rate, pinned ? 0 : null);
     const windows: { revokes: Window[]; full: Window[] } = { revokes: [], full: [] };
     const client = poller(dp.url);
     const revokes: Revoke[] = [];
@@ -161,6 +163,7 @@ async function main(): Promise<void> {
     await eventLoopStallMs(dp);
     const restartAt = now();
     await cp.restart();
+    if (pinned) pinToCore(cp.process.pid!, 1);
     const caughtUpAt = await waitForVersion(dp, target, catchUpTimeoutMs).catch(() => null);
     windows.full.push({ start: restartAt, end: (caughtUpAt ?? now()) + afterMs });
     const catchUpSeconds = caughtUpAt === null ? null : (caughtUpAt - restartAt) / 1000;
@@ -194,6 +197,7 @@ async function main(): Promise<void> {
       ),
       controlPlaneCpuPerChangeS,
       fullResync: { versionsWhileDown, catchUpSeconds },
+      pinned,
       eventLoopStallMs: { duringRevokes: stallDuringRevokesMs, duringFullResync: stallDuringResyncMs },
       load: {
         rate,
