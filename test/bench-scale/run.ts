@@ -76,7 +76,12 @@ async function main(): Promise<void> {
         dataPlaneToken: cp.dataPlaneToken,
         nodeId,
         waitReady: false,
-        env: { LOG_LEVEL: 'warn', USAGE_FLUSH_MS: '1000' },
+        env: {
+          LOG_LEVEL: 'warn',
+          USAGE_FLUSH_MS: '1000',
+          // e.g. "--cpu-prof --cpu-prof-dir=/tmp/dp-prof" to profile the data planes (written when they stop).
+          ...(process.env.BENCH_SCALE_DP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SCALE_DP_NODE_OPTIONS } : {}),
+        },
       });
 
     // 1. The baseline: a data plane with an empty config, through the same load and pause as the scale one.
