@@ -50,6 +50,14 @@ describe('incremental snapshot', () => {
     const first = await createCredentialAndModel(t.app, 'model-0');
     world.creds.push(first.credentialId);
     world.models.push([first.modelId, 'model-0']);
+    /** An org, team, user or module at random (suspend/reactivate and delete act on the same kinds). */
+    const lifecycleTarget = () =>
+      pick([
+        ['Organization', pick(world.orgs)],
+        ['Team', pick(world.teams)?.[0]],
+        ['User', pick(world.users)?.[0]],
+        ['Module', pick(world.modules)],
+      ] as const) ?? [];
     let n = 0;
     const ops: Record<string, () => Promise<unknown>> = {
       org: async () => world.orgs.push(await createOrg(t.app, `Org ${++n}`)),
@@ -184,24 +192,12 @@ describe('incremental snapshot', () => {
           });
       },
       suspend: async () => {
-        const [kind, id] =
-          pick([
-            ['Organization', pick(world.orgs)],
-            ['Team', pick(world.teams)?.[0]],
-            ['User', pick(world.users)?.[0]],
-            ['Module', pick(world.modules)],
-          ] as const) ?? [];
+        const [kind, id] = lifecycleTarget();
         const op = rnd() < 0.6 ? 'suspend' : 'reactivate';
         if (id) await gql(`mutation($id: ID!) { ${op}${kind}(id: $id) { __typename } }`, { id });
       },
       remove: async () => {
-        const [kind, id] =
-          pick([
-            ['Organization', pick(world.orgs)],
-            ['Team', pick(world.teams)?.[0]],
-            ['User', pick(world.users)?.[0]],
-            ['Module', pick(world.modules)],
-          ] as const) ?? [];
+        const [kind, id] = lifecycleTarget();
         if (id && rnd() < 0.5) await gql(`mutation($id: ID!) { delete${kind}(id: $id) { __typename } }`, { id });
       },
     };
