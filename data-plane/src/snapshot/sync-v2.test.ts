@@ -11,6 +11,7 @@ import {
   type FakeControlPlaneOptions,
   startFakeControlPlane,
 } from '../test-support/fake-control-plane.ts';
+import { scaleSnapshot } from '../test-support/scale-snapshot.ts';
 import { sampleSnapshot } from '../test-support/snapshots.ts';
 import { NodeStatusReporter } from './node-status.ts';
 import { SnapshotFile } from './persist.ts';
@@ -177,5 +178,18 @@ describe('ConfigSync, protocol 2', () => {
     answer = false;
     const again = await cp.subscription(2);
     expect(again.variables.appliedVersion).toBe(1);
+  });
+
+  it('reads a full snapshot sent all at once only as fast as it applies it (flow control)', async () => {
+    await setup();
+    const { stores } = startSync();
+    const big = scaleSnapshot({ orgs: 20, users: 200, keys: 12_000 });
+    // 13 parts of 1,000 resources (about 400 kB each), written to the socket in one go.
+    (await cp.subscription(1)).full(1, big, 1000);
+    await until(() => stores.current?.version === 1, 30_000);
+    expect(stores.current?.keysByHash.size).toBe(12_000);
+    // Without flow control every part is parsed and queued before the first is applied.
+    expect(sync?.queuePeak).toBeGreaterThan(1);
+    expect(sync?.queuePeak).toBeLessThanOrEqual(4);
   });
 });

@@ -17,6 +17,9 @@ import type { SnapshotFile } from './persist.ts';
 import { defaultReconnectTimings, type ReconnectTimings, reconnectDelay } from './reconnect.ts';
 import type { SnapshotStore, StoreHolder } from './store.ts';
 
+/** Messages read ahead of the one being applied (flow control, see #flowControl). */
+const readAhead = 1;
+
 const subscription =
   'subscription ($nodeId: String!, $appliedVersion: Int, $appliedHash: String, $protocol: Int) ' +
   '{ configSync(nodeId: $nodeId, appliedVersion: $appliedVersion, appliedHash: $appliedHash, protocol: $protocol) }';
@@ -64,6 +67,11 @@ export class ConfigSync {
   #forceFull = false;
   /** Messages are applied one at a time, in order; a full snapshot's steps yield between them. */
   #queue: Promise<void> = Promise.resolve();
+  /** Messages received and not yet handled (the one being applied included), and the most there were at once. */
+  #pending = 0;
+  #pendingPeak = 0;
+  /** The current connection's socket: reading from it pauses while messages wait (flow control). */
+  #socket: WebSocket | null = null;
 
   constructor(options: ConfigSyncOptions) {
     this.#o = options;
@@ -77,6 +85,11 @@ export class ConfigSync {
   /** The last message this node refused, until a later one applies (NACK, sent in node status reports). */
   get lastRejected(): LastRejected | null {
     return this.#lastRejected;
+  }
+
+  /** The most messages this client held at once, received and not yet applied (flow control keeps it small). */
+  get queuePeak(): number {
+    return this.#pendingPeak;
   }
 
   /** Resolves once every message received so far has been handled (tests). */
@@ -103,6 +116,7 @@ export class ConfigSync {
   async #dispose(): Promise<void> {
     this.#generation++;
     this.#connected = false;
+    this.#socket = null;
     if (this.#pongTimer) clearTimeout(this.#pongTimer);
     this.#pongTimer = null;
     const client = this.#client;
@@ -126,8 +140,10 @@ export class ConfigSync {
       retryAttempts: 0,
       keepAlive: this.#t.keepAliveMs,
       on: {
-        connected: (_socket, payload) => {
+        connected: (socket, payload) => {
           if (generation !== this.#generation) return;
+          this.#socket = socket as WebSocket;
+          this.#flowControl();
           const protocol = (payload as { protocol?: unknown } | undefined)?.protocol;
           if (protocol !== syncProtocolVersion) {
             this.#refused(
@@ -144,6 +160,11 @@ export class ConfigSync {
           if (this.#pongTimer) clearTimeout(this.#pongTimer);
           this.#pongTimer = setTimeout(
             current(() => {
+              // Not reading (flow control) leaves a pong unread in the socket: wait for it a while longer.
+              if (this.#socket?.isPaused) {
+                this.#pongTimer?.refresh();
+                return;
+              }
               logger.warn(
                 { timeoutMs: this.#t.pongTimeoutMs },
                 'the control plane did not answer a ping; reconnecting',
@@ -189,6 +210,8 @@ export class ConfigSync {
             return;
           }
           const raw = (result.data as { configSync?: unknown } | null | undefined)?.configSync;
+          this.#pendingPeak = Math.max(this.#pendingPeak, ++this.#pending);
+          this.#flowControl();
           this.#queue = this.#queue
             .then(() => this.#process(generation, applier, raw))
             .catch((err: unknown) => {
@@ -196,6 +219,10 @@ export class ConfigSync {
               logger.error({ err }, 'applying a sync message failed');
               this.#forceFull = true;
               this.#reconnectLater();
+            })
+            .finally(() => {
+              this.#pending--;
+              this.#flowControl();
             });
         },
         error: (err) => {
@@ -209,6 +236,19 @@ export class ConfigSync {
         },
       },
     );
+  }
+
+  /**
+   * Reads the next message only while at most `readAhead` wait behind the one being applied: the rest stay in the
+   * socket, and TCP holds the control plane back. Parsing all 57 parts of a 100k-key snapshot ahead of applying them
+   * kept them all alive at once, and their parsing and garbage collection starved requests for hundreds of ms.
+   */
+  #flowControl(): void {
+    const socket = this.#socket;
+    if (!socket) return;
+    const full = this.#pending > readAhead;
+    if (full && !socket.isPaused) socket.pause();
+    else if (!full && socket.isPaused) socket.resume();
   }
 
   #subscriptionFailed(err: unknown, message: string): void {
