@@ -33,7 +33,8 @@ type KindMaps = { [K in ResourceKind]: Map<string, ResourceTypes[K]> };
 export class StoreBuilder {
   readonly intern = new Interner();
   readonly maps = Object.fromEntries(resourceKinds.map((k) => [k, new Map()])) as KindMaps;
-  readonly hasher = new SnapshotHasher();
+  /** The running hash of what was added (see `hash()`). */
+  hasher = new SnapshotHasher();
   /** Per kind: unique claim -> the first resource making it. */
   readonly #claims = Object.fromEntries(resourceKinds.map((k) => [k, new Map<string, string>()])) as Record<
     ResourceKind,
@@ -43,13 +44,27 @@ export class StoreBuilder {
   /** Resources this build found unchanged in `reuse` and took from there (the copy received was dropped). */
   reused = 0;
   readonly #reuse: ResourceMaps | null;
+  /** The hasher started from the replaced store's hash: only resources that differ from it are digested. */
+  readonly #incremental: boolean;
 
   /**
    * `reuse`: the maps of the store a full snapshot will replace (a resync). A resource received equal to the one
-   * there is taken from there, so the two stores share it and the copy received dies young.
+   * there is taken from there, so the two stores share it and the copy received dies young. With `reuseHash`, that
+   * store's (verified) hash, the hash is updated from it instead of summed anew: unchanged resources cost no digest.
    */
-  constructor(reuse: ResourceMaps | null = null) {
+  constructor(reuse: ResourceMaps | null = null, reuseHash: string | null = null) {
     this.#reuse = reuse;
+    this.#incremental = reuse !== null && reuseHash !== null && /^[0-9a-f]{64}$/.test(reuseHash);
+    if (this.#incremental) this.hasher = SnapshotHasher.fromHex(reuseHash as string);
+  }
+
+  /**
+   * The resource the replaced store holds under this id, when `resource` equals it: it was checked when it was
+   * received, so it needs no schema check again.
+   */
+  known(kind: ResourceKind, id: string, resource: unknown): AnyResource | undefined {
+    const known = this.#reuse?.[kind].get(id) as AnyResource | undefined;
+    return known !== undefined && sameJson(known, resource) ? known : undefined;
   }
 
   /** Adds one resource (freezing it); returns a problem when the id was already added. */
@@ -57,11 +72,11 @@ export class StoreBuilder {
     const map = this.maps[kind] as Map<string, AnyResource>;
     if (map.has(id)) return `${kind}.${id} sent twice`;
     const known = this.#reuse?.[kind].get(id) as AnyResource | undefined;
-    const same = known !== undefined && sameJson(known, resource);
+    const same = known !== undefined && (known === resource || sameJson(known, resource));
     if (same) this.reused++;
     const r = same ? known : ingestResource(resource, this.intern, referencedKinds.has(kind));
     map.set(r.id === id ? r.id : id, r);
-    if (hash) this.hasher.add(kind, id, r);
+    if (hash && !(same && this.#incremental)) this.hasher.add(kind, id, r);
     const claims = this.#claims[kind];
     for (const claim of uniqueClaims(kind, r)) if (!claims.has(claim)) claims.set(claim, id);
     this.count++;
@@ -72,6 +87,34 @@ export class StoreBuilder {
     for (const kind of resourceKinds) {
       for (const [id, r] of Object.entries(snapshot[kind] ?? {})) this.add(kind, id, r as AnyResource, hash);
     }
+  }
+
+  /**
+   * The hash of what was added, in steps. Incremental: the replaced store's resources that were not reused (changed
+   * or gone) are taken out of the sum. Should that not give the announced hash, it is summed anew (a replaced store
+   * whose hash was wrong must not make every resync fail).
+   */
+  *hash(announced: string): Generator<void, string> {
+    let n = 0;
+    if (this.#incremental) {
+      const reuse = this.#reuse as ResourceMaps;
+      for (const kind of resourceKinds) {
+        const map = this.maps[kind] as Map<string, AnyResource>;
+        for (const [id, old] of reuse[kind] as ReadonlyMap<string, AnyResource>) {
+          if (map.get(id) !== old) this.hasher.remove(kind, id, old);
+          if (++n % (stepSize * 8) === 0) yield;
+        }
+      }
+      if (this.hasher.hex === announced) return announced;
+      this.hasher = new SnapshotHasher();
+      for (const kind of resourceKinds) {
+        for (const [id, r] of this.maps[kind] as Map<string, AnyResource>) {
+          this.hasher.add(kind, id, r);
+          if (++n % stepSize === 0) yield;
+        }
+      }
+    }
+    return this.hasher.hex;
   }
 
   /** snapshotProblems over what was added, in steps; the generator's value is the problems found. */

@@ -43,7 +43,7 @@ export class FullAssembly {
     this.version = first.version;
     this.hash = first.hash;
     this.parts = first.parts;
-    this.#builder = new StoreBuilder(current?.parts.byId ?? null);
+    this.#builder = new StoreBuilder(current?.parts.byId ?? null, current?.hash ?? null);
   }
 
   get complete(): boolean {
@@ -68,11 +68,15 @@ export class FullAssembly {
     for (const kind of resourceKinds) {
       const schema = resourceSchemas[kind].unwrap().valueType;
       for (const [id, raw] of Object.entries(message.resources[kind] ?? {})) {
-        const r = schema.safeParse(raw);
-        if (!r.success) return `malformed sync message: resources.${kind}.${id}: ${r.error.message}`;
+        // A resource equal to the one the current store holds was checked when that one arrived.
+        const known = this.#builder.known(kind, id, raw);
+        if (!known) {
+          const r = schema.safeParse(raw);
+          if (!r.success) return `malformed sync message: resources.${kind}.${id}: ${r.error.message}`;
+        }
         // The schemas are strict and transform nothing: the object as received is kept (zod's copy dies young),
         // so that the resources of a part are not promoted twice.
-        const problem = this.#builder.add(kind, id, raw as AnyResource);
+        const problem = this.#builder.add(kind, id, known ?? (raw as AnyResource));
         if (problem) return `full snapshot: ${problem}`;
         if (++n % (stepSize / 2) === 0) yield;
       }
@@ -86,7 +90,7 @@ export class FullAssembly {
     previous: SnapshotStore | null,
     source: SnapshotSource,
   ): Generator<void, { store: SnapshotStore } | { reason: string }> {
-    const hash = this.#builder.hasher.hex;
+    const hash = yield* this.#builder.hash(this.hash);
     if (hash !== this.hash) return { reason: `full snapshot hash mismatch (got ${hash}, announced ${this.hash})` };
     const problems = yield* this.#builder.check();
     if (problems.length) return { reason: `inconsistent full snapshot: ${problemsText(problems)}` };

@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { sampleSnapshot, storeOf } from '../test-support/snapshots.ts';
 import { SyncApplier } from './apply.ts';
 import { runSteps } from './builder.ts';
-import type { SnapshotStore } from './store.ts';
+import { SnapshotStore } from './store.ts';
 import { youngGenerationHeld } from './young-generation.ts';
 
-function resync(current: SnapshotStore, s: Snapshot, version = 9): SnapshotStore {
+function resync(current: SnapshotStore, s: Snapshot, version = 9, hash = snapshotHash(s)): SnapshotStore {
   const applier = new SyncApplier();
   let store: SnapshotStore | null = null;
-  for (const m of fullMessages(version, snapshotHash(s), s, 3)) {
+  for (const m of fullMessages(version, hash, s, 3)) {
     const out = runSteps(applier.apply(current, JSON.parse(JSON.stringify(m))));
     if (out.kind === 'applied') store = out.store;
     else if (out.kind === 'rejected') throw new Error(out.reason);
@@ -60,5 +60,36 @@ describe('full snapshot over an existing store', () => {
     expect(youngGenerationHeld()).toBe(true);
     for (const m of messages.slice(1)) runSteps(applier.apply(null, m));
     expect(youngGenerationHeld()).toBe(false);
+  });
+
+  // The hash is updated from the replaced store's: only what differs from it is digested.
+  function changedSnapshot(): Snapshot {
+    const changed = sampleSnapshot();
+    const [orgId] = Object.keys(changed.orgs);
+    changed.orgs[orgId] = { ...changed.orgs[orgId], name: 'renamed' };
+    const [gone, kept] = Object.keys(changed.keys);
+    delete changed.keys[gone];
+    const { previous: _previous, ...base } = changed.keys[kept];
+    changed.keys.added = { ...base, id: 'added', hash: 'c'.repeat(64) };
+    return changed;
+  }
+
+  it('arrives at the hash of a snapshot with changed, added and removed resources', () => {
+    const changed = changedSnapshot();
+    const next = resync(storeOf(sampleSnapshot(), 3), changed);
+    expect(next.hash).toBe(snapshotHash(changed));
+    expect(next.keysByHash.has('c'.repeat(64))).toBe(true);
+  });
+
+  it('refuses a resync announcing a hash its resources do not give, though most of them are reused', () => {
+    const current = storeOf(sampleSnapshot(), 3);
+    expect(() => resync(current, changedSnapshot(), 9, snapshotHash(sampleSnapshot()))).toThrow(/hash mismatch/);
+  });
+
+  it("sums the hash anew when the replaced store's own hash was wrong, rather than refusing every resync", () => {
+    const s = sampleSnapshot();
+    const wrong = new SnapshotStore(s, { version: 3, hash: 'a'.repeat(64), source: 'control-plane' });
+    const changed = changedSnapshot();
+    expect(resync(wrong, changed).hash).toBe(snapshotHash(changed));
   });
 });

@@ -1,5 +1,5 @@
 // Hash v2: an additive set hash over every resource, so either side can update it in O(changed resources).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical.ts';
 import { type ResourceKind, resourceKinds, type Snapshot } from './snapshot.ts';
 
@@ -7,10 +7,7 @@ const modulus = 1n << 256n;
 
 /** SHA-256 of `kind \n id \n canonicalJson(resource)`, read as a 256-bit big-endian unsigned integer. */
 export function resourceDigest(kind: ResourceKind, id: string, resource: unknown): bigint {
-  const hex = createHash('sha256')
-    .update(`${kind}\n${id}\n${canonicalJson(resource)}`)
-    .digest('hex');
-  return BigInt(`0x${hex}`);
+  return BigInt(`0x${hash('sha256', `${kind}\n${id}\n${canonicalJson(resource)}`, 'hex')}`);
 }
 
 /** The snapshot hash as a running sum: add and remove resources one at a time (mod 2^256). */
