@@ -11,6 +11,7 @@ import { NodeStatusReporter } from './snapshot/node-status.ts';
 import { bootFromDisk, SnapshotFile } from './snapshot/persist.ts';
 import { StoreHolder } from './snapshot/store.ts';
 import { ConfigSync } from './snapshot/sync.ts';
+import { limitHeapGrowth } from './snapshot/young-generation.ts';
 import { secureStateDir } from './state-dir.ts';
 import { lockStateDir } from './state-lock.ts';
 import { Upstream } from './upstream/pools.ts';
@@ -27,6 +28,7 @@ import { UsageSpool } from './usage/spool.ts';
 const usageFlushOnStopMs = 5_000;
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {
     process.stderr.write(

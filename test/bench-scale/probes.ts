@@ -1,5 +1,6 @@
 // What the scale benchmark watches from outside: a load generator child, a data plane's applied version, memory.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { memoryMiB } from '../bench/stats.ts';
@@ -10,6 +11,9 @@ import type { Memory } from './report.ts';
 import type { Sample } from './windows.ts';
 
 const loadScript = fileURLToPath(new URL('./steady-load.ts', import.meta.url));
+
+/** The cores this benchmark may use, read before it pins itself to one of them. */
+export const machineCores = availableParallelism();
 
 export const now = () => performance.timeOrigin + performance.now();
 
@@ -50,7 +54,7 @@ export function startLoad(url: string, key: string, rate: number, core: number |
  * Answers false (and pins nothing) where `taskset` is missing or there is one core.
  */
 export function pinToCore(pid: number, core: number): boolean {
-  if (availableParallelism() < 2) return false;
+  if (machineCores < 2) return false;
   return spawnSync('taskset', ['-a', '-cp', String(core), String(pid)], { stdio: 'ignore' }).status === 0;
 }
 
@@ -91,10 +95,46 @@ export async function settledMemory(pid: number, url: string, key: string, rate:
   await sleep(5_000);
   await load.stop();
   await sleep(5_000);
-  return memoryNow(pid);
+  return memoryNow(pid, url);
 }
 
-export function memoryNow(pid: number): Memory {
+/** VmRSS and VmHWM of a process; with a data plane's `url`, its V8 heap spaces too. */
+export async function memoryNow(pid: number, url?: string): Promise<Memory> {
   const m = memoryMiB(pid);
-  return { settledMiB: m.rss, peakMiB: m.peak };
+  const heapSpacesMiB = url ? await heapSpaces(url) : undefined;
+  return {
+    settledMiB: m.rss,
+    peakMiB: m.peak,
+    mallocHeapMiB: mallocHeapMiB(pid),
+    ...(heapSpacesMiB ? { heapSpacesMiB } : {}),
+  };
+}
+
+/** Each V8 heap space of a data plane: [used, size] in MiB, from prom-client's default metrics on its /metrics. */
+async function heapSpaces(url: string): Promise<Record<string, [number, number]> | undefined> {
+  const res = await fetch(`${url}/metrics`).catch(() => null);
+  if (!res?.ok) return undefined;
+  const out: Record<string, [number, number]> = {};
+  for (const line of (await res.text()).split('\n')) {
+    const m = /^gateway_process_nodejs_heap_space_size_(used|total)_bytes\{space="([a-z_]+)"\} (\S+)/.exec(line);
+    if (!m) continue;
+    const space = (out[m[2]] ??= [0, 0]);
+    space[m[1] === 'used' ? 0 : 1] = Number(m[3]) / 2 ** 20;
+  }
+  for (const [k, [, size]] of Object.entries(out)) if (size === 0) delete out[k];
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Resident size of the process's [heap] mapping: what the C allocator holds in its main arena (MiB). */
+function mallocHeapMiB(pid: number): number | undefined {
+  let smaps: string;
+  try {
+    smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const at = smaps.search(/^\S+ \S+ \S+ \S+ \S+\s+\[heap\]$/m);
+  if (at < 0) return 0;
+  const rss = /^Rss:\s+(\d+) kB/m.exec(smaps.slice(at));
+  return rss ? Number(rss[1]) / 1024 : undefined;
 }

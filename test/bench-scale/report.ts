@@ -8,6 +8,10 @@ export interface Memory {
   settledMiB: number;
   /** VmHWM (peak RSS since the process started), MiB. */
   peakMiB: number;
+  /** Resident size of the C allocator's main arena ([heap] in /proc/PID/smaps), MiB. */
+  mallocHeapMiB?: number;
+  /** A data plane's V8 heap by space: [used, size] MiB, from its /metrics, when it could be read. */
+  heapSpacesMiB?: Record<string, [number, number]>;
 }
 
 export interface Revoke {
@@ -144,6 +148,16 @@ export function printScaleReport(r: ScaleReport): Verdicts {
   mem('data plane, empty config', m.dataPlaneEmpty);
   mem('data plane, scale config', m.dataPlaneScale);
   mem('  … after the changes', m.dataPlaneScaleEnd);
+  const spaces = (name: string, x: Memory) =>
+    x.heapSpacesMiB &&
+    log(
+      `    ${name}: V8 heap spaces (used/size) ${Object.entries(x.heapSpacesMiB)
+        .map(([k, [used, size]]) => `${k} ${f(used, 0)}/${f(size, 0)}`)
+        .join(', ')}; malloc arena ${f(x.mallocHeapMiB, 0)}`,
+    );
+  spaces('empty', m.dataPlaneEmpty);
+  spaces('scale', m.dataPlaneScale);
+  spaces('after the changes', m.dataPlaneScaleEnd);
   mem('control plane', m.controlPlane);
   mem('  … after its restart', m.controlPlaneAfterRestart);
 

@@ -3,7 +3,6 @@
 // wait while the data plane takes changes in, and the data plane's memory against an empty config. A report: the
 // exit code is 0 whatever the figures (1 only when the run itself fails).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { cpuSeconds, summarize } from '../bench/stats.ts';
 import { startControlPlane } from '../harness/control-plane.ts';
@@ -14,7 +13,16 @@ import { startPostgres } from '../harness/postgres.ts';
 import { createModel } from '../harness/seed.ts';
 import { Teardown } from '../harness/teardown.ts';
 import { sleep } from '../harness/wait.ts';
-import { eventLoopStallMs, memoryNow, now, pinToCore, settledMemory, startLoad, waitForVersion } from './probes.ts';
+import {
+  eventLoopStallMs,
+  machineCores,
+  memoryNow,
+  now,
+  pinToCore,
+  settledMemory,
+  startLoad,
+  waitForVersion,
+} from './probes.ts';
 import { printScaleReport, type Revoke, type ScaleReport } from './report.ts';
 import { measureRevoke, poller } from './revoke.ts';
 import { latencyFigures, splitByWindows, type Window } from './windows.ts';
@@ -57,6 +65,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
+    // This runner and what it starts (the control plane, also when it restarts) run on core 1; the data plane and its
+    // load are moved to core 0 below. Without it the restarting control plane competed with them for core 0.
+    pinToCore(process.pid, 1);
     log('Starting PostgreSQL and the control plane on an empty database…');
     const db = teardown.add(await startPostgres(), (d) => d.stop(), 'postgres');
     const cp = teardown.add(
@@ -158,7 +169,7 @@ async function main(): Promise<void> {
     }
     const stallDuringRevokesMs = await eventLoopStallMs(dp);
     const controlPlaneCpuPerChangeS = (cpuSeconds(cpPid) - cpu0) / Math.max(1, revokes.length);
-    const controlPlane = memoryNow(cpPid);
+    const controlPlane = await memoryNow(cpPid);
 
     // 4. A full resync under the same load: the control plane goes down, many versions pass, it comes back.
     log(`Full resync: stopping the control plane, committing ${versionsWhileDown} versions, starting it again…`);
@@ -180,8 +191,8 @@ async function main(): Promise<void> {
     await sleep(2_000);
     const stallDuringResyncMs = await eventLoopStallMs(dp);
     const samples = await load.stop();
-    const controlPlaneAfterRestart = memoryNow(cp.process.pid!);
-    const dataPlaneScaleEnd = memoryNow(dp.process.pid!);
+    const controlPlaneAfterRestart = await memoryNow(cp.process.pid!);
+    const dataPlaneScaleEnd = await memoryNow(dp.process.pid!, dp.url);
 
     const byRevoke = splitByWindows(samples, windows.revokes);
     const byFull = splitByWindows(byRevoke.outside, windows.full);
@@ -189,7 +200,7 @@ async function main(): Promise<void> {
     const report: ScaleReport = {
       at: new Date().toISOString(),
       node: process.version,
-      cores: availableParallelism(),
+      cores: machineCores,
       world,
       changeCapture,
       seedSeconds,

@@ -1,6 +1,6 @@
 // Sync protocol v2 as the control plane speaks it: protocol in connection_ack, refusal of other protocols (recorded
 // on the node), full snapshots in parts, resume from the ring, NACK storage and the fleet's sync states.
-import { applyDelta, snapshotHash } from '@gw/schema';
+import { applyDelta, resourceCount, sentResourcesPerPart, snapshotHash } from '@gw/schema';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createOrg } from '../test-support/fixtures.ts';
@@ -64,22 +64,25 @@ describe('sync protocol v2 (control plane)', () => {
     upgraded.stop();
   });
 
-  it('sends a full snapshot in parts of at most 2,000 resources', async () => {
+  it(`sends a full snapshot in parts of ${sentResourcesPerPart} resources`, async () => {
     await t.db.query(
       `insert into organizations (id, name, slug) select gen_random_uuid(), 'Bulk ' || n, 'bulk-' || n
-         from generate_series(1, 2100) n`,
+         from generate_series(1, 600) n`,
     );
     await t.app.gql('{ configState { version } }');
     const f = feed('dp-parts');
     const full = (await waitFor(() => f.messages[0])) as AssembledFull;
     expect(full.type).toBe('full');
-    expect(full.parts).toBe(2);
+    const total = resourceCount(full.snapshot);
+    expect(total).toBeGreaterThanOrEqual(600);
+    expect(full.parts).toBe(Math.ceil(total / sentResourcesPerPart));
     for (const part of f.raw) {
       if (part.type !== 'full') throw new Error('expected parts');
-      const n = Object.values(part.resources).reduce((sum, r) => sum + Object.keys(r ?? {}).length, 0);
-      expect(n).toBeLessThanOrEqual(2000);
+      expect(resourceCount(part.resources)).toBeLessThanOrEqual(sentResourcesPerPart);
     }
-    expect(f.raw.map((p) => (p.type === 'full' ? p.part : 0))).toEqual([1, 2]);
+    expect(f.raw.map((p) => (p.type === 'full' ? p.part : 0))).toEqual(
+      Array.from({ length: full.parts }, (_, i) => i + 1),
+    );
     expect(snapshotHash(full.snapshot)).toBe(full.hash);
     f.stop();
   });

@@ -29,8 +29,9 @@ export { decryptSecret, deriveSnapshotKey, encryptSecret, sealSnapshot, unsealSn
 const fileName = 'snapshot.json';
 /** Compact when the journal holds more than this... */
 export const compactAfter = { bytes: 4 * 1024 * 1024, lines: 1000 };
-/** Resources stringified between two yields while writing a base. */
-const batchSize = 2000;
+/** Resources stringified between two yields while writing a base (one write: about 100 KB with 100k keys, see
+ * sentResourcesPerPart for why writes stay that small). */
+const batchSize = 250;
 
 const persistedFile = z.object({
   /** 1: hash v1 (SHA-256 of the canonical JSON), written before protocol 2; 2: hash v2. */
