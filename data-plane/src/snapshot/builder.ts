@@ -25,8 +25,8 @@ import {
   type StoreParts,
 } from './store.ts';
 
-/** Resources handled between two yields. */
-export const stepSize = 500;
+/** Resources handled between two yields (a step: tens of microseconds; runStepsAsync groups steps into slices). */
+export const stepSize = 64;
 
 type KindMaps = { [K in ResourceKind]: Map<string, ResourceTypes[K]> };
 
@@ -131,6 +131,9 @@ export class StoreBuilder {
         if (++n % stepSize === 0) yield;
       }
     }
+    // Not needed after the check: freed before build() allocates the store's own indexes (one 100k-entry map less
+    // at the peak of a 100k-key build).
+    for (const claims of Object.values(this.#claims)) claims.clear();
     return problems;
   }
 
@@ -221,13 +224,25 @@ export function runSteps<T>(steps: Generator<void, T>): T {
   }
 }
 
-/** Runs a step generator, yielding to the event loop between steps (setImmediate). */
+/** How long runStepsAsync runs steps before it yields to the event loop (requests wait at most about this long). */
+export const sliceMs = 4;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs a step generator in slices of about `sliceMs`, yielding to the event loop (setImmediate) before each slice,
+ * so that a message received just after another one does not extend the other's slice.
+ */
 export async function runStepsAsync<T>(steps: Generator<void, T>, stillWanted: () => boolean = () => true) {
   for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
     if (!stillWanted()) return null;
+    const end = performance.now() + sliceMs;
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+      if (performance.now() >= end) break;
+    }
   }
 }
 

@@ -78,7 +78,7 @@ export class FullAssembly {
         // so that the resources of a part are not promoted twice.
         const problem = this.#builder.add(kind, id, known ?? (raw as AnyResource));
         if (problem) return `full snapshot: ${problem}`;
-        if (++n % (stepSize / 2) === 0) yield;
+        if (++n % stepSize === 0) yield;
       }
     }
     this.#received = expected;
