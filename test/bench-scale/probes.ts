@@ -105,6 +105,8 @@ export async function memoryNow(pid: number, url?: string): Promise<Memory> {
   return {
     settledMiB: m.rss,
     peakMiB: m.peak,
+    anonMiB: m.anon,
+    fileMiB: m.file,
     mallocHeapMiB: mallocHeapMiB(pid),
     ...(heapSpacesMiB ? { heapSpacesMiB } : {}),
   };

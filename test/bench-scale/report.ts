@@ -8,6 +8,9 @@ export interface Memory {
   settledMiB: number;
   /** VmHWM (peak RSS since the process started), MiB. */
   peakMiB: number;
+  /** VmRSS split: anonymous pages (heaps, stacks) and file-backed ones (the node binary's code, libraries), MiB. */
+  anonMiB?: number;
+  fileMiB?: number;
   /** Resident size of the C allocator's main arena ([heap] in /proc/PID/smaps), MiB. */
   mallocHeapMiB?: number;
   /** A data plane's V8 heap by space: [used, size] MiB, from its /metrics, when it could be read. */
@@ -153,7 +156,7 @@ export function printScaleReport(r: ScaleReport): Verdicts {
     log(
       `    ${name}: V8 heap spaces (used/size) ${Object.entries(x.heapSpacesMiB)
         .map(([k, [used, size]]) => `${k} ${f(used, 0)}/${f(size, 0)}`)
-        .join(', ')}; malloc arena ${f(x.mallocHeapMiB, 0)}`,
+        .join(', ')}; malloc arena ${f(x.mallocHeapMiB, 0)}; resident anon ${f(x.anonMiB, 0)}, file ${f(x.fileMiB, 0)}`,
     );
   spaces('empty', m.dataPlaneEmpty);
   spaces('scale', m.dataPlaneScale);

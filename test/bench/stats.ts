@@ -37,9 +37,14 @@ export function cpuSeconds(pid: number): number {
   return (utime + stime) / ticksPerSecond();
 }
 
-/** Resident memory now and at its peak, in MiB. */
-export function memoryMiB(pid: number): { rss: number; peak: number } {
+/** Resident memory now and at its peak, and now split into anonymous and file-backed pages, in MiB. */
+export function memoryMiB(pid: number): { rss: number; peak: number; anon: number; file: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+  return {
+    rss: kib('VmRSS') / 1024,
+    peak: kib('VmHWM') / 1024,
+    anon: kib('RssAnon') / 1024,
+    file: kib('RssFile') / 1024,
+  };
 }

@@ -21,7 +21,7 @@ let small = false;
 let factor = normalGrowth;
 
 /** Old generation growth: a major GC once it grew by 30% (V8's own factor is 1.1 to 4, by GC speed). */
-export const oldGrowthPercent = 30;
+export const oldGrowthPercent = 15;
 
 /** Bounds the old generation's growth between major GCs (the data plane's start, before any config is built). */
 export function limitHeapGrowth(percent = oldGrowthPercent): void {
