@@ -5,14 +5,13 @@ import {
   type FullMessage,
   maxResourcesPerPart,
   type PartialSnapshot,
-  partialSnapshot,
   type ResourceKind,
   resourceCount,
   resourceKinds,
 } from '@gw/schema';
-import type { z } from 'zod';
 import { StoreBuilder, stepSize } from './builder.ts';
 import { type SnapshotSource, SnapshotStore } from './store.ts';
+import { resourceError } from './validate.ts';
 import { checkYoungGeneration } from './young-generation.ts';
 
 export function problemsText(problems: string[]): string {
@@ -25,11 +24,6 @@ export function problemsText(problems: string[]): string {
 export type FullEnvelope = Omit<FullMessage, 'resources'> & {
   resources: Partial<Record<ResourceKind, Record<string, unknown>>>;
 };
-
-const resourceSchemas = partialSnapshot.shape as unknown as Record<
-  ResourceKind,
-  { unwrap(): { valueType: z.ZodType<AnyResource> } }
->;
 
 export class FullAssembly {
   readonly version: number;
@@ -66,13 +60,12 @@ export class FullAssembly {
     let n = 0;
     checkYoungGeneration();
     for (const kind of resourceKinds) {
-      const schema = resourceSchemas[kind].unwrap().valueType;
       for (const [id, raw] of Object.entries(message.resources[kind] ?? {})) {
         // A resource equal to the one the current store holds was checked when that one arrived.
         const known = this.#builder.known(kind, id, raw);
         if (!known) {
-          const r = schema.safeParse(raw);
-          if (!r.success) return `malformed sync message: resources.${kind}.${id}: ${r.error.message}`;
+          const problem = resourceError(kind, id, raw);
+          if (problem) return `malformed sync message: ${problem}`;
         }
         // The schemas are strict and transform nothing: the object as received is kept (zod's copy dies young),
         // so that the resources of a part are not promoted twice.

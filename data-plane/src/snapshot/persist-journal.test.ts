@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson, type DeltaMessage, diffSnapshots, type Snapshot, sha256Hex, snapshotHash } from '@gw/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { providerApiKey, sampleSnapshot, storeOf } from '../test-support/snapshots.ts';
+import { providerApiKey, readBaseFile, sampleSnapshot, storeOf } from '../test-support/snapshots.ts';
 import { applySyncMessage } from './apply.ts';
+import { journalHeader } from './journal.ts';
 import { compactAfter, deriveSnapshotKey, SnapshotFile, sealSnapshot } from './persist.ts';
 import type { SnapshotStore } from './store.ts';
 
@@ -106,8 +107,8 @@ describe('snapshot journal', () => {
         [store, delta] = step(store, rename(i));
         await file.record(store, delta);
       }
-      const base = JSON.parse(await readFile(file.path, 'utf8'));
-      expect(base).toMatchObject({ format: 2, version: 5 });
+      const { header } = await readBaseFile(file.path);
+      expect(header).toMatchObject({ format: 3, version: 5 });
       expect((await readFile(file.journalPath, 'utf8')).trim().split('\n')).toHaveLength(2);
       expect(await new SnapshotFile(dir, 'dp-token').load()).toMatchObject({ version: 6, hash: store.hash });
     } finally {
@@ -152,11 +153,35 @@ describe('snapshot journal', () => {
     expect(loaded).toEqual({ version: 9, hash: snapshotHash(s), snapshot: s });
     const [next, delta] = step(storeOf(s, 9), rename(1));
     await file.record(next, delta);
-    expect(JSON.parse(await readFile(file.path, 'utf8'))).toMatchObject({ format: 2, version: 10 });
+    expect((await readBaseFile(file.path)).header).toMatchObject({ format: 3, version: 10 });
     expect(await new SnapshotFile(dir, 'dp-token').load()).toMatchObject({ version: 10, hash: next.hash });
     // A tampered legacy file is refused.
     await writeFile(file.path, JSON.stringify({ ...legacy, hash: 'a'.repeat(64) }));
     await writeFile(file.journalPath, '');
     await expect(new SnapshotFile(dir, 'dp-token').load()).rejects.toThrow(/hash mismatch/);
+  });
+
+  it('reads a base of format 2 (one JSON document) with its journal, and appends to that journal', async () => {
+    const file = new SnapshotFile(dir, 'dp-token');
+    const first = storeOf(sampleSnapshot(), 4);
+    const [second, delta] = step(first, rename(1));
+    const s = sampleSnapshot();
+    const whole = {
+      format: 2,
+      version: 4,
+      hash: snapshotHash(s),
+      savedAt: new Date().toISOString(),
+      snapshot: sealSnapshot(deriveSnapshotKey('dp-token'), s),
+    };
+    await writeFile(file.path, JSON.stringify(whole));
+    const { type: _t, ...line } = delta;
+    await writeFile(file.journalPath, `${journalHeader(4, first.hash)}${JSON.stringify(line)}\n`);
+    const reopened = new SnapshotFile(dir, 'dp-token');
+    expect(await reopened.load()).toMatchObject({ version: 5, hash: second.hash });
+    const [third, next] = step(second, rename(2));
+    await reopened.record(third, next);
+    // Appended to the journal of the format 2 base: no new base was written.
+    expect(JSON.parse(await readFile(file.path, 'utf8'))).toMatchObject({ format: 2, version: 4 });
+    expect(await new SnapshotFile(dir, 'dp-token').load()).toMatchObject({ version: 6, hash: third.hash });
   });
 });

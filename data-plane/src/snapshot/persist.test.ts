@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { snapshotHash } from '@gw/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.ts';
-import { providerApiKey, sampleSnapshot } from '../test-support/snapshots.ts';
+import { providerApiKey, readBaseFile, sampleSnapshot } from '../test-support/snapshots.ts';
 import { bootFromDisk, decryptSecret, deriveSnapshotKey, encryptSecret, SnapshotFile } from './persist.ts';
 import { StoreHolder } from './store.ts';
 
@@ -36,7 +36,10 @@ describe('SnapshotFile', () => {
     await file.save({ version: 7, hash: snapshotHash(snapshot), snapshot });
     const text = await readFile(file.path, 'utf8');
     expect(text).not.toContain(providerApiKey);
-    expect(JSON.parse(text).snapshot.credentials['cred-1'].apiKey).toMatch(/^enc:v1:/);
+    const { header, entries } = await readBaseFile(file.path);
+    expect(header).toMatchObject({ format: 3, version: 7, hash: snapshotHash(snapshot) });
+    const credential = entries.find(([kind, id]) => kind === 'credentials' && id === 'cred-1');
+    expect((credential?.[2] as { apiKey: string }).apiKey).toMatch(/^enc:v1:/);
     const loaded = await new SnapshotFile(dir, 'dp-token').load();
     expect(loaded).toEqual({ version: 7, hash: snapshotHash(snapshot), snapshot });
   });
@@ -47,10 +50,18 @@ describe('SnapshotFile', () => {
     const snapshot = sampleSnapshot();
     await file.save({ version: 1, hash: snapshotHash(snapshot), snapshot });
     await expect(new SnapshotFile(dir, 'rotated-token').load()).rejects.toThrow();
-    const text = JSON.parse(await readFile(file.path, 'utf8'));
-    text.snapshot.orgs['org-1'].name = 'Tampered';
-    await writeFile(file.path, JSON.stringify(text));
+    const text = await readFile(file.path, 'utf8');
+    expect(text).toContain('"name":"Acme"');
+    await writeFile(file.path, text.replace('"name":"Acme"', '"name":"Tampered"'));
     await expect(file.load()).rejects.toThrow(/hash mismatch/);
+    // A damaged line, a repeated resource, a resource the schema refuses: each makes the file unusable.
+    const lines = text.trim().split('\n');
+    await writeFile(file.path, `${lines.join('\n')}\n${lines[1].slice(0, 20)}\n`);
+    await expect(file.load()).rejects.toThrow(/is not JSON/);
+    await writeFile(file.path, `${lines.join('\n')}\n${lines[1]}\n`);
+    await expect(file.load()).rejects.toThrow(/repeated/);
+    await writeFile(file.path, `${lines.join('\n')}\n${JSON.stringify(['orgs', 'x', { id: 'x' }])}\n`);
+    await expect(file.load()).rejects.toThrow(/resources\.orgs\.x/);
   });
 
   it('coalesces concurrent saves and ends with the newest', async () => {

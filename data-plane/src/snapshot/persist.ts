@@ -1,26 +1,15 @@
 // What the node applied, on disk: a base snapshot (snapshot.json) plus a journal of the deltas applied since
 // (snapshot-journal.jsonl, appended and fdatasync'ed), so that a change costs a line, not a rewrite. The journal is
-// compacted into a new base in the background (written in batches that yield to the event loop). Credentials'
-// apiKeys are encrypted on disk (secrets.ts).
+// compacted into a new base in the background (written in batches that yield to the event loop; its format is in
+// base-file.ts). Credentials' apiKeys are encrypted on disk (secrets.ts).
 import { type FileHandle, mkdir, open, readFile, rename, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  canonicalJson,
-  type DeltaMessage,
-  optionalKinds,
-  type ResourceKind,
-  resourceKinds,
-  type Snapshot,
-  sha256Hex,
-  snapshotHash,
-  snapshotProblems,
-  snapshotSchema,
-} from '@gw/schema';
-import { z } from 'zod';
+import { type DeltaMessage, type Snapshot, snapshotProblems } from '@gw/schema';
 import type { Logger } from '../logger.ts';
 import { privateDirMode, privateFileMode } from '../state-dir.ts';
+import { type BaseSource, readBase, writeBase } from './base-file.ts';
 import { journalHeader, journalName, replayJournal } from './journal.ts';
-import { deriveSnapshotKey, encryptSecret, sealCredentials, unsealSnapshot } from './secrets.ts';
+import { deriveSnapshotKey, sealCredentials } from './secrets.ts';
 import { SnapshotStore, type StoreHolder } from './store.ts';
 import { holdYoungGeneration } from './young-generation.ts';
 
@@ -29,18 +18,6 @@ export { decryptSecret, deriveSnapshotKey, encryptSecret, sealSnapshot, unsealSn
 const fileName = 'snapshot.json';
 /** Compact when the journal holds more than this... */
 export const compactAfter = { bytes: 4 * 1024 * 1024, lines: 1000 };
-/** Resources stringified between two yields while writing a base (one write: about 100 KB with 100k keys, see
- * sentResourcesPerPart for why writes stay that small). */
-const batchSize = 250;
-
-const persistedFile = z.object({
-  /** 1: hash v1 (SHA-256 of the canonical JSON), written before protocol 2; 2: hash v2. */
-  format: z.union([z.literal(1), z.literal(2)]),
-  version: z.number().int().nonnegative(),
-  hash: z.string(),
-  savedAt: z.string(),
-  snapshot: z.unknown(),
-});
 
 export interface PersistedSnapshot {
   version: number;
@@ -48,15 +25,14 @@ export interface PersistedSnapshot {
   snapshot: Snapshot;
 }
 
-type Source = { version: number; hash: string; entries: (kind: ResourceKind) => Iterable<[string, unknown]> };
-type Op = { base: Source } | { delta: DeltaMessage; store: SnapshotStore };
+type Op = { base: BaseSource } | { delta: DeltaMessage; store: SnapshotStore };
 
-const fromSnapshot = (s: PersistedSnapshot): Source => ({
+const fromSnapshot = (s: PersistedSnapshot): BaseSource => ({
   version: s.version,
   hash: s.hash,
   entries: (kind) => Object.entries(s.snapshot[kind] ?? {}),
 });
-const fromStore = (store: SnapshotStore): Source => ({
+const fromStore = (store: SnapshotStore): BaseSource => ({
   version: store.version,
   hash: store.hash,
   entries: (kind) => store.parts.byId[kind] as Iterable<[string, unknown]>,
@@ -160,44 +136,12 @@ export class SnapshotFile {
   }
 
   /** Writes a base in batches (yielding between them), renames it into place, then starts an empty journal. */
-  async #writeBase(source: Source): Promise<void> {
+  async #writeBase(source: BaseSource): Promise<void> {
     await mkdir(this.#dir, { recursive: true, mode: privateDirMode });
     const tmp = `${this.path}.${process.pid}.tmp`;
     const fh = await open(tmp, 'w', privateFileMode);
     try {
-      const head = { format: 2, version: source.version, hash: source.hash, savedAt: new Date().toISOString() };
-      const pieces = [`${JSON.stringify(head).slice(0, -1)},"snapshot":{`];
-      let pending = 0;
-      let firstKind = true;
-      const openKind = (kind: ResourceKind) => {
-        pieces.push(`${firstKind ? '' : ','}${JSON.stringify(kind)}:{`);
-        firstKind = false;
-      };
-      for (const kind of resourceKinds) {
-        let n = 0;
-        for (const [id, r] of source.entries(kind)) {
-          if (n++ === 0) openKind(kind);
-          else pieces.push(',');
-          const value =
-            kind === 'credentials'
-              ? { ...(r as object), apiKey: encryptSecret(this.#key, (r as { apiKey: string }).apiKey, id) }
-              : r;
-          pieces.push(`${JSON.stringify(id)}:${JSON.stringify(value)}`);
-          if (++pending === batchSize) {
-            await fh.write(pieces.join(''));
-            pieces.length = 0;
-            pending = 0;
-            await new Promise<void>((resolve) => setImmediate(resolve));
-          }
-        }
-        if (n === 0) {
-          if (optionalKinds.includes(kind)) continue;
-          openKind(kind);
-        }
-        pieces.push('}');
-      }
-      pieces.push('}}');
-      await fh.write(pieces.join(''));
+      await writeBase(fh, source, this.#key);
       await fh.datasync();
     } finally {
       await fh.close();
@@ -224,24 +168,9 @@ export class SnapshotFile {
 
   /** The persisted snapshot (base + journal), or null when there is none; throws when it cannot be trusted. */
   async load(): Promise<PersistedSnapshot | null> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
-    const file = persistedFile.parse(JSON.parse(text));
-    // Checked, but the object as read is kept (the schemas are strict and transform nothing): zod's parse would
-    // copy the whole 100k-key snapshot once more while the original is still alive.
-    snapshotSchema.parse(file.snapshot);
-    const sealed = file.snapshot as Snapshot;
-    // A token rotation makes decryption fail: the file is then useless, and we say so.
-    const snapshot = unsealSnapshot(this.#key, sealed);
-    // Format 1 (before protocol 2) holds the v1 hash: check it, then serve under the v2 hash.
-    const hash = file.format === 1 ? sha256Hex(canonicalJson(snapshot)) : snapshotHash(snapshot);
-    if (hash !== file.hash) throw new Error(`snapshot file hash mismatch (${hash} != ${file.hash})`);
-    const base = { version: file.version, hash: file.format === 1 ? snapshotHash(snapshot) : hash };
+    const base = await readBase(this.path, this.#key);
+    if (!base) return null;
+    const { snapshot } = base;
     let journal = '';
     try {
       journal = await readFile(this.journalPath, 'utf8');
@@ -251,7 +180,8 @@ export class SnapshotFile {
     const replayed = replayJournal(journal, snapshot, base, this.#key);
     const problems = snapshotProblems(snapshot);
     if (problems.length) throw new Error(`snapshot file is inconsistent: ${problems[0]}`);
-    if (file.format === 2 && replayed.matches) {
+    // A format 1 base predates the journal: a base is written before the first delta is appended.
+    if (base.format !== 1 && replayed.matches) {
       this.#journalVersion = replayed.version;
       this.#journalBytes = replayed.goodBytes;
       this.#journalLines = replayed.lines;

@@ -1,4 +1,5 @@
 // Builds consistent test snapshots (and the secrets of their keys) without a control plane.
+import { readFile } from 'node:fs/promises';
 import { type Snapshot, snapshotHash } from '@gw/schema';
 import { hashApiKey } from '../policy/authenticate.ts';
 import { SnapshotStore } from '../snapshot/store.ts';
@@ -113,4 +114,10 @@ export function sampleSnapshot(baseUrl = 'http://127.0.0.1:9/v1'): Snapshot {
 
 export function storeOf(snapshot: Snapshot, version = 1, previous?: SnapshotStore | null): SnapshotStore {
   return new SnapshotStore(snapshot, { version, hash: snapshotHash(snapshot), source: 'control-plane' }, previous);
+}
+
+/** A format 3 base file (snapshot/base-file.ts) as its header and its [kind, id, resource] entries. */
+export async function readBaseFile(path: string): Promise<{ header: Record<string, unknown>; entries: unknown[][] }> {
+  const [head, ...rest] = (await readFile(path, 'utf8')).trim().split('\n');
+  return { header: JSON.parse(head), entries: rest.map((line) => JSON.parse(line)) };
 }

@@ -1,0 +1,157 @@
+// The base snapshot file (snapshot.json). Format 3, written now, is one JSON value per line: a header
+// `{ format: 3, version, hash, savedAt }`, then one `[kind, id, resource]` per resource. It is read line by line, so
+// booting with 100k keys never holds the whole file as one 40 MB string (and its 40 MB read buffer, which lingered
+// outside the V8 heap until a major GC). Formats 1 and 2 (one JSON document, before this) are still read.
+import { createReadStream } from 'node:fs';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import {
+  type AnyResource,
+  canonicalJson,
+  emptySnapshot,
+  optionalKinds,
+  type ResourceKind,
+  resourceKinds,
+  type Snapshot,
+  sha256Hex,
+  snapshotHash,
+} from '@gw/schema';
+import { z } from 'zod';
+import { encryptSecret, unsealSnapshot } from './secrets.ts';
+import { checkedSnapshot, resourceError } from './validate.ts';
+
+/** What a base is written from: a store's maps or a plain snapshot. */
+export interface BaseSource {
+  version: number;
+  hash: string;
+  entries: (kind: ResourceKind) => Iterable<[string, unknown]>;
+}
+
+/** A base as read: verified against its hash, credentials decrypted. `format` tells the journal rules. */
+export interface Base {
+  format: 1 | 2 | 3;
+  version: number;
+  hash: string;
+  snapshot: Snapshot;
+}
+
+/** Resources stringified between two yields while writing a base (one write: about 100 KB with 100k keys). */
+const batchSize = 250;
+
+const header = z.object({
+  format: z.literal(3),
+  version: z.number().int().nonnegative(),
+  hash: z.string(),
+  savedAt: z.string(),
+});
+
+const wholeFile = z.object({
+  /** 1: hash v1 (SHA-256 of the canonical JSON), written before protocol 2; 2: hash v2. */
+  format: z.union([z.literal(1), z.literal(2)]),
+  version: z.number().int().nonnegative(),
+  hash: z.string(),
+  savedAt: z.string(),
+  snapshot: z.unknown(),
+});
+
+/** Writes a format 3 base to `fh` in batches, yielding to the event loop between them; apiKeys are encrypted. */
+export async function writeBase(fh: FileHandle, source: BaseSource, secretKey: Buffer): Promise<void> {
+  const head = { format: 3, version: source.version, hash: source.hash, savedAt: new Date().toISOString() };
+  const lines = [`${JSON.stringify(head)}\n`];
+  for (const kind of resourceKinds) {
+    for (const [id, r] of source.entries(kind)) {
+      const value =
+        kind === 'credentials'
+          ? { ...(r as object), apiKey: encryptSecret(secretKey, (r as { apiKey: string }).apiKey, id) }
+          : r;
+      lines.push(`${JSON.stringify([kind, id, value])}\n`);
+      if (lines.length === batchSize) {
+        await fh.write(lines.join(''));
+        lines.length = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+  await fh.write(lines.join(''));
+}
+
+/** Reads and verifies the base at `path` (any format); null when there is none, throws when it cannot be trusted. */
+export async function readBase(path: string, secretKey: Buffer): Promise<Base | null> {
+  let start: string;
+  try {
+    start = await firstBytes(path, formatThreeStart.length);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  if (start !== formatThreeStart) return readWholeBase(path, secretKey);
+  const input = createReadStream(path, { encoding: 'utf8' });
+  try {
+    const sealed = emptySnapshot() as unknown as Record<ResourceKind, Record<string, AnyResource>>;
+    let head: z.infer<typeof header> | null = null;
+    let n = 0;
+    for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+      n++;
+      if (n === 1) {
+        head = header.parse(JSON.parse(line));
+        continue;
+      }
+      if (line === '') continue;
+      const [kind, id, resource] = entryOf(line, n);
+      sealed[kind] ??= {};
+      if (Object.hasOwn(sealed[kind], id)) throw new Error(`snapshot file line ${n}: ${kind}.${id} repeated`);
+      sealed[kind][id] = resource;
+    }
+    if (!head) throw new Error('snapshot file has no header');
+    for (const kind of optionalKinds) {
+      if (sealed[kind] && Object.keys(sealed[kind]).length === 0) delete sealed[kind];
+    }
+    // A token rotation makes decryption fail: the file is then useless, and we say so.
+    const snapshot = unsealSnapshot(secretKey, sealed as unknown as Snapshot);
+    const hash = snapshotHash(snapshot);
+    if (hash !== head.hash) throw new Error(`snapshot file hash mismatch (${hash} != ${head.hash})`);
+    return { format: 3, version: head.version, hash, snapshot };
+  } finally {
+    input.destroy();
+  }
+}
+
+const formatThreeStart = '{"format":3,';
+
+async function firstBytes(path: string, count: number): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(count);
+    const { bytesRead } = await fh.read(buf, 0, count, 0);
+    return buf.toString('utf8', 0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function entryOf(line: string, n: number): [ResourceKind, string, AnyResource] {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    throw new Error(`snapshot file line ${n} is not JSON (a torn or damaged file)`);
+  }
+  if (!Array.isArray(entry) || entry.length !== 3 || typeof entry[1] !== 'string') {
+    throw new Error(`snapshot file line ${n} is not a [kind, id, resource] entry`);
+  }
+  const [kind, id, resource] = entry as [ResourceKind, string, unknown];
+  if (!resourceKinds.includes(kind)) throw new Error(`snapshot file line ${n}: unknown kind ${String(kind)}`);
+  const problem = resourceError(kind, id, resource);
+  if (problem) throw new Error(`snapshot file line ${n}: ${problem}`);
+  return [kind, id, resource as AnyResource];
+}
+
+/** Formats 1 and 2: one JSON document holding the whole snapshot. */
+async function readWholeBase(path: string, secretKey: Buffer): Promise<Base> {
+  const file = wholeFile.parse(JSON.parse(await readFile(path, 'utf8')));
+  const snapshot = unsealSnapshot(secretKey, checkedSnapshot(file.snapshot));
+  // Format 1 (before protocol 2) holds the v1 hash: check it, then serve under the v2 hash.
+  const hash = file.format === 1 ? sha256Hex(canonicalJson(snapshot)) : snapshotHash(snapshot);
+  if (hash !== file.hash) throw new Error(`snapshot file hash mismatch (${hash} != ${file.hash})`);
+  return { format: file.format, version: file.version, hash: snapshotHash(snapshot), snapshot };
+}
