@@ -39,7 +39,7 @@ describe('SnapshotFile', () => {
     const { header, entries } = await readBaseFile(file.path);
     expect(header).toMatchObject({ format: 3, version: 7, hash: snapshotHash(snapshot) });
     const credential = entries.find(([kind, id]) => kind === 'credentials' && id === 'cred-1');
-    expect((credential?.[2] as { apiKey: string }).apiKey).toMatch(/^enc:v1:/);
+    expect(credential?.[2]).toMatchObject({ apiKey: expect.stringMatching(/^enc:v1:/) });
     const loaded = await new SnapshotFile(dir, 'dp-token').load();
     expect(loaded).toEqual({ version: 7, hash: snapshotHash(snapshot), snapshot });
   });
