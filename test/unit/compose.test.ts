@@ -143,6 +143,20 @@ describe.each([
     }
   });
 
+  it('builds the images from Dockerfiles that exist, and checks health with the script the images hold', () => {
+    for (const [name, s] of Object.entries(c.services)) {
+      if (!s.build) continue;
+      const dockerfile = readFileSync(join(repoRoot, s.build.dockerfile), 'utf8');
+      const check = JSON.stringify(s.healthcheck?.test);
+      if (check.includes('/app/healthcheck.mjs')) {
+        expect(dockerfile, name).toContain('COPY deploy/docker/healthcheck.mjs /app/healthcheck.mjs');
+      }
+    }
+    const web = readFileSync(join(repoRoot, 'deploy/docker/web/entrypoint.sh'), 'utf8');
+    expect(Object.keys(c.services.web.environment ?? {})).toEqual(['GRAPHQL_URL']);
+    expect(web).toContain('GRAPHQL_URL');
+  });
+
   it('keeps each data plane state on a volume of its own under a stable node id', () => {
     const states = dps.map(([name, s]) => {
       const target = s.environment?.DP_STATE_DIR;

@@ -145,6 +145,17 @@ describe('gateway-data-plane', () => {
   });
 });
 
+describe('gateway-web', () => {
+  it('gets exactly the variable its entrypoint reads, and serves its probes on its port', () => {
+    const [c] = find('Deployment', 'gateway-web').spec.template.spec.containers;
+    expect([...containerEnv(c).names]).toEqual(['GRAPHQL_URL']);
+    expect(readFileSync(join(repoRoot, 'deploy/docker/web/entrypoint.sh'), 'utf8')).toContain('GRAPHQL_URL');
+    const nginx = readFileSync(join(repoRoot, 'deploy/docker/web/nginx.conf'), 'utf8');
+    expect(nginx).toContain(`listen ${c.ports[0].containerPort};`);
+    expect(nginx).toContain(`location = ${c.readinessProbe.httpGet.path} {`);
+  });
+});
+
 describe('Ingress and overlay', () => {
   it('routes every host and path to a Service port that exists', () => {
     const ingress = find('Ingress', 'gateway');
