@@ -108,6 +108,12 @@ async function main(): Promise<void> {
     deadLetterRecords: deadLetter.records,
   });
   metrics.usageSource = usageFigures;
+  // Updated on each swap rather than read from the store, so that the time of the swap is known.
+  let appliedConfig: { version: number; appliedAt: number } | null = stores.current
+    ? { version: stores.current.version, appliedAt: Date.now() }
+    : null;
+  stores.onSwap((store) => (appliedConfig = { version: store.version, appliedAt: Date.now() }));
+  metrics.configSource = () => appliedConfig;
   const lifecycle: Lifecycle = { shuttingDown: false };
   const app = createApp({
     nodeId: config.nodeId,

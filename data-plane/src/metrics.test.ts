@@ -46,6 +46,17 @@ describe('GatewayMetrics', () => {
     );
   });
 
+  it('exposes the applied config version and when it was applied, 0 before the first snapshot', async () => {
+    const m = new GatewayMetrics({ userLabels: false, keyLabels: false });
+    let applied: { version: number; appliedAt: number } | null = null;
+    m.configSource = () => applied;
+    expect(await m.metrics()).toContain('gateway_config_version 0');
+    applied = { version: 42, appliedAt: 1_700_000_000_500 };
+    const text = await m.metrics();
+    expect(text).toContain('gateway_config_version 42');
+    expect(text).toContain('gateway_config_applied_timestamp_seconds 1700000000.5');
+  });
+
   it('reads the usage backlog and dead letters at each scrape', async () => {
     const m = new GatewayMetrics({ userLabels: false, keyLabels: false });
     let figures = { backlog: 12, deadLetterRecords: 0 };

@@ -62,6 +62,8 @@ export class GatewayMetrics {
   readonly usageRejected: client.Counter;
   /** Read at each scrape for the usage gauges (backlog, dead letters); set once the spool is open. */
   usageSource: (() => { backlog: number; deadLetterRecords: number }) | null = null;
+  /** Read at each scrape for the config gauges: the applied snapshot, or null before the first one. */
+  configSource: (() => { version: number; appliedAt: number } | null) | null = null;
   /** Usage records dropped before reaching the spool, by reason (`spool_full`, `spool_unwritable`). */
   readonly usageDropped: client.Counter<'reason'>;
   /** Connections closed as soon as they were accepted because MAX_CONNECTIONS were open. */
@@ -113,6 +115,23 @@ export class GatewayMetrics {
       collect() {
         const source = usage();
         if (source) this.set(source.deadLetterRecords);
+      },
+    });
+    const config = () => this.configSource?.();
+    new client.Gauge({
+      name: 'gateway_config_version',
+      help: 'Version of the config snapshot this node serves from (0 before the first); compare across nodes for lag.',
+      registers: [this.registry],
+      collect() {
+        this.set(config()?.version ?? 0);
+      },
+    });
+    new client.Gauge({
+      name: 'gateway_config_applied_timestamp_seconds',
+      help: 'When this node last applied a config snapshot (Unix seconds; 0 before the first).',
+      registers: [this.registry],
+      collect() {
+        this.set((config()?.appliedAt ?? 0) / 1000);
       },
     });
     new client.Gauge({

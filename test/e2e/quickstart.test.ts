@@ -1,10 +1,11 @@
 // The README's start command as a user runs it: embedded PostgreSQL, every service, the demo key working with the
 // official SDK, Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stopping everything, and a
 // restart that finds its data again.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gql } from '../harness/gql.ts';
@@ -23,6 +24,7 @@ interface QuickstartInfo {
   models: string[];
 }
 
+const execFileAsync = promisify(execFile);
 const home = mkdtempSync(join(tmpdir(), 'gw-quickstart-'));
 // As root the embedded PostgreSQL runs as OS user postgres, which must be able to enter the folder.
 chmodSync(home, 0o755);
@@ -144,6 +146,17 @@ describe('quick start (pnpm start)', () => {
       { timeoutMs: 15_000, intervalMs: 250 },
     );
     expect(totals.requests).toBe(2);
+  });
+
+  it('takes a short load from the load-test tool (pnpm loadtest) with the demo key, JSON and streamed', async () => {
+    const cli = join(repoRoot, 'loadtest', 'src', 'main.ts');
+    for (const extra of [[], ['--stream']]) {
+      const args = [cli, '--url', first.dataPlaneUrl, '--key', first.demoKey, '-n', '40', '-c', '4', '--json', '-'];
+      const { stdout } = await execFileAsync(process.execPath, [...args, ...extra], { timeout: 30_000 });
+      const [r] = (JSON.parse(stdout) as { results: { sent: number; ok: number; ttftMs: unknown }[] }).results;
+      expect(r).toMatchObject({ sent: 40, ok: 40 });
+      if (extra.length) expect(r.ttftMs).not.toBeNull();
+    }
   });
 
   it('stops every process on Ctrl-C', async () => {
