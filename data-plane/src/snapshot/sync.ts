@@ -240,7 +240,7 @@ export class ConfigSync {
 
   /**
    * Reads the next message only while at most `readAhead` wait behind the one being applied: the rest stay in the
-   * socket, and TCP holds the control plane back. Parsing all 57 parts of a 100k-key snapshot ahead of applying them
+   * socket, and TCP holds the control plane back. Parsing every part of a 100k-key snapshot ahead of applying them
    * kept them all alive at once, and their parsing and garbage collection starved requests for hundreds of ms.
    */
   #flowControl(): void {
