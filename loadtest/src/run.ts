@@ -154,8 +154,12 @@ async function openLoop(
   control: RunControl,
   start: number,
 ): Promise<void> {
-  const interval = 1000 / (o.rate as number);
-  const total = o.requests ?? Number.POSITIVE_INFINITY;
+  const rate = o.rate as number;
+  const interval = 1000 / rate;
+  // Requests due before the duration ends (i / rate < duration), counted on indexes: comparing due times made of
+  // `start + i * interval` against the duration lets float rounding add one more.
+  const planned = o.durationMs === null ? Number.POSITIVE_INFINITY : Math.ceil((o.durationMs * rate) / 1000 - 1e-9);
+  const total = Math.min(o.requests ?? Number.POSITIVE_INFINITY, planned);
   const waiting: { index: number; due: number }[] = [];
   const running = new Set<Promise<void>>();
   let next = 0;
@@ -171,7 +175,6 @@ async function openLoop(
   };
   while (!control.stopped && next < total) {
     const due = start + next * interval;
-    if (o.durationMs !== null && due - start >= o.durationMs) break;
     const wait = due - performance.now();
     if (wait > 1) {
       await new Promise((r) => setTimeout(r, Math.min(wait, 50)));
