@@ -108,12 +108,11 @@ async function main(): Promise<void> {
     deadLetterRecords: deadLetter.records,
   });
   metrics.usageSource = usageFigures;
-  // Updated on each swap rather than read from the store, so that the time of the swap is known.
-  let appliedConfig: { version: number; appliedAt: number } | null = stores.current
-    ? { version: stores.current.version, appliedAt: Date.now() }
-    : null;
-  stores.onSwap((store) => (appliedConfig = { version: store.version, appliedAt: Date.now() }));
-  metrics.configSource = () => appliedConfig;
+  // The store in force: it is swapped in as soon as it is built, so its appliedAt is when this node applied it.
+  metrics.configSource = () => {
+    const store = stores.current;
+    return store && { version: store.version, appliedAt: store.appliedAt.getTime() };
+  };
   const lifecycle: Lifecycle = { shuttingDown: false };
   const app = createApp({
     nodeId: config.nodeId,
