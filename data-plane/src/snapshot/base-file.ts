@@ -5,19 +5,21 @@
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { setImmediate } from 'node:timers/promises';
 import {
   type AnyResource,
   canonicalJson,
+  dropEmptyOptionalKinds,
   emptySnapshot,
-  optionalKinds,
   type ResourceKind,
   resourceKinds,
   type Snapshot,
+  type SnapshotCredential,
   sha256Hex,
   snapshotHash,
 } from '@gw/schema';
 import { z } from 'zod';
-import { encryptSecret, unsealSnapshot } from './secrets.ts';
+import { sealCredential, unsealSnapshot } from './secrets.ts';
 import { checkedSnapshot, resourceError } from './validate.ts';
 
 /** What a base is written from: a store's maps or a plain snapshot. */
@@ -60,15 +62,12 @@ export async function writeBase(fh: FileHandle, source: BaseSource, secretKey: B
   const lines = [`${JSON.stringify(head)}\n`];
   for (const kind of resourceKinds) {
     for (const [id, r] of source.entries(kind)) {
-      const value =
-        kind === 'credentials'
-          ? { ...(r as object), apiKey: encryptSecret(secretKey, (r as { apiKey: string }).apiKey, id) }
-          : r;
+      const value = kind === 'credentials' ? sealCredential(secretKey, id, r as SnapshotCredential) : r;
       lines.push(`${JSON.stringify([kind, id, value])}\n`);
       if (lines.length === batchSize) {
         await fh.write(lines.join(''));
         lines.length = 0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await setImmediate();
       }
     }
   }
@@ -103,9 +102,7 @@ export async function readBase(path: string, secretKey: Buffer): Promise<Base | 
       sealed[kind][id] = resource;
     }
     if (!head) throw new Error('snapshot file has no header');
-    for (const kind of optionalKinds) {
-      if (sealed[kind] && Object.keys(sealed[kind]).length === 0) delete sealed[kind];
-    }
+    dropEmptyOptionalKinds(sealed);
     // A token rotation makes decryption fail: the file is then useless, and we say so.
     const snapshot = unsealSnapshot(secretKey, sealed as unknown as Snapshot);
     const hash = snapshotHash(snapshot);

@@ -1,5 +1,7 @@
 // Builds a store's maps from whole resources (a full snapshot, or a snapshot read from disk), in steps: a
 // generator that yields every `chunk` resources, so the sync client can run it between other events.
+
+import { setImmediate } from 'node:timers/promises';
 import {
   type AnyResource,
   type ResourceKind,
@@ -227,15 +229,13 @@ export function runSteps<T>(steps: Generator<void, T>): T {
 /** How long runStepsAsync runs steps before it yields to the event loop (requests wait at most about this long). */
 export const sliceMs = 4;
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * Runs a step generator in slices of about `sliceMs`, yielding to the event loop (setImmediate) before each slice,
  * so that a message received just after another one does not extend the other's slice.
  */
 export async function runStepsAsync<T>(steps: Generator<void, T>, stillWanted: () => boolean = () => true) {
   for (;;) {
-    await yieldToEventLoop();
+    await setImmediate();
     if (!stillWanted()) return null;
     const end = performance.now() + sliceMs;
     for (;;) {

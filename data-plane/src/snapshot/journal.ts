@@ -3,7 +3,7 @@
 import {
   type AnyResource,
   deltaMessage,
-  optionalKinds,
+  dropEmptyOptionalKinds,
   type ResourceKind,
   resourceKinds,
   type Snapshot,
@@ -95,8 +95,6 @@ export function replayJournal(
     out.goodBytes = end + 1;
     at = end + 1;
   }
-  for (const kind of optionalKinds) {
-    if (records[kind] && Object.keys(records[kind]).length === 0) delete records[kind];
-  }
+  dropEmptyOptionalKinds(records);
   return out;
 }

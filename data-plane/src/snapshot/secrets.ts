@@ -31,10 +31,15 @@ export function decryptSecret(key: Buffer, sealed: string, aad: string): string 
 
 type Credentials = Record<string, SnapshotCredential>;
 
+/** A credential as it is written to disk: its apiKey encrypted, bound to its id. */
+export function sealCredential(key: Buffer, id: string, c: SnapshotCredential): SnapshotCredential {
+  return { ...c, apiKey: encryptSecret(key, c.apiKey, id) };
+}
+
 export function sealCredentials(key: Buffer, credentials: Credentials | undefined): Credentials | undefined {
   if (!credentials) return undefined;
   const out: Credentials = {};
-  for (const [id, c] of Object.entries(credentials)) out[id] = { ...c, apiKey: encryptSecret(key, c.apiKey, id) };
+  for (const [id, c] of Object.entries(credentials)) out[id] = sealCredential(key, id, c);
   return out;
 }
 

@@ -103,6 +103,13 @@ export type ResourceKind = (typeof resourceKinds)[number];
  */
 export const optionalKinds: readonly ResourceKind[] = ['modules', 'orgModules'];
 
+/** Removes the optional kinds that hold nothing from a snapshot's records (changed in place). */
+export function dropEmptyOptionalKinds(records: Partial<Record<ResourceKind, Record<string, unknown>>>): void {
+  for (const kind of optionalKinds) {
+    if (records[kind] && Object.keys(records[kind]).length === 0) delete records[kind];
+  }
+}
+
 export const snapshotSchema = z
   .object({
     orgs: z.record(z.string(), snapshotOrg),
