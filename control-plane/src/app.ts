@@ -21,6 +21,7 @@ import { handleUsageCsv, usageCsvPath } from './http/usage-csv.ts';
 import type { Logger } from './logger.ts';
 import { AdminAuthService } from './modules/admin-auth/admin-auth.service.ts';
 import { UsageFeed } from './modules/usage/usage-feed.ts';
+import { UsageLifecycle } from './modules/usage/usage-lifecycle.ts';
 import { gatewaySchema } from './schema.ts';
 import { Publisher } from './sync/publisher.ts';
 import { attachWebSocket } from './ws.ts';
@@ -49,6 +50,16 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   try {
     await migrate(orm, logger);
     if (config.seedAdmin) await new AdminAuthService(orm.em.fork()).seedFirstAdmin(config.seedAdmin, logger);
+
+    const usageLifecycle = new UsageLifecycle({
+      orm,
+      logger,
+      database,
+      recordsRetentionMonths: config.usageRecordsRetentionMonths,
+      rollupsRetentionMonths: config.usageRollupsRetentionMonths,
+    });
+    await usageLifecycle.start();
+    closers.push(() => usageLifecycle.stop());
 
     const secretBox = new SecretBox(config.masterKey);
     const publisher = new Publisher({ databaseUrl: config.databaseUrl, em: orm.em, database, secretBox, logger });

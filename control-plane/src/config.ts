@@ -34,6 +34,19 @@ const envSchema = z.object({
     .min(64 * 1024)
     .max(1024 * 1024 * 1024)
     .default(4 * 1024 * 1024),
+  // Unset = keep forever. Counted in whole UTC months before the current one (see docs/operations.md).
+  USAGE_RECORDS_RETENTION_MONTHS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1 (leave it unset to keep usage records forever)')
+    .max(1200)
+    .optional(),
+  USAGE_ROLLUPS_RETENTION_MONTHS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1 (leave it unset to keep usage rollups forever)')
+    .max(1200)
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -46,6 +59,18 @@ function crossProblems(env: Record<string, string | undefined>): string[] {
   }
   if (env.ADMIN_TOKEN && env.ADMIN_TOKEN === env.DATA_PLANE_TOKEN) {
     problems.push('ADMIN_TOKEN: must differ from DATA_PLANE_TOKEN');
+  }
+  const records = Number(env.USAGE_RECORDS_RETENTION_MONTHS);
+  const rollups = Number(env.USAGE_ROLLUPS_RETENTION_MONTHS);
+  if (env.USAGE_ROLLUPS_RETENTION_MONTHS !== undefined && Number.isInteger(rollups)) {
+    // The rollups sum the records: dropping them first would leave records that no usage query can see.
+    if (env.USAGE_RECORDS_RETENTION_MONTHS === undefined) {
+      problems.push(
+        'USAGE_ROLLUPS_RETENTION_MONTHS: needs USAGE_RECORDS_RETENTION_MONTHS set too (rollups outlive the records)',
+      );
+    } else if (Number.isInteger(records) && rollups < records) {
+      problems.push('USAGE_ROLLUPS_RETENTION_MONTHS: must be at least USAGE_RECORDS_RETENTION_MONTHS');
+    }
   }
   const { bad } = parseTrustedProxies(env.TRUSTED_PROXIES ?? '');
   if (bad.length) problems.push(`TRUSTED_PROXIES: not an address or CIDR range: ${bad.join(', ')}`);
@@ -78,6 +103,10 @@ export interface Config {
   maxQueryTokens: number;
   /** Largest serialized result sent to an admin caller, in bytes; larger ones become RESPONSE_TOO_LARGE. */
   maxResponseBytes: number;
+  /** Whole UTC months of raw usage records kept before the current one; null = forever. */
+  usageRecordsRetentionMonths: number | null;
+  /** The same for the hourly and daily rollups (never fewer than the records'); null = forever. */
+  usageRollupsRetentionMonths: number | null;
   logLevel: string;
 }
 
@@ -123,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueryAliases: e.GRAPHQL_MAX_ALIASES,
     maxQueryTokens: e.GRAPHQL_MAX_TOKENS,
     maxResponseBytes: e.GRAPHQL_MAX_RESPONSE_BYTES,
+    usageRecordsRetentionMonths: e.USAGE_RECORDS_RETENTION_MONTHS ?? null,
+    usageRollupsRetentionMonths: e.USAGE_ROLLUPS_RETENTION_MONTHS ?? null,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -89,19 +89,31 @@ const fields: [column: string, field: keyof UsageRecord, type: string, absent?: 
 ];
 
 /**
- * One statement: insert the batch (it travels as one jsonb parameter, since 5000 records x 19 columns would exceed
- * PostgreSQL's 65535 bind parameters), skipping held requestIds, and move each key's last_used_at forward to the
- * newest inserted ts (never backward: a late batch must not make a key look less recently used).
+ * One statement: claim the batch's requestIds in usage_request_ids (the batch travels as one jsonb parameter, since
+ * 5000 records x 19 columns would exceed PostgreSQL's 65535 bind parameters), insert into usage_records only the
+ * records whose requestId was new there, and move each key's last_used_at forward to the newest inserted ts (never
+ * backward: a late batch must not make a key look less recently used). usage_records is partitioned by month and so
+ * cannot hold request_id unique itself (see Migration20261215000000_usage_partitions). Records older than the
+ * retention horizon are not claimed but returned in `too_old`: their requestIds may have been forgotten, so whether
+ * they were stored before cannot be known (docs/operations.md, "Data lifecycle").
  * Key ids that are not UUIDs cannot name a virtual key, so they are skipped instead of failing the cast.
  * The rollups (usage_hourly, usage_daily_org) follow in this same statement: statement-level triggers on
  * usage_records add exactly the rows inserted (see Migration20261201000200_usage_rollups). So do the gw_usage
  * notifications of the inserted rows' sums per org (usage-notify.ts), delivered on commit to every replica.
  */
-const ingestSql = `with inserted as (
-    insert into usage_records (${fields.map(([c]) => c).join(', ')})
-    select ${fields.map(([, f, , absent]) => (absent ? `coalesce(r."${f}", ${absent})` : `r."${f}"`)).join(', ')}
+const ingestSql = `with batch as materialized (
+    select ${fields.map(([c, f, , absent]) => `${absent ? `coalesce(r."${f}", ${absent})` : `r."${f}"`} as ${c}`).join(', ')}
       from jsonb_to_recordset(?::jsonb) as r(${fields.map(([, f, t]) => `"${f}" ${t}`).join(', ')})
+  ), horizon as (
+    select records_horizon as h from usage_lifecycle
+  ), claimed as (
+    insert into usage_request_ids (request_id, ts)
+    select b.request_id, b.ts from batch b, horizon where horizon.h is null or b.ts >= horizon.h
     on conflict (request_id) do nothing
+    returning request_id
+  ), inserted as (
+    insert into usage_records (${fields.map(([c]) => c).join(', ')})
+    select ${fields.map(([c]) => `b.${c}`).join(', ')} from batch b where b.request_id in (select request_id from claimed)
     returning org_id, key_id, ts, status, input_tokens, output_tokens, cached_input_tokens, cost_usd
   ), latest as (
     select case when key_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then key_id::uuid end as id,
@@ -112,7 +124,9 @@ const ingestSql = `with inserted as (
       from latest l where k.id = l.id
     returning k.id
   ), ${notifyUsageSql}
-  select (select count(*) from inserted) as accepted, (select count(*) from notified) as notifications`;
+  select (select count(*) from inserted) as accepted, (select count(*) from notified) as notifications,
+         (select coalesce(jsonb_agg(b.request_id), '[]') from batch b, horizon where b.ts < horizon.h) as too_old,
+         (select h from horizon) as horizon`;
 
 /** Rejections listed in one warn line (the count is always complete). */
 const logRejectedMax = 50;
@@ -211,23 +225,32 @@ export class UsageService {
     const stored = valid.length ? await this.#store(dedupe(valid)) : { accepted: 0, refused: new Map() };
     let refusedCount = 0;
     if (stored.refused.size) {
-      // Records the database itself refused are answered one by one (repeats of their requestId with them), so the
-      // data plane can set them aside; the rest of the batch is stored.
+      // Records the database itself refused, or refused as older than the retention horizon, are answered one by
+      // one (repeats of their requestId with them), so the data plane can set them aside; the rest is stored.
       const rejectedAt = new Set(rejected.map((r) => r.index));
       let v = 0;
       envelope.data.records.forEach((_, index) => {
         if (rejectedAt.has(index)) return;
         const { requestId } = valid[v++];
-        const reason = stored.refused.get(requestId);
-        if (reason === undefined) return;
-        rejected.push({ index, requestId, field: null, reason });
+        const refusal = stored.refused.get(requestId);
+        if (refusal === undefined) return;
+        rejected.push({ index, requestId, field: refusal.field, reason: refusal.reason });
         refusedCount++;
       });
       rejected.sort((a, b) => a.index - b.index);
-      logger?.warn(
-        { refused: [...stored.refused.keys()].slice(0, logRejectedMax), count: stored.refused.size },
-        'usage records refused by the database',
-      );
+      const [tooOld, byDatabase] = partition([...stored.refused], ([, r]) => r.field === 'ts');
+      if (byDatabase.length) {
+        logger?.warn(
+          { refused: byDatabase.slice(0, logRejectedMax).map(([id]) => id), count: byDatabase.length },
+          'usage records refused by the database',
+        );
+      }
+      if (tooOld.length) {
+        logger?.warn(
+          { refused: tooOld.slice(0, logRejectedMax).map(([id]) => id), count: tooOld.length },
+          'usage records older than the retention horizon refused',
+        );
+      }
     }
     return { accepted: stored.accepted, duplicates: valid.length - stored.accepted - refusedCount, rejected };
   }
@@ -238,15 +261,25 @@ export class UsageService {
    * until each refused record stands alone: those are answered as refused, every other record is stored. Errors
    * that are not about the data (connection lost, database down) propagate, so the data plane keeps the batch.
    */
-  async #store(records: UsageRecord[]): Promise<{ accepted: number; refused: Map<string, string> }> {
+  async #store(records: UsageRecord[]): Promise<{ accepted: number; refused: Map<string, Refusal> }> {
     try {
-      const rows = await this.#em.execute<{ accepted: string }[]>(ingestSql, [JSON.stringify(records)]);
-      return { accepted: Number(rows[0].accepted), refused: new Map() };
+      const [row] = await this.#em.execute<{ accepted: string; too_old: string[]; horizon: Date | null }[]>(ingestSql, [
+        JSON.stringify(records),
+      ]);
+      const refused = new Map<string, Refusal>();
+      if (row.too_old.length) {
+        const reason = tooOldReason(new Date(row.horizon ?? 0));
+        for (const id of row.too_old) refused.set(id, { field: 'ts', reason });
+      }
+      return { accepted: Number(row.accepted), refused };
     } catch (err) {
       const sqlState = refusedDataState(err);
       if (sqlState === null) throw err;
       if (records.length === 1) {
-        return { accepted: 0, refused: new Map([[records[0].requestId, refusedReason(sqlState)]]) };
+        return {
+          accepted: 0,
+          refused: new Map([[records[0].requestId, { field: null, reason: refusedReason(sqlState) }]]),
+        };
       }
       const half = Math.ceil(records.length / 2);
       const first = await this.#store(records.slice(0, half));
@@ -254,6 +287,21 @@ export class UsageService {
       return { accepted: first.accepted + second.accepted, refused: new Map([...first.refused, ...second.refused]) };
     }
   }
+}
+
+/** Why one record was not stored although the contract let it through. */
+interface Refusal {
+  field: string | null;
+  reason: string;
+}
+
+/** A record older than the horizon may have been stored before its requestId was forgotten: never store it again. */
+function tooOldReason(horizon: Date): string {
+  return `ts: older than the usage retention horizon (${horizon.toISOString()}); whether it was stored before can no longer be checked`;
+}
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((i) => !test(i))];
 }
 
 /**
