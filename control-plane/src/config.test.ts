@@ -46,6 +46,26 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the usage retention settings: unset keeps forever; rollups never go before the records they sum', () => {
+    const base = { DATABASE_URL: 'postgres://u@h/db', MASTER_KEY: masterKey, DATA_PLANE_TOKEN: 'dp' };
+    expect(loadConfig(base)).toMatchObject({ usageRecordsRetentionMonths: null, usageRollupsRetentionMonths: null });
+    expect(
+      loadConfig({ ...base, USAGE_RECORDS_RETENTION_MONTHS: '13', USAGE_ROLLUPS_RETENTION_MONTHS: '' }),
+    ).toMatchObject({ usageRecordsRetentionMonths: 13, usageRollupsRetentionMonths: null });
+    expect(
+      loadConfig({ ...base, USAGE_RECORDS_RETENTION_MONTHS: '3', USAGE_ROLLUPS_RETENTION_MONTHS: '36' }),
+    ).toMatchObject({ usageRecordsRetentionMonths: 3, usageRollupsRetentionMonths: 36 });
+    expect(() => loadConfig({ ...base, USAGE_RECORDS_RETENTION_MONTHS: '0' })).toThrow(
+      'USAGE_RECORDS_RETENTION_MONTHS: must be at least 1 (leave it unset to keep usage records forever)',
+    );
+    expect(() =>
+      loadConfig({ ...base, USAGE_RECORDS_RETENTION_MONTHS: '12', USAGE_ROLLUPS_RETENTION_MONTHS: '6' }),
+    ).toThrow('USAGE_ROLLUPS_RETENTION_MONTHS: must be at least USAGE_RECORDS_RETENTION_MONTHS');
+    expect(() => loadConfig({ ...base, USAGE_ROLLUPS_RETENTION_MONTHS: '24' })).toThrow(
+      'USAGE_ROLLUPS_RETENTION_MONTHS: needs USAGE_RECORDS_RETENTION_MONTHS set too',
+    );
+  });
+
   it('reports every problem at once, without echoing secret values', () => {
     let error: ConfigError | undefined;
     try {

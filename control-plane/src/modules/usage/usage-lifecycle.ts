@@ -39,7 +39,6 @@ export interface LifecycleRun {
   forgottenIds: number;
   /** Records left in the default partition after partitions were made (dated beyond the months created ahead). */
   defaultRows: number;
-  defaultRowsDeleted: number;
   rollupRowsDeleted: number;
   skipped: string[];
 }
@@ -103,7 +102,6 @@ export class UsageLifecycle {
       recordsHorizon: null,
       forgottenIds: 0,
       defaultRows: 0,
-      defaultRowsDeleted: 0,
       rollupRowsDeleted: 0,
       skipped: [],
     };
@@ -175,20 +173,10 @@ export class UsageLifecycle {
           await em.execute(`drop table ${name}`);
           result.dropped.push(name);
         }
-        // Rows of those months in the default partition go too; straight from the partition, so the rollups keep them.
-        const [{ n }] = await em.execute<{ n: number }[]>(
-          'with gone as (delete from usage_records_default where ts < ? returning 1) select count(*)::int as n from gone',
-          [result.recordsHorizon],
-        );
-        result.defaultRowsDeleted = n;
       });
-      if (result.dropped.length || result.defaultRowsDeleted) {
+      if (result.dropped.length) {
         logger.info(
-          {
-            partitions: result.dropped,
-            defaultRows: result.defaultRowsDeleted,
-            before: result.recordsHorizon?.toISOString(),
-          },
+          { partitions: result.dropped, before: result.recordsHorizon?.toISOString() },
           'usage records dropped (retention)',
         );
       }
