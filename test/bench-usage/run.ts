@@ -107,9 +107,17 @@ async function main(): Promise<void> {
           select hour, key_id, model, team_id, user_id, module_id, provider, requests, cost_usd from usage_hourly where org_id = $1)) d`,
       [org],
     );
+    // usage_records is partitioned: its figures are the sums over its partitions.
     const { rows: sizes } = await db.pool.query(`
-      select relname as table, reltuples::bigint as rows, pg_size_pretty(pg_total_relation_size(oid)) as size
-        from pg_class where relname in ('usage_records', 'usage_hourly', 'usage_daily_org') order by relname`);
+      select t.relname as table, sum(greatest(c.reltuples, 0))::bigint as rows,
+             pg_size_pretty(sum(pg_total_relation_size(c.oid))::bigint) as size
+        from pg_class t
+        join lateral (select relid from pg_partition_tree(t.oid) where isleaf
+                      union select t.oid where t.relkind = 'r') leaf on true
+        join pg_class c on c.oid = leaf.relid
+       where t.relname in ('usage_records', 'usage_request_ids', 'usage_hourly', 'usage_daily_org')
+         and t.relkind in ('r', 'p')
+       group by t.relname order by t.relname`);
     const { rows: orgRows } = await db.pool.query(
       'select count(*)::int as n from usage_hourly where org_id = $1 and hour >= $2 and hour < $3',
       [org, month.from, month.to],
