@@ -108,7 +108,7 @@ const ingestSql = `with batch as materialized (
     select records_horizon as h from usage_lifecycle
   ), claimed as (
     insert into usage_request_ids (request_id, ts)
-    select b.request_id, b.ts from batch b, horizon where horizon.h is null or b.ts >= horizon.h
+    select b.request_id, b.ts from batch b left join horizon on true where horizon.h is null or b.ts >= horizon.h
     on conflict (request_id) do nothing
     returning request_id
   ), inserted as (
