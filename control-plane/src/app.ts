@@ -23,6 +23,7 @@ import { AdminAuthService } from './modules/admin-auth/admin-auth.service.ts';
 import { UsageFeed } from './modules/usage/usage-feed.ts';
 import { gatewaySchema } from './schema.ts';
 import { Publisher } from './sync/publisher.ts';
+import { warmUp } from './warm-up.ts';
 import { attachWebSocket } from './ws.ts';
 
 export interface App {
@@ -94,6 +95,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     });
     await apollo.start();
     closers.push(() => apollo.stop());
+    await warmUp(apollo, deps);
 
     const server = createServer((req, res) => {
       handle(req, res).catch((err) => {

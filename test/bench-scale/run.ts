@@ -74,7 +74,10 @@ async function main(): Promise<void> {
       await startControlPlane({
         databaseUrl: db.url,
         name: 'scale-control-plane',
-        env: { LOG_LEVEL: 'warn' },
+        env: {
+          LOG_LEVEL: 'warn',
+          ...(process.env.BENCH_SCALE_CP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SCALE_CP_NODE_OPTIONS } : {}),
+        },
         startTimeoutMs: 300_000,
       }),
       (c) => c.dispose(),
