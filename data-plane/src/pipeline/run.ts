@@ -94,7 +94,7 @@ export class Pipeline implements RelayHooks<RequestContext> {
     const ctx = new RequestContext(randomUUID());
     const headers = event.req.headers;
     // First, so that every refusal below is in the trace too.
-    if (this.#tracing !== null) ctx.trace = this.#tracing.begin(headers, endpoint);
+    if (this.#tracing !== null) ctx.trace = this.#tracing.begin(headers, endpoint, ctx.t0);
     else keepTraceContext(ctx, headers);
     if (deps.lifecycle.shuttingDown) return this.#refuse(ctx, shuttingDown);
     const store = deps.stores.current;

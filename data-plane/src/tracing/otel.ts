@@ -73,8 +73,8 @@ class OtelTracing implements Tracing {
     this.tracer = provider.getTracer('llm-gateway-data-plane');
   }
 
-  begin(headers: Headers, endpoint: ProxyEndpoint): RequestTrace {
-    return new OtelRequestTrace(this, this.propagator.extract(ROOT_CONTEXT, headers, headersGetter), endpoint);
+  begin(headers: Headers, endpoint: ProxyEndpoint, t0: number): RequestTrace {
+    return new OtelRequestTrace(this, this.propagator.extract(ROOT_CONTEXT, headers, headersGetter), endpoint, t0);
   }
 
   async shutdown(timeoutMs: number): Promise<void> {

@@ -11,7 +11,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import type { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { millisToHrTime, type W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -46,17 +46,31 @@ export class OtelRequestTrace implements RequestTrace {
   readonly #source: TraceSource;
   readonly #server: Span;
   readonly #operation: string;
+  /**
+   * Wall clock minus performance.now(), read once: every time of both spans is a performance.now() reading plus this,
+   * so they order exactly (each span anchoring itself to Date.now() would skew them by up to a millisecond).
+   */
+  readonly #epochOffset: number;
   #client: Span | null = null;
   #upstreamStatus = 0;
 
-  constructor(source: TraceSource, parent: Context, endpoint: ProxyEndpoint) {
+  constructor(source: TraceSource, parent: Context, endpoint: ProxyEndpoint, t0: number) {
     this.#source = source;
     this.#operation = endpoint.operation;
+    this.#epochOffset = Date.now() - performance.now();
     this.#server = source.tracer.startSpan(
       `POST ${endpoint.route}`,
-      { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: 'POST', [ATTR_HTTP_ROUTE]: endpoint.route } },
+      {
+        kind: SpanKind.SERVER,
+        startTime: this.#time(t0),
+        attributes: { [ATTR_HTTP_REQUEST_METHOD]: 'POST', [ATTR_HTTP_ROUTE]: endpoint.route },
+      },
       parent,
     );
+  }
+
+  #time(performanceMs: number) {
+    return millisToHrTime(performanceMs + this.#epochOffset);
   }
 
   sendUpstream(ctx: RequestContext, headers: Record<string, string>): void {
@@ -64,6 +78,7 @@ export class OtelRequestTrace implements RequestTrace {
       `${this.#operation} ${ctx.upstreamModel}`,
       {
         kind: SpanKind.CLIENT,
+        startTime: this.#time(performance.now()),
         attributes: {
           [genAiOperation]: this.#operation,
           [genAiProvider]: ctx.provider ?? '',
@@ -111,7 +126,7 @@ export class OtelRequestTrace implements RequestTrace {
         server.setStatus({ code: SpanStatusCode.ERROR, message: errorCode });
       }
     }
-    server.end();
+    server.end(this.#time(performance.now()));
   }
 
   #endClient(client: Span, ctx: RequestContext, errorCode: string | null): void {
@@ -133,6 +148,6 @@ export class OtelRequestTrace implements RequestTrace {
       }
     }
     // Ends when the provider's last byte arrived (providerMs), not when the books were closed.
-    client.end(ctx.providerMs > 0 ? ctx.sentAt + ctx.providerMs : undefined);
+    client.end(this.#time(ctx.providerMs > 0 ? ctx.sentAt + ctx.providerMs : performance.now()));
   }
 }

@@ -5,8 +5,11 @@ import type { ProxyEndpoint } from '../pipeline/endpoint.ts';
 import type { Finished } from '../usage/meter.ts';
 
 export interface Tracing {
-  /** Starts the server span of a proxied request: a child of the caller's `traceparent` when it sent a valid one. */
-  begin(headers: Headers, endpoint: ProxyEndpoint): RequestTrace;
+  /**
+   * Starts the server span of a proxied request (at `t0`, its performance.now() on arrival): a child of the caller's
+   * `traceparent` when it sent a valid one.
+   */
+  begin(headers: Headers, endpoint: ProxyEndpoint, t0: number): RequestTrace;
   /** Exports what is queued and stops; resolves within `timeoutMs` whatever the collector does. */
   shutdown(timeoutMs: number): Promise<void>;
 }
