@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   });
   stores.onSwap((store) => upstream.retainOnly([...store.credentials.values()].map((c) => c.baseUrl)));
 
-  // Loaded only when configured: with tracing off, no OpenTelemetry module is in the process.
+  // Loaded only when configured: with tracing off, no OpenTelemetry SDK module is in the process.
   const tracing = config.tracing
     ? await (await import('./tracing/otel.ts')).startTracing(config.tracing, { nodeId: config.nodeId, version }, logger)
     : null;
