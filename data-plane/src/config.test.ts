@@ -206,7 +206,11 @@ describe('loadConfig: tracing (the standard OTEL_* variables)', () => {
   });
 
   it.each([
-    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'http//s3cret@collector', 'must be an http(s) URL such as http://otel-collector:4318'],
+    [
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'http//s3cret@collector',
+      'must be an http(s) URL such as http://otel-collector:4318',
+    ],
     ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'grpc://user:s3cret@collector:4317', 'must be an http(s) URL (OTLP over'],
   ])('refuses %s = %s without echoing it (it may carry credentials)', (name, value, message) => {
     const found = problems({ [name]: value });

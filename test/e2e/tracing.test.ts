@@ -185,7 +185,9 @@ describe('tracing on', () => {
 
   it('loads the OpenTelemetry SDK and the exporter of its protocol only (which shows that the probe sees them)', () => {
     const loaded = otelPackages(on);
-    expect(loaded).toEqual(expect.arrayContaining(['@opentelemetry/sdk-trace', '@opentelemetry/exporter-trace-otlp-http']));
+    expect(loaded).toEqual(
+      expect.arrayContaining(['@opentelemetry/sdk-trace', '@opentelemetry/exporter-trace-otlp-http']),
+    );
     expect(loaded).not.toContain('@opentelemetry/exporter-trace-otlp-proto');
   });
 });
@@ -215,8 +217,9 @@ describe('tracing off', () => {
         { headers: { traceparent: `00-${later.traceId}-${later.parentId}-01` } },
       );
     await collector.waitForTrace(later.traceId, 2);
-    expect(collector.spans().filter((s) => s.traceId === traceId || s.resource['service.instance.id'] === off.nodeId))
-      .toEqual([]);
+    expect(
+      collector.spans().filter((s) => s.traceId === traceId || s.resource['service.instance.id'] === off.nodeId),
+    ).toEqual([]);
   });
 
   it('loads no OpenTelemetry SDK module (only the no-op API that prom-client always loads)', () => {

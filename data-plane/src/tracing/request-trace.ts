@@ -139,8 +139,7 @@ export class OtelRequestTrace implements RequestTrace {
       }
       // Failed at the provider: it answered non-2xx, or the connection or its stream failed (provider_* codes).
       const failed =
-        (upstream !== 0 && (upstream < 200 || upstream > 299)) ||
-        (errorCode !== null && errorCode.startsWith('provider_'));
+        (upstream !== 0 && (upstream < 200 || upstream > 299)) || errorCode?.startsWith('provider_') === true;
       if (failed) {
         const type = errorCode ?? String(upstream);
         client.setAttribute(ATTR_ERROR_TYPE, type);
