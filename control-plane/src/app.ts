@@ -24,6 +24,7 @@ import { UsageFeed } from './modules/usage/usage-feed.ts';
 import { UsageLifecycle } from './modules/usage/usage-lifecycle.ts';
 import { gatewaySchema } from './schema.ts';
 import { Publisher } from './sync/publisher.ts';
+import { warmUp } from './warm-up.ts';
 import { attachWebSocket } from './ws.ts';
 
 export interface App {
@@ -105,6 +106,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     });
     await apollo.start();
     closers.push(() => apollo.stop());
+    await warmUp(apollo, deps);
 
     const server = createServer((req, res) => {
       handle(req, res).catch((err) => {

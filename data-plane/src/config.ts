@@ -2,6 +2,15 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ServerLimits } from './server.ts';
+import {
+  type OtlpProtocol,
+  otlpProtocols,
+  parseOtlpHeaders,
+  type SamplerName,
+  samplerNames,
+  type TracingSettings,
+  tracesUrl,
+} from './tracing/settings.ts';
 
 export interface Config {
   /** Control-plane HTTP base, e.g. http://127.0.0.1:4000 (no trailing slash). */
@@ -28,6 +37,8 @@ export interface Config {
   /** Connection limits and timeouts of the listening server (HEADERS_TIMEOUT_MS ... SHUTDOWN_IDLE_MS). */
   server: ServerLimits;
   logLevel: string;
+  /** OpenTelemetry traces of the request path; null = off (no OTLP endpoint set, or OTEL_SDK_DISABLED=true). */
+  tracing: TracingSettings | null;
 }
 
 /** The documented defaults of the server's limits; in-process test gateways use them too. */
@@ -92,6 +103,62 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   const logLevel = str('LOG_LEVEL', 'info');
   if (!logLevels.has(logLevel)) problems.push(`LOG_LEVEL must be one of ${[...logLevels].join(', ')}`);
 
+  /** The standard OTEL_* variables; every one is checked even when tracing is off, so a typo shows at once. */
+  const readTracing = (): TracingSettings | null => {
+    let url: string | null = null;
+    try {
+      url = tracesUrl(str('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ''), str('OTEL_EXPORTER_OTLP_ENDPOINT', ''));
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+    const tracesProtocol = str('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', '');
+    const protocol = (tracesProtocol || str('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf')) as OtlpProtocol;
+    if (!otlpProtocols.includes(protocol)) {
+      const variable = tracesProtocol ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+      problems.push(`${variable} must be one of ${otlpProtocols.join(', ')} (got "${protocol}")`);
+    }
+    let headers: Record<string, string> = {};
+    try {
+      headers = {
+        ...parseOtlpHeaders('OTEL_EXPORTER_OTLP_HEADERS', str('OTEL_EXPORTER_OTLP_HEADERS', '')),
+        ...parseOtlpHeaders('OTEL_EXPORTER_OTLP_TRACES_HEADERS', str('OTEL_EXPORTER_OTLP_TRACES_HEADERS', '')),
+      };
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+    const compression = str('OTEL_EXPORTER_OTLP_COMPRESSION', 'none');
+    if (compression !== 'none' && compression !== 'gzip') {
+      problems.push(`OTEL_EXPORTER_OTLP_COMPRESSION must be none or gzip (got "${compression}")`);
+    }
+    const sampler = str('OTEL_TRACES_SAMPLER', 'parentbased_always_on') as SamplerName;
+    if (!samplerNames.includes(sampler)) {
+      problems.push(`OTEL_TRACES_SAMPLER must be one of ${samplerNames.join(', ')} (got "${sampler}")`);
+    }
+    const ratioRaw = str('OTEL_TRACES_SAMPLER_ARG', '1');
+    const samplerRatio = Number(ratioRaw);
+    if (!Number.isFinite(samplerRatio) || samplerRatio < 0 || samplerRatio > 1) {
+      problems.push(`OTEL_TRACES_SAMPLER_ARG must be a ratio between 0 and 1 (got "${ratioRaw}")`);
+    }
+    const settings: TracingSettings = {
+      url: url ?? '',
+      protocol,
+      headers,
+      timeoutMs: int('OTEL_EXPORTER_OTLP_TIMEOUT', 10_000, 1),
+      compression: compression as TracingSettings['compression'],
+      serviceName: str('OTEL_SERVICE_NAME', 'llm-gateway-data-plane'),
+      sampler,
+      samplerRatio,
+      scheduleDelayMs: int('OTEL_BSP_SCHEDULE_DELAY', 5_000, 1),
+      maxQueueSize: int('OTEL_BSP_MAX_QUEUE_SIZE', 2_048, 1),
+      maxExportBatchSize: int('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1),
+    };
+    if (settings.maxExportBatchSize > settings.maxQueueSize) {
+      problems.push('OTEL_BSP_MAX_EXPORT_BATCH_SIZE must not be larger than OTEL_BSP_MAX_QUEUE_SIZE');
+    }
+    const disabled = bool('OTEL_SDK_DISABLED');
+    return url && !disabled ? settings : null;
+  };
+
   const config: Config = {
     controlPlaneUrl,
     controlPlaneWsUrl,
@@ -118,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       drainIdleMs: int('SHUTDOWN_IDLE_MS', serverLimitDefaults.drainIdleMs, 0),
     },
     logLevel,
+    tracing: readTracing(),
   };
   if (config.server.headersTimeoutMs > config.server.requestReadTimeoutMs) {
     problems.push(

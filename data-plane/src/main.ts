@@ -26,6 +26,8 @@ import { UsageSpool } from './usage/spool.ts';
  * next start). With the default SHUTDOWN_GRACE_MS the whole stop stays under Kubernetes' 30 s default grace.
  */
 const usageFlushOnStopMs = 5_000;
+/** How long shutdown spends exporting the last spans; runs beside the usage flush, so it adds no time to the stop. */
+const traceFlushOnStopMs = 5_000;
 
 async function main(): Promise<void> {
   limitHeapGrowth();
@@ -69,6 +71,19 @@ async function main(): Promise<void> {
     connectTimeoutMs: config.upstreamConnectTimeoutMs,
   });
   stores.onSwap((store) => upstream.retainOnly([...store.credentials.values()].map((c) => c.baseUrl)));
+
+  // Loaded only when configured: with tracing off, no OpenTelemetry SDK module is in the process.
+  const tracing = config.tracing
+    ? await (await import('./tracing/otel.ts')).startTracing(config.tracing, { nodeId: config.nodeId, version }, logger)
+    : null;
+  if (config.tracing) {
+    // The host only: an endpoint URL may carry credentials.
+    const { protocol, sampler, samplerRatio, serviceName } = config.tracing;
+    logger.info(
+      { collector: new URL(config.tracing.url).host, protocol, sampler, samplerRatio, serviceName },
+      'tracing on: exporting spans over OTLP',
+    );
+  }
 
   const metrics = new GatewayMetrics({
     userLabels: config.metricsUserLabels,
@@ -125,6 +140,7 @@ async function main(): Promise<void> {
     logger,
     lifecycle,
     metricsToken: config.metricsToken,
+    tracing,
   });
   const server = await startServer(app, {
     host: config.host,
@@ -175,7 +191,7 @@ async function main(): Promise<void> {
     reporter.stop();
     await sync.stop();
     await inflight.close().catch((err: unknown) => logger.error({ err }, 'could not close the in-flight journal'));
-    const flushed = await usage.stop(usageFlushOnStopMs);
+    const [flushed] = await Promise.all([usage.stop(usageFlushOnStopMs), tracing?.shutdown(traceFlushOnStopMs)]);
     if (!flushed.sent) logger.warn({ left: flushed.left }, 'usage left in the spool for the next start');
     await deadLetter.close();
     await Promise.allSettled([upstream.close(), cp.close()]);

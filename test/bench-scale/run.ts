@@ -74,7 +74,10 @@ async function main(): Promise<void> {
       await startControlPlane({
         databaseUrl: db.url,
         name: 'scale-control-plane',
-        env: { LOG_LEVEL: 'warn' },
+        env: {
+          LOG_LEVEL: 'warn',
+          ...(process.env.BENCH_SCALE_CP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SCALE_CP_NODE_OPTIONS } : {}),
+        },
         startTimeoutMs: 300_000,
       }),
       (c) => c.dispose(),
@@ -194,6 +197,18 @@ async function main(): Promise<void> {
     const controlPlaneAfterRestart = await memoryNow(cp.process.pid!);
     const dataPlaneScaleEnd = await memoryNow(dp.process.pid!, dp.url);
 
+    // 5. A restart from disk: the control plane down, the data plane started again on its state dir (base + journal).
+    log('Boot from disk: control plane stopped, data plane restarted on its state dir…');
+    await cp.stop();
+    await dp.stop();
+    t = now();
+    await dp.restart();
+    if (pinned) pinToCore(dp.process.pid!, 0);
+    const booted = await dp.waitReady(300_000);
+    const bootSeconds = seconds(t);
+    const dataPlaneBootFromDisk = await settledMemory(dp.process.pid!, dp.url, loadKey, rate);
+    log(`  serving version ${booted.version} from ${booted.source} ${bootSeconds.toFixed(1)} s after its start`);
+
     const byRevoke = splitByWindows(samples, windows.revokes);
     const byFull = splitByWindows(byRevoke.outside, windows.full);
     const propagation = revokes.flatMap((x) => (x.propagationMs === null ? [] : [x.propagationMs]));
@@ -221,7 +236,15 @@ async function main(): Promise<void> {
         duringFullResync: latencyFigures(byFull.during, 50),
         outside: latencyFigures(byFull.outside, 50),
       },
-      memory: { dataPlaneEmpty, dataPlaneScale, dataPlaneScaleEnd, controlPlane, controlPlaneAfterRestart },
+      bootFromDisk: { seconds: bootSeconds, source: booted.source, version: booted.version },
+      memory: {
+        dataPlaneEmpty,
+        dataPlaneScale,
+        dataPlaneScaleEnd,
+        dataPlaneBootFromDisk,
+        controlPlane,
+        controlPlaneAfterRestart,
+      },
     };
     const outDir = join(repoRoot, 'test-results');
     mkdirSync(outDir, { recursive: true });

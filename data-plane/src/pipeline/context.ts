@@ -2,6 +2,7 @@
 // once at the end. It is also the usage meter's Exchange and what the in-flight journal holds.
 import type { ChatProvider, StreamTransform, TokenUsage } from '../providers/types.ts';
 import type { DeploymentEntry, KeyEntry, ModelEntry, OrgModuleEntry } from '../snapshot/store.ts';
+import type { RequestTrace } from '../tracing/types.ts';
 import type { Exchange } from '../usage/meter.ts';
 
 /** What every proxied endpoint's validated body offers the pipeline; endpoints keep their own fields beside it. */
@@ -45,6 +46,14 @@ export class RequestContext implements Exchange {
   apiKey: string | null = null;
   /** The x-gateway-module header; null = none sent. */
   moduleHeader: string | null = null;
+  /**
+   * Tracing off: the caller's W3C `traceparent` and `tracestate`, passed to the provider unchanged (null = none sent).
+   * Tracing on, the request's spans take their place.
+   */
+  traceparent: string | null = null;
+  tracestate: string | null = null;
+  /** The request's spans; null when tracing is off. */
+  trace: RequestTrace | null = null;
 
   // --- What the stages decided.
   /** admit: the module enablement the request is attributed to; null = none. */

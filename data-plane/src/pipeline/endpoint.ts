@@ -9,6 +9,10 @@ import type { EndpointRequest, RequestContext } from './context.ts';
 export interface ProxyEndpoint<R extends EndpointRequest = EndpointRequest> {
   /** Names the endpoint in log lines ("chat completion failed"). */
   readonly name: string;
+  /** The route it serves (`/v1/chat/completions`), as trace spans name it. */
+  readonly route: string;
+  /** The GenAI operation it performs (`chat`), as trace spans name it. */
+  readonly operation: string;
   /** The endpoint's own checks of the parsed JSON body: the request, or a refusal naming the bad `param`. */
   validate(body: unknown): Decision<{ request: R }>;
   /** The provider request for the deployment route chose. */

@@ -32,11 +32,17 @@ export async function forward<R extends EndpointRequest>(
   const target = ctx.target!;
   const request = ctx.request as R;
   const upstreamRequest = endpoint.upstreamRequest(adapter, request, target);
+  if (ctx.trace !== null) ctx.trace.sendUpstream(ctx, upstreamRequest.headers);
+  else if (ctx.traceparent !== null) {
+    upstreamRequest.headers.traceparent = ctx.traceparent;
+    if (ctx.tracestate !== null) upstreamRequest.headers.tracestate = ctx.tracestate;
+  }
 
   ctx.sentAt = performance.now();
   // From here on the provider may spend tokens: a crash must still leave a record.
   deps.inflight?.begin(ctx);
   const res = await deps.upstream.send(target.credential.baseUrl, upstreamRequest, clientAbortSignal(event));
+  if (ctx.trace !== null) ctx.trace.upstreamAnswered(res.statusCode);
   if (res.statusCode < 200 || res.statusCode > 299) {
     const body = await readAll(res.body, maxErrorBody);
     ctx.providerMs = performance.now() - ctx.sentAt;

@@ -5,7 +5,7 @@ import { settleBudget } from './budget.ts';
 import type { RequestContext } from './context.ts';
 import { settleRateLimit } from './rate-limit.ts';
 
-/** Ends the in-flight note, settles budget and rate-limit holds, observes metrics and records usage. */
+/** Ends the in-flight note, settles budget and rate-limit holds, observes metrics, ends the spans, records usage. */
 export function meter(deps: AppDeps, ctx: RequestContext, status: number, errorCode: string | null): void {
   if (ctx.finished) return;
   deps.inflight?.end(ctx);
@@ -19,5 +19,6 @@ export function meter(deps: AppDeps, ctx: RequestContext, status: number, errorC
     outputTokens: done.record?.outputTokens ?? 0,
     costUsd: done.costUsd,
   });
+  if (ctx.trace !== null) ctx.trace.end(ctx, status, errorCode, done);
   if (done.record) deps.usage.record(done.record);
 }

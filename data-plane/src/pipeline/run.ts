@@ -13,6 +13,7 @@ import { type Decision, type Denied, deny } from '../policy/decision.ts';
 import { moduleHeader } from '../policy/module.ts';
 import type { AppDeps } from '../routes/deps.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
+import type { Tracing } from '../tracing/types.ts';
 import { ClientGoneError } from '../upstream/errors.ts';
 import type { RelayHooks, RelayOutcome } from '../upstream/relay.ts';
 import { requireJsonContentType } from './body.ts';
@@ -38,6 +39,17 @@ function readCaller(ctx: RequestContext, headers: Headers): void {
 }
 
 /**
+ * Tracing off: the caller's trace context is kept for the provider as it came (one header lookup when none was sent),
+ * so that a trace the app started still reaches the provider through the gateway.
+ */
+function keepTraceContext(ctx: RequestContext, headers: Headers): void {
+  const traceparent = headers.get('traceparent');
+  if (traceparent === null) return;
+  ctx.traceparent = traceparent;
+  ctx.tracestate = headers.get('tracestate');
+}
+
+/**
  * The stages between the body and forward, in their order; the first refusal wins. `ctx.key` and `ctx.model` are set
  * (admit passed, the body was read), and `ctx.routeDraw` drawn.
  */
@@ -56,10 +68,13 @@ export function decide(store: SnapshotStore, ctx: RequestContext): Decision {
 export class Pipeline implements RelayHooks<RequestContext> {
   readonly #deps: AppDeps;
   readonly #random: () => number;
+  /** null = tracing off: the request path then only checks this once per request. */
+  readonly #tracing: Tracing | null;
 
   constructor(deps: AppDeps) {
     this.#deps = deps;
     this.#random = deps.random ?? Math.random;
+    this.#tracing = deps.tracing ?? null;
   }
 
   /** An endpoint answered from the snapshot (GET /v1/models): a config to serve from, then admit. Not metered. */
@@ -77,10 +92,14 @@ export class Pipeline implements RelayHooks<RequestContext> {
   async proxy<R extends EndpointRequest>(event: H3Event, endpoint: ProxyEndpoint<R>): Promise<Response> {
     const deps = this.#deps;
     const ctx = new RequestContext(randomUUID());
+    const headers = event.req.headers;
+    // First, so that every refusal below is in the trace too.
+    if (this.#tracing !== null) ctx.trace = this.#tracing.begin(headers, endpoint, ctx.t0);
+    else keepTraceContext(ctx, headers);
     if (deps.lifecycle.shuttingDown) return this.#refuse(ctx, shuttingDown);
     const store = deps.stores.current;
     if (!store) return this.#refuse(ctx, notReady);
-    readCaller(ctx, event.req.headers);
+    readCaller(ctx, headers);
     // Before the body is read: a key that may not act, or a request that cannot be attributed, costs nothing more.
     const admitted = admit(store, ctx);
     if (!admitted.ok) return this.#refuse(ctx, admitted);

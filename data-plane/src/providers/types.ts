@@ -21,6 +21,7 @@ export interface TokenUsage {
 export interface UpstreamRequest {
   /** Appended to the path of the credential's baseUrl. */
   readonly path: string;
+  /** A fresh object per request: the pipeline adds the W3C trace context headers to it. */
   readonly headers: Record<string, string>;
   readonly body: string;
 }

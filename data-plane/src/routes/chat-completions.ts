@@ -8,6 +8,8 @@ import { validateChatRequest } from './chat-request.ts';
 
 export const chatCompletionsEndpoint: ProxyEndpoint<ChatRequest> = {
   name: 'chat completion',
+  route: '/v1/chat/completions',
+  operation: 'chat',
   validate: validateChatRequest,
   upstreamRequest: (adapter, request, target) =>
     adapter.chatRequest(request, target.deployment.upstreamModel, target.credential.apiKey),

@@ -3,6 +3,7 @@ import type { UsageRecord } from '@gw/schema';
 import type { Logger } from '../logger.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { StoreHolder } from '../snapshot/store.ts';
+import type { Tracing } from '../tracing/types.ts';
 import type { Upstream } from '../upstream/pools.ts';
 import type { Exchange } from '../usage/meter.ts';
 
@@ -34,6 +35,8 @@ export interface AppDeps {
   readonly lifecycle: Lifecycle;
   /** Bearer token for /metrics; unset = loopback callers only. */
   readonly metricsToken?: string | null;
+  /** OpenTelemetry traces of proxied requests; absent or null = off (no OpenTelemetry module is loaded then). */
+  readonly tracing?: Tracing | null;
   /** Source of randomness for weighted routing, in [0, 1). */
   readonly random?: () => number;
   /** Called for every error that reached the central handler without being handled (tests fail on it). */

@@ -1,7 +1,8 @@
 // The base snapshot file (snapshot.json). Format 3, written now, is one JSON value per line: a header
-// `{ format: 3, version, hash, savedAt }`, then one `[kind, id, resource]` per resource. It is read line by line, so
-// booting with 100k keys never holds the whole file as one 40 MB string (and its 40 MB read buffer, which lingered
-// outside the V8 heap until a major GC). Formats 1 and 2 (one JSON document, before this) are still read.
+// `{ format: 3, version, hash, savedAt }`, then one `[kind, id, resource]` per resource. It is read line by line
+// straight into a StoreBuilder, as a full snapshot from the control plane is (each resource checked, frozen and
+// hashed once as it is read), so booting with 100k keys never holds the file as one string or a plain snapshot
+// beside the store. Formats 1 and 2 (one JSON document, before this) are still read.
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -9,17 +10,18 @@ import { setImmediate } from 'node:timers/promises';
 import {
   type AnyResource,
   canonicalJson,
-  dropEmptyOptionalKinds,
-  emptySnapshot,
   type ResourceKind,
   resourceKinds,
-  type Snapshot,
   type SnapshotCredential,
   sha256Hex,
   snapshotHash,
+  snapshotProblems,
 } from '@gw/schema';
 import { z } from 'zod';
-import { sealCredential, unsealSnapshot } from './secrets.ts';
+import { runSteps, StoreBuilder } from './builder.ts';
+import { problemsText } from './full-assembly.ts';
+import { decryptSecret, sealCredential, unsealSnapshot } from './secrets.ts';
+import { SnapshotStore } from './store.ts';
 import { checkedSnapshot, resourceError } from './validate.ts';
 
 /** What a base is written from: a store's maps or a plain snapshot. */
@@ -29,12 +31,10 @@ export interface BaseSource {
   entries: (kind: ResourceKind) => Iterable<[string, unknown]>;
 }
 
-/** A base as read: verified against its hash, credentials decrypted. `format` tells the journal rules. */
+/** A base as read: verified against its hash and checked, credentials decrypted. `format` tells the journal rules. */
 export interface Base {
   format: 1 | 2 | 3;
-  version: number;
-  hash: string;
-  snapshot: Snapshot;
+  store: SnapshotStore;
 }
 
 /** Resources stringified between two yields while writing a base (one write: about 100 KB with 100k keys). */
@@ -86,7 +86,7 @@ export async function readBase(path: string, secretKey: Buffer): Promise<Base | 
   if (start !== formatThreeStart) return readWholeBase(path, secretKey);
   const input = createReadStream(path, { encoding: 'utf8' });
   try {
-    const sealed = emptySnapshot() as unknown as Record<ResourceKind, Record<string, AnyResource>>;
+    const builder = new StoreBuilder();
     let head: z.infer<typeof header> | null = null;
     let n = 0;
     for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
@@ -97,17 +97,24 @@ export async function readBase(path: string, secretKey: Buffer): Promise<Base | 
       }
       if (line === '') continue;
       const [kind, id, resource] = entryOf(line, n);
-      sealed[kind] ??= {};
-      if (Object.hasOwn(sealed[kind], id)) throw new Error(`snapshot file line ${n}: ${kind}.${id} repeated`);
-      sealed[kind][id] = resource;
+      // A token rotation makes decryption fail: the file is then useless, and we say so.
+      const r =
+        kind === 'credentials'
+          ? {
+              ...(resource as SnapshotCredential),
+              apiKey: decryptSecret(secretKey, (resource as SnapshotCredential).apiKey, id),
+            }
+          : resource;
+      const repeated = builder.add(kind, id, r);
+      if (repeated) throw new Error(`snapshot file line ${n}: ${kind}.${id} repeated`);
     }
     if (!head) throw new Error('snapshot file has no header');
-    dropEmptyOptionalKinds(sealed);
-    // A token rotation makes decryption fail: the file is then useless, and we say so.
-    const snapshot = unsealSnapshot(secretKey, sealed as unknown as Snapshot);
-    const hash = snapshotHash(snapshot);
+    const hash = runSteps(builder.hash(head.hash));
     if (hash !== head.hash) throw new Error(`snapshot file hash mismatch (${hash} != ${head.hash})`);
-    return { format: 3, version: head.version, hash, snapshot };
+    const problems = runSteps(builder.check());
+    if (problems.length) throw new Error(`snapshot file is inconsistent: ${problemsText(problems)}`);
+    const { parts, refs } = runSteps(builder.build(null));
+    return { format: 3, store: new SnapshotStore(parts, { version: head.version, hash, source: 'disk' }, null, refs) };
   } finally {
     input.destroy();
   }
@@ -150,5 +157,8 @@ async function readWholeBase(path: string, secretKey: Buffer): Promise<Base> {
   // Format 1 (before protocol 2) holds the v1 hash: check it, then serve under the v2 hash.
   const hash = file.format === 1 ? sha256Hex(canonicalJson(snapshot)) : snapshotHash(snapshot);
   if (hash !== file.hash) throw new Error(`snapshot file hash mismatch (${hash} != ${file.hash})`);
-  return { format: file.format, version: file.version, hash: snapshotHash(snapshot), snapshot };
+  const problems = snapshotProblems(snapshot);
+  if (problems.length) throw new Error(`snapshot file is inconsistent: ${problemsText(problems)}`);
+  const meta = { version: file.version, hash: snapshotHash(snapshot), source: 'disk' as const };
+  return { format: file.format, store: new SnapshotStore(snapshot, meta) };
 }

@@ -4,13 +4,13 @@
 // base-file.ts). Credentials' apiKeys are encrypted on disk (secrets.ts).
 import { type FileHandle, mkdir, open, readFile, rename, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DeltaMessage, type Snapshot, snapshotProblems } from '@gw/schema';
+import type { DeltaMessage, Snapshot } from '@gw/schema';
 import type { Logger } from '../logger.ts';
 import { privateDirMode, privateFileMode } from '../state-dir.ts';
 import { type BaseSource, readBase, writeBase } from './base-file.ts';
 import { journalHeader, journalName, replayJournal } from './journal.ts';
 import { deriveSnapshotKey, sealCredentials } from './secrets.ts';
-import { SnapshotStore, type StoreHolder } from './store.ts';
+import type { SnapshotStore, StoreHolder } from './store.ts';
 import { holdYoungGeneration } from './young-generation.ts';
 
 export { decryptSecret, deriveSnapshotKey, encryptSecret, sealSnapshot, unsealSnapshot } from './secrets.ts';
@@ -166,20 +166,18 @@ export class SnapshotFile {
     this.#journalLines = 0;
   }
 
-  /** The persisted snapshot (base + journal), or null when there is none; throws when it cannot be trusted. */
-  async load(): Promise<PersistedSnapshot | null> {
+  /** The persisted state (base + journal) as a store (source 'disk'), or null when there is none; throws when the
+   * base cannot be trusted (a bad journal line only ends the replay there). */
+  async loadStore(): Promise<SnapshotStore | null> {
     const base = await readBase(this.path, this.#key);
     if (!base) return null;
-    const { snapshot } = base;
     let journal = '';
     try {
       journal = await readFile(this.journalPath, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
-    const replayed = replayJournal(journal, snapshot, base, this.#key);
-    const problems = snapshotProblems(snapshot);
-    if (problems.length) throw new Error(`snapshot file is inconsistent: ${problems[0]}`);
+    const { store, replayed } = replayJournal(journal, base.store, this.#key);
     // A format 1 base predates the journal: a base is written before the first delta is appended.
     if (base.format !== 1 && replayed.matches) {
       this.#journalVersion = replayed.version;
@@ -187,7 +185,13 @@ export class SnapshotFile {
       this.#journalLines = replayed.lines;
       this.#cutJournalAt = replayed.goodBytes;
     }
-    return { version: replayed.version, hash: replayed.hash, snapshot };
+    return store;
+  }
+
+  /** The persisted snapshot as the contract shapes it (tools and tests; boot uses `loadStore`). */
+  async load(): Promise<PersistedSnapshot | null> {
+    const store = await this.loadStore();
+    return store && { version: store.version, hash: store.hash, snapshot: store.snapshot };
   }
 }
 
@@ -203,10 +207,10 @@ export async function bootFromDisk(
   // Reading and indexing the whole file keeps many objects alive at once: see young-generation.ts.
   const release = holdYoungGeneration(file);
   try {
-    const persisted = await file.load();
-    if (!persisted) return false;
-    stores.swap(new SnapshotStore(persisted.snapshot, { ...persisted, source: 'disk' }));
-    logger.info({ version: persisted.version, hash: persisted.hash }, 'serving the snapshot from disk');
+    const store = await file.loadStore();
+    if (!store) return false;
+    stores.swap(store);
+    logger.info({ version: store.version, hash: store.hash }, 'serving the snapshot from disk');
     return true;
   } catch (err) {
     logger.warn({ err: (err as Error).message, path: file.path }, 'ignoring an unusable snapshot file');
