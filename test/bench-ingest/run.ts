@@ -27,7 +27,17 @@ async function main(): Promise<void> {
   try {
     const db = teardown.add(await startPostgres(), (d) => d.stop(), 'postgres');
     const cp = teardown.add(
-      await startControlPlane({ databaseUrl: db.url, name: 'ingest-control-plane', env: { LOG_LEVEL: 'warn' } }),
+      await startControlPlane({
+        databaseUrl: db.url,
+        name: 'ingest-control-plane',
+        env: {
+          LOG_LEVEL: 'warn',
+          // e.g. "--cpu-prof --cpu-prof-dir=/tmp/cp-prof" to profile the control plane (written when it stops).
+          ...(process.env.BENCH_INGEST_CP_NODE_OPTIONS
+            ? { NODE_OPTIONS: process.env.BENCH_INGEST_CP_NODE_OPTIONS }
+            : {}),
+        },
+      }),
       (c) => c.dispose(),
       'control plane',
     );
