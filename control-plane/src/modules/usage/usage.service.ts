@@ -1,6 +1,7 @@
 // Usage: idempotent bulk ingestion of data-plane records, and the aggregates (totals, series, top-N) read from the
 // rollups that the database keeps in step with every insert.
 import { checkUsageRecords, type UsageRecord, usageBatchEnvelope } from '@gw/schema';
+import { CompiledQuery } from 'kysely';
 import type { Em } from '../../db/orm.ts';
 import { badInput } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
@@ -101,9 +102,15 @@ const fields: [column: string, field: keyof UsageRecord, type: string, absent?: 
  * usage_records add exactly the rows inserted (see Migration20261201000200_usage_rollups). So do the gw_usage
  * notifications of the inserted rows' sums per org (usage-notify.ts), delivered on commit to every replica.
  */
+interface IngestRow {
+  accepted: string;
+  too_old: string[];
+  horizon: Date | null;
+}
+
 const ingestSql = `with batch as materialized (
     select ${fields.map(([c, f, , absent]) => `${absent ? `coalesce(r."${f}", ${absent})` : `r."${f}"`} as ${c}`).join(', ')}
-      from jsonb_to_recordset(?::jsonb) as r(${fields.map(([, f, t]) => `"${f}" ${t}`).join(', ')})
+      from jsonb_to_recordset($1::jsonb) as r(${fields.map(([, f, t]) => `"${f}" ${t}`).join(', ')})
   ), horizon as (
     select records_horizon as h from usage_lifecycle
   ), claimed as (
@@ -263,9 +270,12 @@ export class UsageService {
    */
   async #store(records: UsageRecord[]): Promise<{ accepted: number; refused: Map<string, Refusal> }> {
     try {
-      const [row] = await this.#em.execute<{ accepted: string; too_old: string[]; horizon: Date | null }[]>(ingestSql, [
-        JSON.stringify(records),
-      ]);
+      // The batch goes as a bound parameter ($1): em.execute would inline it into the SQL text, escaping a few
+      // hundred KB character by character (a third of the control plane's CPU per record, measured by bench:ingest).
+      const { rows } = await this.#em
+        .getKysely()
+        .executeQuery<IngestRow>(CompiledQuery.raw(ingestSql, [JSON.stringify(records)]));
+      const [row] = rows;
       const refused = new Map<string, Refusal>();
       if (row.too_old.length) {
         const reason = tooOldReason(new Date(row.horizon ?? 0));
