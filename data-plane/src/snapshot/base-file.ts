@@ -20,7 +20,7 @@ import {
 import { z } from 'zod';
 import { runSteps, StoreBuilder } from './builder.ts';
 import { problemsText } from './full-assembly.ts';
-import { decryptSecret, sealCredential, unsealSnapshot } from './secrets.ts';
+import { sealCredential, unsealCredential, unsealSnapshot } from './secrets.ts';
 import { SnapshotStore } from './store.ts';
 import { checkedSnapshot, resourceError } from './validate.ts';
 
@@ -98,13 +98,7 @@ export async function readBase(path: string, secretKey: Buffer): Promise<Base | 
       if (line === '') continue;
       const [kind, id, resource] = entryOf(line, n);
       // A token rotation makes decryption fail: the file is then useless, and we say so.
-      const r =
-        kind === 'credentials'
-          ? {
-              ...(resource as SnapshotCredential),
-              apiKey: decryptSecret(secretKey, (resource as SnapshotCredential).apiKey, id),
-            }
-          : resource;
+      const r = kind === 'credentials' ? unsealCredential(secretKey, id, resource as SnapshotCredential) : resource;
       const repeated = builder.add(kind, id, r);
       if (repeated) throw new Error(`snapshot file line ${n}: ${kind}.${id} repeated`);
     }

@@ -43,10 +43,15 @@ export function sealCredentials(key: Buffer, credentials: Credentials | undefine
   return out;
 }
 
+/** A credential as read from disk: its apiKey decrypted (throws when it was sealed under another key or id). */
+export function unsealCredential(key: Buffer, id: string, c: SnapshotCredential): SnapshotCredential {
+  return { ...c, apiKey: decryptSecret(key, c.apiKey, id) };
+}
+
 export function unsealCredentials(key: Buffer, credentials: Credentials | undefined): Credentials | undefined {
   if (!credentials) return undefined;
   const out: Credentials = {};
-  for (const [id, c] of Object.entries(credentials)) out[id] = { ...c, apiKey: decryptSecret(key, c.apiKey, id) };
+  for (const [id, c] of Object.entries(credentials)) out[id] = unsealCredential(key, id, c);
   return out;
 }
 
