@@ -2,12 +2,10 @@
 // offered in parallel at a fixed rate to one control plane on a fresh database (rollups maintained by their
 // triggers): records stored per second, the lag from a record's time to its batch being stored, and how far
 // GraphQL usage (usageTotals) trails what was stored. Exits 0 whatever the figures (1 only when the run fails).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { runBenchmark, writeRawFigures } from '../bench/outcome.ts';
 import { cpuSeconds, summarize } from '../bench/stats.ts';
 import { startControlPlane } from '../harness/control-plane.ts';
 import { gqlClient } from '../harness/gql.ts';
-import { repoRoot } from '../harness/paths.ts';
 import { startPostgres } from '../harness/postgres.ts';
 import { Teardown } from '../harness/teardown.ts';
 import { runSender, type SenderResult } from './senders.ts';
@@ -101,22 +99,18 @@ async function main(): Promise<void> {
     // The first records are handed over one flush interval after the start (as a data plane's batcher does).
     const storedPerSecond = accepted / ((end - start - flushMs) / 1000);
     // How long GraphQL trailed storage: per probe, the time since the stored count first reached what it showed.
-    const acks = results.flatMap((r) => r.acks.map(([at, n], i, all) => [at, n - (i ? all[i - 1][1] : 0)] as const));
-    acks.sort((a, b) => a[0] - b[0]);
+    const acks = results.flatMap((r) => r.acks).sort((a, b) => a[0] - b[0]);
     let trail = 0;
     for (const p of probes) {
       let storedBy = 0;
-      let reachedAt = p.at;
       for (const [at, n] of acks) {
         if (at > p.at) break;
         storedBy += n;
         if (storedBy >= p.visible) {
-          reachedAt = Math.min(reachedAt, at);
+          trail = Math.max(trail, p.at - at);
           break;
         }
       }
-      if (storedBy < p.visible) reachedAt = p.at;
-      trail = Math.max(trail, p.at - reachedAt);
     }
     const finalVisible = await visible();
 
@@ -144,21 +138,27 @@ async function main(): Promise<void> {
     log(
       `  ${okLag ? 'PASS' : 'FAIL'}  record → visible in GraphQL usage: p99 ${f(lag.p99 + trail)} ms (target < ${f(targets.visibleLagMs)}; every stored record shown: ${finalVisible === accepted ? 'yes' : 'no'})`,
     );
-    const outDir = join(repoRoot, 'test-results');
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(
-      join(outDir, 'bench-ingest.json'),
-      `${JSON.stringify({ rate, senders, seconds, batchSize, offered, accepted, duplicates, rejected, failedBatches, unsent, storedPerSecond, lagMs: lag, graphqlTrailMs: trail, finalVisible, controlPlaneCpuS: cpuS, probes }, null, 2)}\n`,
-    );
+    writeRawFigures('bench-ingest', {
+      rate,
+      senders,
+      seconds,
+      batchSize,
+      offered,
+      accepted,
+      duplicates,
+      rejected,
+      failedBatches,
+      unsent,
+      storedPerSecond,
+      lagMs: lag,
+      graphqlTrailMs: trail,
+      finalVisible,
+      controlPlaneCpuS: cpuS,
+      probes,
+    });
   } finally {
     await teardown.run();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exit(1);
-  },
-);
+runBenchmark(main);

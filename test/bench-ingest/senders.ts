@@ -33,7 +33,7 @@ export interface SenderResult {
   unsent: number;
   /** Per stored record: ms from its time (ts) to the answer for its batch. */
   lagsMs: Float64Array;
-  /** [answer time, records stored so far], one per batch. */
+  /** [answer time, records in the batch], one per batch answered. */
   acks: [number, number][];
 }
 
@@ -126,7 +126,7 @@ export async function runSender(o: SenderOptions): Promise<SenderResult> {
       result.duplicates += r.duplicates;
       result.rejected += r.rejected.length;
       for (const x of batch) lagsMs[stored++] = answeredAt - x.ts;
-      result.acks.push([answeredAt, stored]);
+      result.acks.push([answeredAt, batch.length]);
     }
   } finally {
     producing = false;

@@ -2,13 +2,11 @@
 // one control plane and one data plane on loopback; measures how fast a key revoke is refused, how long requests
 // wait while the data plane takes changes in, and the data plane's memory against an empty config. A report: the
 // exit code is 0 whatever the figures (1 only when the run itself fails).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { runBenchmark, writeRawFigures } from '../bench/outcome.ts';
 import { cpuSeconds, summarize } from '../bench/stats.ts';
 import { startControlPlane } from '../harness/control-plane.ts';
 import { startDataPlane } from '../harness/data-plane.ts';
 import { gqlClient } from '../harness/gql.ts';
-import { repoRoot } from '../harness/paths.ts';
 import { startPostgres } from '../harness/postgres.ts';
 import { createModel } from '../harness/seed.ts';
 import { Teardown } from '../harness/teardown.ts';
@@ -246,20 +244,12 @@ async function main(): Promise<void> {
         controlPlaneAfterRestart,
       },
     };
-    const outDir = join(repoRoot, 'test-results');
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'bench-scale.json'), `${JSON.stringify({ ...report, windows }, null, 2)}\n`);
+    const rawPath = writeRawFigures('bench-scale', { ...report, windows });
     printScaleReport(report);
-    log(`\nRaw figures: ${join(outDir, 'bench-scale.json')}`);
+    log(`\nRaw figures: ${rawPath}`);
   } finally {
     await teardown.run();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exit(1);
-  },
-);
+runBenchmark(main);

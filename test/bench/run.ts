@@ -1,6 +1,5 @@
 // `pnpm bench`: direct vs a bare undici proxy vs the data plane, on loopback, in one run; prints ratios and targets.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { Teardown } from '../harness/teardown.ts';
 import { waitFor } from '../harness/wait.ts';
 import { createCpuQuota } from './cpu-quota.ts';
 import type { LoadResult } from './load.ts';
+import { runBenchmark, writeRawFigures } from './outcome.ts';
 import { combine, type Measured, printReport, type Report, type Target } from './report.ts';
 import { cpuSeconds, memoryMiB } from './stats.ts';
 
@@ -277,20 +277,12 @@ async function main(): Promise<void> {
       },
     ).catch(usageCount);
 
-    const outDir = join(repoRoot, 'test-results');
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+    const rawPath = writeRawFigures('bench', report);
     printReport(report);
-    console.log(`\nRaw figures: ${join(outDir, 'bench.json')}`);
+    console.log(`\nRaw figures: ${rawPath}`);
   } finally {
     await teardown.run();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exit(1);
-  },
-);
+runBenchmark(main);
