@@ -542,7 +542,7 @@ describe('gateway states', () => {
 describe('in-process (app.fetch, no socket)', () => {
   it('serves the same routes through the web-standard fetch interface', async () => {
     const { createApp } = await import('./app.ts');
-    const app = createApp({ ...gw.deps, onUnhandledError: (err) => gw.unhandled.push(err) });
+    const { app } = createApp({ ...gw.deps, onUnhandledError: (err) => gw.unhandled.push(err) });
     const ok = await app.fetch(
       new Request('http://gw.test/v1/chat/completions', {
         method: 'POST',

@@ -1,12 +1,14 @@
-// The h3 app: routes, method checks, and the central error handler for anything nobody handled.
+// The h3 app (routes, method checks, the central error handler for anything nobody handled) and, in front of it, the
+// node:http lane that serves the proxied routes without h3's adapter.
 import { randomUUID } from 'node:crypto';
 import { H3, type H3Event, HTTPError } from 'h3';
 import { errorResponse, GatewayError, internalError } from './errors.ts';
 import { Pipeline } from './pipeline/run.ts';
-import { chatCompletions } from './routes/chat-completions.ts';
+import { chatCompletions, chatCompletionsEndpoint } from './routes/chat-completions.ts';
 import type { AppDeps } from './routes/deps.ts';
 import { healthz, metrics, readyz } from './routes/health.ts';
 import { listModels } from './routes/models.ts';
+import { type NodeLane, proxyLane, type UnhandledError } from './routes/proxy-lane.ts';
 
 type Handler = (event: H3Event) => Response | Promise<Response>;
 
@@ -38,21 +40,27 @@ function fromHttpError(error: HTTPError): GatewayError {
   return internalError(error);
 }
 
-export function createApp(deps: AppDeps): H3 {
+export interface GatewayApp {
+  readonly app: H3;
+  /** Serves the proxied routes on node:http before the app sees them. */
+  readonly lane: NodeLane;
+}
+
+export function createApp(deps: AppDeps): GatewayApp {
+  const unhandled: UnhandledError = (err, method, path) => {
+    const requestId = randomUUID();
+    deps.logger.error({ err, requestId, method, path }, 'unhandled error');
+    deps.onUnhandledError?.(err);
+    return errorResponse(internalError(err), requestId);
+  };
   const app = new H3({
     // We log through pino ourselves; h3 must not print stack traces to stderr.
     silent: true,
     onError(error, event) {
-      const requestId = randomUUID();
       const cause = error.cause;
-      if (cause instanceof GatewayError) return errorResponse(cause, requestId);
-      if (!error.unhandled && HTTPError.isError(error)) return errorResponse(fromHttpError(error), requestId);
-      deps.logger.error(
-        { err: cause ?? error, requestId, method: event.req.method, path: event.url.pathname },
-        'unhandled error',
-      );
-      deps.onUnhandledError?.(cause ?? error);
-      return errorResponse(internalError(error), requestId);
+      if (cause instanceof GatewayError) return errorResponse(cause, randomUUID());
+      if (!error.unhandled && HTTPError.isError(error)) return errorResponse(fromHttpError(error), randomUUID());
+      return unhandled(cause ?? error, event.req.method, event.url.pathname);
     },
   });
 
@@ -68,5 +76,5 @@ export function createApp(deps: AppDeps): H3 {
   app.all('/readyz', only(['GET', 'HEAD'], readyz(deps)));
   app.all('/metrics', only(['GET'], metrics(deps)));
   app.all('/**', notFound);
-  return app;
+  return { app, lane: proxyLane(pipeline, [chatCompletionsEndpoint], unhandled) };
 }

@@ -1,9 +1,9 @@
-// node:http around the h3 app: connection limits and timeouts for slow or idle clients, and a graceful stop
-// that answers every request that reaches an open connection.
+// node:http around the app (its proxy lane first, then h3): connection limits and timeouts for slow or idle clients,
+// and a graceful stop that answers every request that reaches an open connection.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, Server as NetServer, type Socket } from 'node:net';
-import type { H3 } from 'h3';
 import { toNodeHandler } from 'h3';
+import type { GatewayApp } from './app.ts';
 
 export interface ServerLimits {
   /** A client must send its complete request headers within this time; 408 and close otherwise. */
@@ -44,11 +44,12 @@ interface Connection {
 }
 
 export function startServer(
-  app: H3,
+  gateway: GatewayApp,
   options: { host: string; port: number; limits: ServerLimits; onConnectionRefused?: () => void },
 ): Promise<GatewayServer> {
   const { limits } = options;
-  const handler = toNodeHandler(app);
+  const handler = toNodeHandler(gateway.app);
+  const lane = gateway.lane;
   const connections = new Map<Socket, Connection>();
   let inFlight = 0;
   let closing = false;
@@ -95,7 +96,7 @@ export function startServer(
       });
       // While draining, every answer tells the client not to reuse this connection.
       if (closing) res.setHeader('connection', 'close');
-      void handler(req, res);
+      if (!lane(req, res)) void handler(req, res);
     },
   );
   server.maxConnections = limits.maxConnections;

@@ -44,6 +44,8 @@ export interface DataPlaneOptions {
   /** Wait for /readyz too (default true). */
   waitReady?: boolean;
   cpuCore?: number;
+  /** Node options not allowed in NODE_OPTIONS (e.g. --trace-gc), put before the script. */
+  nodeArgs?: string[];
 }
 
 export async function startDataPlane(opts: DataPlaneOptions): Promise<DataPlane> {
@@ -53,7 +55,7 @@ export async function startDataPlane(opts: DataPlaneOptions): Promise<DataPlane>
   const url = `http://127.0.0.1:${port}`;
   const proc = new ManagedProcess({
     name: `data-plane-${opts.nodeId}`,
-    args: [dataPlaneMain],
+    args: [...(opts.nodeArgs ?? []), dataPlaneMain],
     env: {
       CONTROL_PLANE_URL: opts.controlPlaneUrl,
       DATA_PLANE_TOKEN: opts.dataPlaneToken,

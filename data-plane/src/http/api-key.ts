@@ -1,6 +1,7 @@
 // Finds the caller's virtual key: `Authorization: Bearer <key>` first, then `x-api-key`.
+import type { HeaderReader } from './caller.ts';
 
-export function presentedApiKey(headers: Headers): string | null {
+export function presentedApiKey(headers: HeaderReader): string | null {
   const auth = headers.get('authorization');
   if (auth) {
     // Scheme is case-insensitive (RFC 9110); anything but Bearer is not a key we understand.

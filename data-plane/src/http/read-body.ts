@@ -1,6 +1,5 @@
 // Reads a request body with a hard byte limit, checked on Content-Length and again while counting bytes.
 import type { IncomingMessage } from 'node:http';
-import type { H3Event } from 'h3';
 import { GatewayError } from '../errors.ts';
 
 function tooLarge(limit: number): GatewayError {
@@ -10,18 +9,15 @@ function tooLarge(limit: number): GatewayError {
   });
 }
 
-export async function readBody(event: H3Event, limit: number): Promise<Buffer> {
-  const declared = event.req.headers.get('content-length');
-  if (declared !== null) {
-    const n = Number(declared);
-    if (Number.isFinite(n) && n > limit) throw tooLarge(limit);
-  }
-  const nodeReq = event.runtime?.node?.req as IncomingMessage | undefined;
-  return nodeReq ? readNode(nodeReq, limit) : readWeb(event.req, limit);
+/** Throws 413 when the declared Content-Length is over the limit, before a byte is read. */
+export function refuseDeclaredLength(declared: string | null, limit: number): void {
+  if (declared === null) return;
+  const n = Number(declared);
+  if (Number.isFinite(n) && n > limit) throw tooLarge(limit);
 }
 
 /** Straight from the IncomingMessage: avoids the web-stream bridge on the hot path. */
-function readNode(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -60,7 +56,7 @@ function readNode(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /** For in-process use (app.fetch in tests, other runtimes). */
-async function readWeb(req: Request, limit: number): Promise<Buffer> {
+export async function readWebBody(req: Request, limit: number): Promise<Buffer> {
   if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -2,9 +2,8 @@
 // or SSE chunk by chunk; a non-2xx answer becomes the gateway error its provider adapter maps it to.
 
 import { errorCodes } from '@gw/schema';
-import type { H3Event } from 'h3';
 import { errorResponse, GatewayError } from '../errors.ts';
-import { clientAbortSignal } from '../http/client-abort.ts';
+import type { CallerRequest } from '../http/caller.ts';
 import { bytesResponse, streamResponse } from '../http/responses.ts';
 import type { AppDeps } from '../routes/deps.ts';
 import { readAll } from '../upstream/pools.ts';
@@ -24,7 +23,7 @@ const maxErrorBody = 64 * 1024;
 export async function forward<R extends EndpointRequest>(
   deps: AppDeps,
   hooks: RelayHooks<RequestContext>,
-  event: H3Event,
+  caller: CallerRequest,
   ctx: RequestContext,
   endpoint: ProxyEndpoint<R>,
 ): Promise<Response> {
@@ -41,7 +40,7 @@ export async function forward<R extends EndpointRequest>(
   ctx.sentAt = performance.now();
   // From here on the provider may spend tokens: a crash must still leave a record.
   deps.inflight?.begin(ctx);
-  const res = await deps.upstream.send(target.credential.baseUrl, upstreamRequest, clientAbortSignal(event));
+  const res = await deps.upstream.send(target.credential.baseUrl, upstreamRequest, caller.abortSignal());
   if (ctx.trace !== null) ctx.trace.upstreamAnswered(res.statusCode);
   if (res.statusCode < 200 || res.statusCode > 299) {
     const body = await readAll(res.body, maxErrorBody);

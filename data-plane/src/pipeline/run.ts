@@ -3,12 +3,11 @@
 // for policy, and synchronous stages are plain calls (no promise per stage). Described in docs/data-plane.md.
 import { randomUUID } from 'node:crypto';
 import { errorCodes } from '@gw/schema';
-import type { H3Event } from 'h3';
 import { FastResponse } from 'srvx/node';
 import { errorResponse, GatewayError, toGatewayError } from '../errors.ts';
 import { presentedApiKey } from '../http/api-key.ts';
+import type { CallerRequest, HeaderReader } from '../http/caller.ts';
 import { parseJsonBody } from '../http/json-body.ts';
-import { readBody } from '../http/read-body.ts';
 import { type Decision, type Denied, deny } from '../policy/decision.ts';
 import { moduleHeader } from '../policy/module.ts';
 import type { AppDeps } from '../routes/deps.ts';
@@ -33,7 +32,7 @@ const shuttingDown = deny('gateway_shutting_down', 'The gateway is shutting down
 const notReady = deny('gateway_not_ready', 'The gateway has no configuration yet.');
 
 /** What the caller presented, read once from the transport. */
-function readCaller(ctx: RequestContext, headers: Headers): void {
+function readCaller(ctx: RequestContext, headers: HeaderReader): void {
   ctx.apiKey = presentedApiKey(headers);
   ctx.moduleHeader = headers.get(moduleHeader);
 }
@@ -42,7 +41,7 @@ function readCaller(ctx: RequestContext, headers: Headers): void {
  * Tracing off: the caller's trace context is kept for the provider as it came (one header lookup when none was sent),
  * so that a trace the app started still reaches the provider through the gateway.
  */
-function keepTraceContext(ctx: RequestContext, headers: Headers): void {
+function keepTraceContext(ctx: RequestContext, headers: HeaderReader): void {
   const traceparent = headers.get('traceparent');
   if (traceparent === null) return;
   ctx.traceparent = traceparent;
@@ -78,21 +77,21 @@ export class Pipeline implements RelayHooks<RequestContext> {
   }
 
   /** An endpoint answered from the snapshot (GET /v1/models): a config to serve from, then admit. Not metered. */
-  answer(event: H3Event, endpoint: LocalEndpoint): Response {
+  answer(headers: HeaderReader, endpoint: LocalEndpoint): Response {
     const store = this.#deps.stores.current;
     if (!store) return errorResponse(notReady);
     const ctx = new RequestContext('');
-    readCaller(ctx, event.req.headers);
+    readCaller(ctx, headers);
     const admitted = admit(store, ctx);
     if (!admitted.ok) return errorResponse(admitted);
     return endpoint.answer(store, ctx);
   }
 
   /** An endpoint that forwards to a provider: every stage, and the request metered exactly once. */
-  async proxy<R extends EndpointRequest>(event: H3Event, endpoint: ProxyEndpoint<R>): Promise<Response> {
+  async proxy<R extends EndpointRequest>(caller: CallerRequest, endpoint: ProxyEndpoint<R>): Promise<Response> {
     const deps = this.#deps;
     const ctx = new RequestContext(randomUUID());
-    const headers = event.req.headers;
+    const headers = caller;
     // First, so that every refusal below is in the trace too.
     if (this.#tracing !== null) ctx.trace = this.#tracing.begin(headers, endpoint, ctx.t0);
     else keepTraceContext(ctx, headers);
@@ -104,9 +103,9 @@ export class Pipeline implements RelayHooks<RequestContext> {
     const admitted = admit(store, ctx);
     if (!admitted.ok) return this.#refuse(ctx, admitted);
     try {
-      requireJsonContentType(event);
+      requireJsonContentType(caller.get('content-type'));
       // Awaited here, not in a helper: one promise per body, as the request path allows.
-      const parsed = parseJsonBody(await readBody(event, deps.maxBodyBytes));
+      const parsed = parseJsonBody(await caller.body(deps.maxBodyBytes));
       const model = (parsed as { model?: unknown } | null)?.model;
       // Recorded as sent, also when the request is refused.
       if (typeof model === 'string') ctx.model = model;
@@ -117,7 +116,7 @@ export class Pipeline implements RelayHooks<RequestContext> {
       ctx.routeDraw = this.#random();
       const decided = decide(store, ctx);
       if (!decided.ok) return this.#refuse(ctx, decided);
-      return await forward(deps, this, event, ctx, endpoint);
+      return await forward(deps, this, caller, ctx, endpoint);
     } catch (err) {
       if (err instanceof ClientGoneError) {
         meter(deps, ctx, clientClosedStatus, null);

@@ -1,6 +1,7 @@
 // POST /v1/chat/completions: the OpenAI chat endpoint on the pipeline. What is its own: the body checks, the
 // provider's chat request, usage and stream rewriting; the pipeline (pipeline/run.ts) does the rest.
 import type { H3Event } from 'h3';
+import { EventCaller } from '../http/caller.ts';
 import type { ProxyEndpoint } from '../pipeline/endpoint.ts';
 import type { Pipeline } from '../pipeline/run.ts';
 import type { ChatRequest } from '../providers/types.ts';
@@ -19,6 +20,6 @@ export const chatCompletionsEndpoint: ProxyEndpoint<ChatRequest> = {
 
 export function chatCompletions(pipeline: Pipeline) {
   return function chatCompletionsHandler(event: H3Event): Promise<Response> {
-    return pipeline.proxy(event, chatCompletionsEndpoint);
+    return pipeline.proxy(new EventCaller(event), chatCompletionsEndpoint);
   };
 }

@@ -29,6 +29,6 @@ export const modelsEndpoint: LocalEndpoint = {
 
 export function listModels(pipeline: Pipeline) {
   return function listModelsHandler(event: H3Event): Response {
-    return pipeline.answer(event, modelsEndpoint);
+    return pipeline.answer(event.req.headers, modelsEndpoint);
   };
 }

@@ -16,6 +16,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { HeaderReader } from '../http/caller.ts';
 import type { Logger } from '../logger.ts';
 import type { ProxyEndpoint } from '../pipeline/endpoint.ts';
 import { WatchedExporter } from './export-watch.ts';
@@ -23,9 +24,11 @@ import { OtelRequestTrace } from './request-trace.ts';
 import type { SamplerName, TracingSettings } from './settings.ts';
 import type { RequestTrace, Tracing } from './types.ts';
 
-const headersGetter: TextMapGetter<Headers> = {
+/** Only W3C trace context is read (the propagator asks for its fields by name), so only those are listed. */
+const traceFields = ['traceparent', 'tracestate'];
+const headersGetter: TextMapGetter<HeaderReader> = {
   get: (carrier, key) => carrier.get(key) ?? undefined,
-  keys: (carrier) => [...carrier.keys()],
+  keys: (carrier) => traceFields.filter((field) => carrier.get(field) !== null),
 };
 
 function sampler(name: SamplerName, ratio: number): Sampler {
@@ -73,7 +76,7 @@ class OtelTracing implements Tracing {
     this.tracer = provider.getTracer('llm-gateway-data-plane');
   }
 
-  begin(headers: Headers, endpoint: ProxyEndpoint, t0: number): RequestTrace {
+  begin(headers: HeaderReader, endpoint: ProxyEndpoint, t0: number): RequestTrace {
     return new OtelRequestTrace(this, this.propagator.extract(ROOT_CONTEXT, headers, headersGetter), endpoint, t0);
   }
 

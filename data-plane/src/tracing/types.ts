@@ -1,5 +1,6 @@
 // What the request path sees of tracing: two small interfaces, no OpenTelemetry import. With tracing off the pipeline
 // holds null instead of a Tracing, and every request pays one null check per hook (begin, upstream, end).
+import type { HeaderReader } from '../http/caller.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import type { ProxyEndpoint } from '../pipeline/endpoint.ts';
 import type { Finished } from '../usage/meter.ts';
@@ -9,7 +10,7 @@ export interface Tracing {
    * Starts the server span of a proxied request (at `t0`, its performance.now() on arrival): a child of the caller's
    * `traceparent` when it sent a valid one.
    */
-  begin(headers: Headers, endpoint: ProxyEndpoint, t0: number): RequestTrace;
+  begin(headers: HeaderReader, endpoint: ProxyEndpoint, t0: number): RequestTrace;
   /** Exports what is queued and stops; resolves within `timeoutMs` whatever the collector does. */
   shutdown(timeoutMs: number): Promise<void>;
 }

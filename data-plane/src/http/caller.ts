@@ -1,0 +1,76 @@
+// The caller's side of one proxied request, whatever carries it: node:http straight (the proxy lane) or an h3 event
+// (every other route, and in-process fetch). The pipeline reads headers, the body and the "caller left" signal here.
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { H3Event } from 'h3';
+import { readNodeBody, readWebBody, refuseDeclaredLength } from './read-body.ts';
+
+/** What the pipeline reads from a request's headers (a web `Headers` is one). Names are lower-case. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+export interface CallerRequest extends HeaderReader {
+  /** The whole body, at most `limit` bytes (a GatewayError 413 past it, 400 when the caller cut it short). */
+  body(limit: number): Promise<Buffer>;
+  /** Fires when the caller went away before the answer ended (undici takes an EventEmitter or an AbortSignal). */
+  abortSignal(): AbortSignal | EventEmitter;
+}
+
+/** node:http's own request: headers are read from its parsed object, no web Request is built. */
+export class NodeCaller implements CallerRequest {
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+
+  constructor(req: IncomingMessage, res: ServerResponse) {
+    this.#req = req;
+    this.#res = res;
+  }
+
+  get(name: string): string | null {
+    const value = this.#req.headers[name];
+    if (value === undefined) return null;
+    // Repeated headers arrive as an array only for set-cookie; Headers.get joins with ", " alike.
+    return typeof value === 'string' ? value : value.join(', ');
+  }
+
+  body(limit: number): Promise<Buffer> {
+    refuseDeclaredLength(this.get('content-length'), limit);
+    return readNodeBody(this.#req, limit);
+  }
+
+  /** An EventEmitter rather than an AbortController: no EventTarget per request. */
+  abortSignal(): EventEmitter {
+    const res = this.#res;
+    const emitter = new EventEmitter();
+    res.once('close', () => {
+      if (!res.writableEnded) emitter.emit('abort');
+    });
+    return emitter;
+  }
+}
+
+/** An h3 event: on node:http its IncomingMessage is read directly, elsewhere its web Request. */
+export class EventCaller implements CallerRequest {
+  readonly #event: H3Event;
+
+  constructor(event: H3Event) {
+    this.#event = event;
+  }
+
+  get(name: string): string | null {
+    return this.#event.req.headers.get(name);
+  }
+
+  body(limit: number): Promise<Buffer> {
+    refuseDeclaredLength(this.get('content-length'), limit);
+    const nodeReq = this.#event.runtime?.node?.req as IncomingMessage | undefined;
+    return nodeReq ? readNodeBody(nodeReq, limit) : readWebBody(this.#event.req, limit);
+  }
+
+  abortSignal(): AbortSignal | EventEmitter {
+    const res = this.#event.runtime?.node?.res as ServerResponse | undefined;
+    const req = this.#event.runtime?.node?.req as IncomingMessage | undefined;
+    return res && req ? new NodeCaller(req, res).abortSignal() : this.#event.req.signal;
+  }
+}
