@@ -56,6 +56,9 @@ function bucketIndex(bounds: number[], value: number): number {
   return bounds.length;
 }
 
+/** Resolution of the event-loop lag histogram, ms. */
+export const eventLoopSampleMs = 100;
+
 export class GatewayMetrics {
   readonly registry = new client.Registry();
   /** Usage records the control plane rejected (logged with their reason and kept in the dead-letter file). */
@@ -154,7 +157,15 @@ export class GatewayMetrics {
       help: 'Connections closed as soon as they were accepted because MAX_CONNECTIONS connections were open.',
       registers: [this.registry],
     });
-    if (options.defaultMetrics) client.collectDefaultMetrics({ register: this.registry, prefix: 'gateway_process_' });
+    if (options.defaultMetrics) {
+      client.collectDefaultMetrics({
+        register: this.registry,
+        prefix: 'gateway_process_',
+        // The event-loop lag histogram samples on a timer: prom-client's 10 ms default wakes an idle process 100
+        // times a second (most of its idle CPU, docs/performance.md); 100 ms still sees any stall that matters.
+        eventLoopMonitoringPrecision: eventLoopSampleMs,
+      });
+    }
   }
 
   observe(l: MetricLabels, o: RequestObservation): void {

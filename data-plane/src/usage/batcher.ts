@@ -84,7 +84,10 @@ export class UsageBatcher implements UsageSink {
   start(): void {
     if (this.#timer) return;
     this.#o.spool.start();
-    this.#timer = setInterval(() => void this.flush(), this.#o.flushMs);
+    // An empty spool (the idle case) costs the tick nothing but this check.
+    this.#timer = setInterval(() => {
+      if (this.#o.spool.pendingCount || this.#o.spool.openCount) void this.flush();
+    }, this.#o.flushMs);
     this.#timer.unref();
     void this.flush();
   }

@@ -138,8 +138,9 @@ export class UsageSpool {
   start(): void {
     if (this.#timer) return;
     this.#timer = setInterval(() => {
-      this.flush().catch(() => {});
-      void this.#run(() => this.#saveCursor(false));
+      // Idle, nothing to write and no acknowledgement to record: no file operation is queued (idle CPU).
+      if (this.#pending.length) this.flush().catch(() => {});
+      if (this.#cursorSeq !== this.#ackedSeq) void this.#run(() => this.#saveCursor(false));
       this.#reportDrops(false);
     }, this.#intervalMs);
     this.#timer.unref();

@@ -408,6 +408,36 @@ describe('UsageBatcher', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(sent).toBe(2);
   });
+
+  it('idle (nothing pending, nothing unacknowledged), its ticks and the spool’s queue no file operation', async () => {
+    const spool = await UsageSpool.open(dir, { writeIntervalMs: 10 });
+    let sent = 0;
+    const batcher = new UsageBatcher({
+      spool,
+      deadLetter: await DeadLetterFile.open(dir),
+      send: parsed(async (rs) => {
+        sent += rs.length;
+        return acceptAll(rs);
+      }),
+      batchSize: 100,
+      flushMs: 10,
+      logger: silentLogger(),
+    });
+    batcher.record(rec());
+    batcher.start();
+    await vi.waitFor(() => expect(sent).toBe(1));
+    await vi.waitFor(() => expect(spool.openCount + spool.pendingCount).toBe(0));
+    await new Promise((r) => setTimeout(r, 50));
+    const flush = vi.spyOn(spool, 'flush');
+    const read = vi.spyOn(spool, 'read');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(flush).not.toHaveBeenCalled();
+    expect(read).not.toHaveBeenCalled();
+    // A new record is picked up by the next tick.
+    batcher.record(rec());
+    await vi.waitFor(() => expect(sent).toBe(2));
+    await batcher.stop(1000);
+  });
 });
 
 describe('ingestUsage', () => {
