@@ -1,6 +1,8 @@
 // Relays a provider's streamed body to the caller chunk by chunk, with backpressure in both directions;
 // a provider failure midway (or a chunk its owner refuses) becomes one final SSE error event, a caller disconnect
-// aborts the provider.
+// aborts the provider. It is a Readable for whoever reads one (h3, in-process fetch); on the proxy lane it writes
+// straight into the node:http response instead (`sendTo`), so that a chunk passes no Readable's buffer on its way.
+import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { errorEvent, type GatewayError } from '../errors.ts';
 import type { StreamTransform } from '../providers/types.ts';
@@ -30,6 +32,8 @@ export class StreamRelay<T> extends Readable {
   readonly #hooks: RelayHooks<T>;
   readonly #owner: T;
   #finished = false;
+  /** Set by sendTo: chunks are written here instead of being pushed. */
+  #sink: ServerResponse | null = null;
 
   constructor(source: Readable, transform: StreamTransform, hooks: RelayHooks<T>, owner: T) {
     super();
@@ -47,6 +51,42 @@ export class StreamRelay<T> extends Readable {
     if (this.#source.isPaused()) this.#source.resume();
   }
 
+  /**
+   * Writes the stream into `res` (its head already written) instead of being read: backpressure from the socket
+   * pauses the provider, and the response closing early counts as the caller going away. Call it before any I/O
+   * callback runs (the relay is fresh from forward), so that no chunk was pushed yet.
+   */
+  sendTo(res: ServerResponse): void {
+    this.#sink = res;
+    res.on('drain', this.#onDrain);
+    res.once('close', this.#onSinkClose);
+    if (res.destroyed) this.#onSinkClose();
+  }
+
+  readonly #onDrain = (): void => {
+    if (!this.#finished) this.#source.resume();
+  };
+
+  readonly #onSinkClose = (): void => {
+    this.#sink?.off('drain', this.#onDrain);
+    if (this.#finished) return;
+    this.#finish({ error: null, clientGone: true });
+    this.#source.destroy();
+  };
+
+  /** One piece for the caller; false when the caller's side is full (the provider is paused until it drains). */
+  #deliver(out: Buffer | string): void {
+    const sink = this.#sink;
+    const more = sink === null ? this.push(out) : sink.write(out);
+    if (!more) this.#source.pause();
+  }
+
+  /** No more pieces. */
+  #close(): void {
+    if (this.#sink === null) this.push(null);
+    else this.#sink.end();
+  }
+
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     if (!this.#finished) {
       // The caller went away mid-stream: stop paying for tokens nobody reads.
@@ -62,7 +102,7 @@ export class StreamRelay<T> extends Readable {
     if (!out) return;
     const refusal = this.#hooks.relayChunk(this.#owner, out);
     if (refusal) this.#refuse(refusal);
-    else if (!this.push(out)) this.#source.pause();
+    else this.#deliver(out);
   };
 
   readonly #onEnd = (): void => {
@@ -73,16 +113,16 @@ export class StreamRelay<T> extends Readable {
       this.#refuse(refusal);
       return;
     }
-    if (tail) this.push(tail);
+    if (tail) this.#deliver(tail);
     this.#finish({ error: null, clientGone: false });
-    this.push(null);
+    this.#close();
   };
 
   /** The owner refused a chunk: it is not sent, the caller gets the refusal as the last event, the provider is cut. */
   #refuse(refusal: GatewayError): void {
-    this.push(errorEvent(refusal));
+    this.#deliver(errorEvent(refusal));
     this.#finish({ error: refusal, clientGone: false });
-    this.push(null);
+    this.#close();
     this.#source.destroy();
   }
 
@@ -91,17 +131,19 @@ export class StreamRelay<T> extends Readable {
     const failure = upstreamFailure(err);
     if (failure instanceof ClientGoneError) {
       this.#finish({ error: null, clientGone: true });
-      this.destroy();
+      if (this.#sink === null) this.destroy();
+      else this.#sink.destroy();
       return;
     }
-    this.push(errorEvent(failure));
+    this.#deliver(errorEvent(failure));
     this.#finish({ error: failure, clientGone: false });
-    this.push(null);
+    this.#close();
   };
 
   #finish(outcome: RelayOutcome): void {
     this.#finished = true;
     this.#source.off('data', this.#onData);
+    this.#sink?.off('drain', this.#onDrain);
     try {
       this.#hooks.relayDone(this.#owner, outcome);
     } catch {
