@@ -1,6 +1,5 @@
 // The caller's side of one proxied request, whatever carries it: node:http straight (the proxy lane) or an h3 event
 // (every other route, and in-process fetch). The pipeline reads headers, the body and the "caller left" signal here.
-import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { H3Event } from 'h3';
 import { readNodeBody, readWebBody, refuseDeclaredLength } from './read-body.ts';
@@ -13,8 +12,13 @@ export interface HeaderReader {
 export interface CallerRequest extends HeaderReader {
   /** The whole body, at most `limit` bytes (a GatewayError 413 past it, 400 when the caller cut it short). */
   body(limit: number): Promise<Buffer>;
-  /** Fires when the caller went away before the answer ended (undici takes an EventEmitter or an AbortSignal). */
-  abortSignal(): AbortSignal | EventEmitter;
+  /** Aborts `call` if the caller goes away before the answer to it has ended. */
+  onGone(call: Abortable): void;
+}
+
+/** What is stopped when the caller leaves (the provider call). */
+export interface Abortable {
+  abort(): void;
 }
 
 /** node:http's own request: headers are read from its parsed object, no web Request is built. */
@@ -39,14 +43,12 @@ export class NodeCaller implements CallerRequest {
     return readNodeBody(this.#req, limit);
   }
 
-  /** An EventEmitter rather than an AbortController: no EventTarget per request. */
-  abortSignal(): EventEmitter {
+  /** One listener on the response: no AbortController or EventTarget per request. */
+  onGone(call: Abortable): void {
     const res = this.#res;
-    const emitter = new EventEmitter();
     res.once('close', () => {
-      if (!res.writableEnded) emitter.emit('abort');
+      if (!res.writableEnded) call.abort();
     });
-    return emitter;
   }
 }
 
@@ -68,9 +70,10 @@ export class EventCaller implements CallerRequest {
     return nodeReq ? readNodeBody(nodeReq, limit) : readWebBody(this.#event.req, limit);
   }
 
-  abortSignal(): AbortSignal | EventEmitter {
+  onGone(call: Abortable): void {
     const res = this.#event.runtime?.node?.res as ServerResponse | undefined;
     const req = this.#event.runtime?.node?.req as IncomingMessage | undefined;
-    return res && req ? new NodeCaller(req, res).abortSignal() : this.#event.req.signal;
+    if (res && req) new NodeCaller(req, res).onGone(call);
+    else this.#event.req.signal.addEventListener('abort', () => call.abort(), { once: true });
   }
 }

@@ -6,7 +6,6 @@ import { errorResponse, GatewayError } from '../errors.ts';
 import type { CallerRequest } from '../http/caller.ts';
 import { bytesResponse, streamResponse } from '../http/responses.ts';
 import type { AppDeps } from '../routes/deps.ts';
-import { readAll } from '../upstream/pools.ts';
 import { type RelayHooks, StreamRelay } from '../upstream/relay.ts';
 import { type EndpointRequest, type RequestContext, streamTokensSoFar } from './context.ts';
 import type { ProxyEndpoint } from './endpoint.ts';
@@ -40,10 +39,12 @@ export async function forward<R extends EndpointRequest>(
   ctx.sentAt = performance.now();
   // From here on the provider may spend tokens: a crash must still leave a record.
   deps.inflight?.begin(ctx);
-  const res = await deps.upstream.send(target.credential.baseUrl, upstreamRequest, caller.abortSignal());
+  const call = deps.upstream.send(target.credential.baseUrl, upstreamRequest);
+  caller.onGone(call);
+  const res = await call.sent();
   if (ctx.trace !== null) ctx.trace.upstreamAnswered(res.statusCode);
   if (res.statusCode < 200 || res.statusCode > 299) {
-    const body = await readAll(res.body, maxErrorBody);
+    const body = await res.body(maxErrorBody);
     ctx.providerMs = performance.now() - ctx.sentAt;
     const failure = adapter.failure(res.statusCode, body);
     deps.logger.debug({ requestId: ctx.requestId, upstreamStatus: res.statusCode }, 'provider answered with an error');
@@ -51,7 +52,7 @@ export async function forward<R extends EndpointRequest>(
   }
 
   if (!request.stream) {
-    const body = await readAll(res.body);
+    const body = await res.body();
     ctx.providerMs = performance.now() - ctx.sentAt;
     ctx.usage = endpoint.usage(adapter, body);
     const checked = checkResponseBody(ctx, body);
@@ -69,7 +70,7 @@ export async function forward<R extends EndpointRequest>(
 
   ctx.transform = endpoint.stream(adapter, request);
   ctx.tokensSoFar = streamTokensSoFar;
-  return streamResponse(new StreamRelay(res.body, ctx.transform, hooks, ctx), {
+  return streamResponse(new StreamRelay(res, ctx.transform, hooks, ctx), {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',

@@ -1,8 +1,8 @@
 // The only code that opens connections to providers: one keep-alive undici Pool per origin.
-import type { EventEmitter } from 'node:events';
-import { type Dispatcher, Pool } from 'undici';
+import { Pool } from 'undici';
 import { GatewayError } from '../errors.ts';
 import type { UpstreamRequest } from '../providers/types.ts';
+import { UpstreamCall } from './call.ts';
 import { upstreamFailure } from './errors.ts';
 
 export interface UpstreamOptions {
@@ -15,8 +15,6 @@ interface Target {
   readonly pool: Pool;
   readonly basePath: string;
 }
-
-export type UpstreamResponse = Dispatcher.ResponseData;
 
 export class Upstream {
   readonly #options: UpstreamOptions;
@@ -50,31 +48,26 @@ export class Upstream {
   }
 
   /**
-   * Sends the request; resolves once response headers arrived (any status). Throws a GatewayError
-   * for network failures, or ClientGoneError when `signal` fired (the caller disconnected).
+   * Sends the request and returns its call at once: `sent()` resolves once the answer's head arrived (any status),
+   * or rejects with a GatewayError for network failures, or a ClientGoneError once `abort()` was called.
    */
-  async send(
-    baseUrl: string,
-    request: UpstreamRequest,
-    signal?: AbortSignal | EventEmitter,
-  ): Promise<UpstreamResponse> {
+  send(baseUrl: string, request: UpstreamRequest): UpstreamCall {
     let target: Target;
     try {
       target = this.#target(baseUrl);
     } catch (err) {
       throw new GatewayError('provider_unreachable', 'The provider address is invalid.', null, { cause: err });
     }
+    const call = new UpstreamCall();
     try {
-      return await target.pool.request({
-        method: 'POST',
-        path: target.basePath + request.path,
-        headers: request.headers,
-        body: request.body,
-        signal,
-      });
+      target.pool.dispatch(
+        { method: 'POST', path: target.basePath + request.path, headers: request.headers, body: request.body },
+        call,
+      );
     } catch (err) {
       throw upstreamFailure(err);
     }
+    return call;
   }
 
   /** Closes pools for origins the current snapshot no longer uses (in-flight requests finish first). */
@@ -102,21 +95,4 @@ export class Upstream {
     this.#targets.clear();
     await Promise.all(pools.map((p) => p.close().catch(() => p.destroy())));
   }
-}
-
-/** Reads a whole response body; network failures become gateway errors. */
-export function readAll(body: UpstreamResponse['body'], limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    body.on('data', (chunk: Buffer) => {
-      // Past the limit the rest is drained and dropped (error bodies only need their start).
-      if (kept >= limit) return;
-      const part = kept + chunk.length > limit ? chunk.subarray(0, limit - kept) : chunk;
-      chunks.push(part);
-      kept += part.length;
-    });
-    body.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, kept)));
-    body.once('error', (err) => reject(upstreamFailure(err)));
-  });
 }

@@ -1,9 +1,9 @@
 // StreamRelay and its hooks: every piece passes through relayChunk before the caller sees it, a refused piece ends
 // the stream with the refusal as the last event and cuts the provider, and relayDone runs exactly once.
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors.ts';
 import type { StreamTransform } from '../providers/types.ts';
+import type { RelaySource, StreamSink } from './call.ts';
 import { type RelayHooks, type RelayOutcome, StreamRelay } from './relay.ts';
 
 /** Forwards each chunk as it is. */
@@ -30,12 +30,41 @@ const hooks: RelayHooks<Owner> = {
   },
 };
 
+/** A provider answer of `chunks`, fed once the relay asks, stopping when the relay cuts it off. */
+class ChunkSource implements RelaySource {
+  destroyed = false;
+  paused = false;
+  readonly #chunks: string[];
+
+  constructor(chunks: string[]) {
+    this.#chunks = chunks;
+  }
+
+  relayTo(sink: StreamSink): void {
+    for (const c of this.#chunks) {
+      if (this.destroyed) return;
+      sink.onData(Buffer.from(c));
+    }
+    if (!this.destroyed) sink.onEnd();
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
 async function relayed(chunks: string[]) {
-  const source = new PassThrough();
+  const source = new ChunkSource(chunks);
   const owner: Owner = { seen: [], done: [] };
   const relay = new StreamRelay(source, identity(), hooks, owner);
-  for (const c of chunks) source.write(c);
-  source.end();
   let text = '';
   for await (const piece of relay) text += String(piece);
   return { text, owner, source };

@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { errorEvent, type GatewayError } from '../errors.ts';
 import type { StreamTransform } from '../providers/types.ts';
+import type { RelaySource, StreamSink } from './call.ts';
 import { ClientGoneError, upstreamFailure } from './errors.ts';
 
 export interface RelayOutcome {
@@ -26,29 +27,33 @@ export interface RelayHooks<T> {
   relayDone(owner: T, outcome: RelayOutcome): void;
 }
 
-export class StreamRelay<T> extends Readable {
-  readonly #source: Readable;
+export class StreamRelay<T> extends Readable implements StreamSink {
+  readonly #source: RelaySource;
   readonly #transform: StreamTransform;
   readonly #hooks: RelayHooks<T>;
   readonly #owner: T;
   #finished = false;
+  /** The source feeds this relay from the first read (or sendTo) on; what arrives before waits in the source. */
+  #started = false;
   /** Set by sendTo: chunks are written here instead of being pushed. */
   #sink: ServerResponse | null = null;
 
-  constructor(source: Readable, transform: StreamTransform, hooks: RelayHooks<T>, owner: T) {
+  constructor(source: RelaySource, transform: StreamTransform, hooks: RelayHooks<T>, owner: T) {
     super();
     this.#source = source;
     this.#transform = transform;
     this.#hooks = hooks;
     this.#owner = owner;
-    source.on('data', this.#onData);
-    source.once('end', this.#onEnd);
-    // `on`, not `once`: a late error after the end must still find a listener, or it would crash the process.
-    source.on('error', this.#onError);
+  }
+
+  #start(): void {
+    this.#started = true;
+    this.#source.relayTo(this);
   }
 
   override _read(): void {
-    if (this.#source.isPaused()) this.#source.resume();
+    if (!this.#started) this.#start();
+    else if (this.#source.paused) this.#source.resume();
   }
 
   /**
@@ -61,6 +66,7 @@ export class StreamRelay<T> extends Readable {
     res.on('drain', this.#onDrain);
     res.once('close', this.#onSinkClose);
     if (res.destroyed) this.#onSinkClose();
+    else this.#start();
   }
 
   readonly #onDrain = (): void => {
@@ -96,16 +102,16 @@ export class StreamRelay<T> extends Readable {
     callback(err);
   }
 
-  readonly #onData = (chunk: Buffer): void => {
+  onData(chunk: Buffer): void {
     if (this.#finished) return;
     const out = this.#transform.push(chunk);
     if (!out) return;
     const refusal = this.#hooks.relayChunk(this.#owner, out);
     if (refusal) this.#refuse(refusal);
     else this.#deliver(out);
-  };
+  }
 
-  readonly #onEnd = (): void => {
+  onEnd(): void {
     if (this.#finished) return;
     const tail = this.#transform.end();
     const refusal = tail ? this.#hooks.relayChunk(this.#owner, tail) : null;
@@ -116,7 +122,7 @@ export class StreamRelay<T> extends Readable {
     if (tail) this.#deliver(tail);
     this.#finish({ error: null, clientGone: false });
     this.#close();
-  };
+  }
 
   /** The owner refused a chunk: it is not sent, the caller gets the refusal as the last event, the provider is cut. */
   #refuse(refusal: GatewayError): void {
@@ -126,7 +132,7 @@ export class StreamRelay<T> extends Readable {
     this.#source.destroy();
   }
 
-  readonly #onError = (err: Error): void => {
+  onError(err: Error): void {
     if (this.#finished) return;
     const failure = upstreamFailure(err);
     if (failure instanceof ClientGoneError) {
@@ -138,11 +144,10 @@ export class StreamRelay<T> extends Readable {
     this.#deliver(errorEvent(failure));
     this.#finish({ error: failure, clientGone: false });
     this.#close();
-  };
+  }
 
   #finish(outcome: RelayOutcome): void {
     this.#finished = true;
-    this.#source.off('data', this.#onData);
     this.#sink?.off('drain', this.#onDrain);
     try {
       this.#hooks.relayDone(this.#owner, outcome);
