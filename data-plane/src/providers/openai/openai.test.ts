@@ -112,6 +112,7 @@ describe('openai stream transform', () => {
       const t = new OpenAIStreamTransform({ keepUsageChunk: false });
       expect(run(t, slices(withUnicode, size))).toBe(whole);
       expect(t.usage?.inputTokens).toBe(11);
+      expect(t.events).toBe(withUnicode.split('data:').length - 1);
     }
     expect(whole).not.toContain('"usage":{');
   });

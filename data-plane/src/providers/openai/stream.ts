@@ -4,20 +4,75 @@ import type { StreamTransform, TokenUsage } from '../types.ts';
 import { usageFromOpenAI } from './response.ts';
 
 const usageKey = Buffer.from('"usage"');
-/** A data line after the first of a region (regions start at an event boundary; JSON text holds no raw newline). */
-const dataLine = Buffer.from('\ndata:');
+const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 const COLON = 0x3a;
 const BRACE = 0x7b;
+const QUOTE = 0x22;
 /** A partial event larger than this is forwarded unparsed rather than held in memory. */
 const maxCarry = 1 << 20;
 
-/** End (exclusive) of the last complete event in buf, or -1. Events end with a blank line. */
-function lastEventEnd(buf: Buffer): number {
-  const lf = buf.lastIndexOf('\n\n');
-  const crlf = buf.lastIndexOf('\n\r\n');
-  return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 3);
+/** `data:` at `at` (a line start). */
+function isDataLine(buf: Buffer, at: number): boolean {
+  return (
+    buf[at] === 0x64 && buf[at + 1] === 0x61 && buf[at + 2] === 0x74 && buf[at + 3] === 0x61 && buf[at + 4] === COLON
+  );
+}
+
+/** `"usage"` at `at`, followed by optional spaces, a colon, optional spaces and an object. */
+function isUsageObject(buf: Buffer, at: number): boolean {
+  for (let k = 1; k < usageKey.length; k++) if (buf[at + k] !== usageKey[k]) return false;
+  let j = at + usageKey.length;
+  while (buf[j] === SPACE) j++;
+  if (buf[j] !== COLON) return false;
+  j++;
+  while (buf[j] === SPACE) j++;
+  return buf[j] === BRACE;
+}
+
+/**
+ * One pass over a buffer that starts at an event boundary, in JavaScript: a provider's chunk is a few hundred bytes,
+ * where a few native `indexOf` calls per chunk cost more than the loop (docs/performance.md). Finds where the last
+ * complete event ends (events end with a blank line), and counts, up to there, the data lines and the usage objects.
+ */
+class EventScan {
+  /** End (exclusive) of the last complete event, or -1. */
+  end = -1;
+  dataLines = 0;
+  usage = false;
+
+  run(buf: Buffer, final: boolean): this {
+    let lines = 0;
+    let usage = false;
+    this.end = -1;
+    this.dataLines = 0;
+    this.usage = false;
+    let lineStart = 0;
+    const n = buf.length;
+    for (let i = 0; i < n; i++) {
+      const b = buf[i];
+      if (b === QUOTE) {
+        if (buf[i + 1] === 0x75 /* u */ && isUsageObject(buf, i)) usage = true;
+        continue;
+      }
+      if (b !== LF) continue;
+      const blank = i === lineStart || (i === lineStart + 1 && buf[lineStart] === CR);
+      if (blank && i > 0) {
+        this.end = i + 1;
+        this.dataLines = lines;
+        this.usage = usage;
+      } else if (isDataLine(buf, lineStart)) lines++;
+      lineStart = i + 1;
+    }
+    if (final) {
+      if (lineStart < n && isDataLine(buf, lineStart)) lines++;
+      this.end = n;
+      this.dataLines = lines;
+      this.usage = usage;
+    }
+    return this;
+  }
 }
 
 /** End (exclusive) of the first event starting at `from`, or buf.length. */
@@ -30,21 +85,10 @@ function nextEventEnd(buf: Buffer, from: number): number {
   return end === Number.POSITIVE_INFINITY ? buf.length : end;
 }
 
-/**
- * True when buf holds `"usage"` followed by an object. Chunks carry `"usage":null` on every event
- * once usage is requested; those must stay on the fast path (no JSON parsing).
- */
+/** True when buf holds `"usage"` followed by an object (`"usage":null`, sent on every chunk, is not one). */
 function hasUsageObject(buf: Buffer): boolean {
-  let at = buf.indexOf(usageKey);
-  while (at !== -1) {
-    let j = at + usageKey.length;
-    while (buf[j] === SPACE) j++;
-    if (buf[j] === COLON) {
-      j++;
-      while (buf[j] === SPACE) j++;
-      if (buf[j] === BRACE) return true;
-    }
-    at = buf.indexOf(usageKey, at + usageKey.length);
+  for (let at = buf.indexOf(usageKey); at !== -1; at = buf.indexOf(usageKey, at + usageKey.length)) {
+    if (isUsageObject(buf, at)) return true;
   }
   return false;
 }
@@ -66,6 +110,7 @@ export class OpenAIStreamTransform implements StreamTransform {
   #carry: Buffer | null = null;
   #usage: TokenUsage | null = null;
   #events = 0;
+  readonly #scan = new EventScan();
 
   constructor(options: { keepUsageChunk: boolean }) {
     this.#keepUsageChunk = options.keepUsageChunk;
@@ -81,7 +126,8 @@ export class OpenAIStreamTransform implements StreamTransform {
 
   push(chunk: Buffer): Buffer | null {
     const buf = this.#carry ? Buffer.concat([this.#carry, chunk]) : chunk;
-    const end = lastEventEnd(buf);
+    const scan = this.#scan.run(buf, false);
+    const end = scan.end;
     if (end === -1) {
       if (buf.length > maxCarry) {
         this.#carry = null;
@@ -91,20 +137,19 @@ export class OpenAIStreamTransform implements StreamTransform {
       return null;
     }
     this.#carry = end < buf.length ? Buffer.from(buf.subarray(end)) : null;
-    return this.#process(end === buf.length ? buf : buf.subarray(0, end));
+    return this.#process(end === buf.length ? buf : buf.subarray(0, end), scan);
   }
 
   end(): Buffer | null {
     const rest = this.#carry;
     this.#carry = null;
-    return rest ? this.#process(rest) : null;
+    return rest ? this.#process(rest, this.#scan.run(rest, true)) : null;
   }
 
-  /** Complete events in; the bytes to forward out. */
-  #process(region: Buffer): Buffer | null {
-    if (region[0] === 0x64 /* d */ && region.indexOf('data:') === 0) this.#events++;
-    for (let at = region.indexOf(dataLine); at !== -1; at = region.indexOf(dataLine, at + 6)) this.#events++;
-    if (!hasUsageObject(region)) return region;
+  /** Complete events in (scanned); the bytes to forward out. */
+  #process(region: Buffer, scan: EventScan): Buffer | null {
+    this.#events += scan.dataLines;
+    if (!scan.usage) return region;
     const kept: Buffer[] = [];
     let dropped = false;
     for (let start = 0; start < region.length; ) {
