@@ -1,114 +1,110 @@
-// `pnpm bench`: direct vs a bare undici proxy vs the data plane, on loopback, in one run; prints ratios and targets.
-import { execFile, execFileSync } from 'node:child_process';
+// `pnpm bench`: issue 9's comparison in one run. The data plane (authentication, usage, metrics on) against a bare
+// undici pass-through proxy, each started fresh for every block and alone on core 0, loaded by wrk on core 1 beside
+// the fixture and the control plane; two interleaved rounds. Prints the issue's table, the ratios and the verdicts.
+import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { keyIndex, keySecret, scaleShape, seedWorld } from '../bench-scale/world.ts';
 import { startControlPlane } from '../harness/control-plane.ts';
-import { startDataPlane } from '../harness/data-plane.ts';
 import { gqlClient } from '../harness/gql.ts';
-import { repoRoot } from '../harness/paths.ts';
 import { freePort } from '../harness/ports.ts';
-import { startPostgres } from '../harness/postgres.ts';
+import { startPostgres, type TestDatabase } from '../harness/postgres.ts';
 import { ManagedProcess } from '../harness/process.ts';
 import { seed } from '../harness/seed.ts';
 import { Teardown } from '../harness/teardown.ts';
 import { waitFor } from '../harness/wait.ts';
+import { type BlockRun, blocks, runBlock, type Settings } from './blocks.ts';
 import { createCpuQuota } from './cpu-quota.ts';
-import type { LoadResult } from './load.ts';
+import { mbPerMiB } from './figures.ts';
 import { runBenchmark, writeRawFigures } from './outcome.ts';
-import { combine, type Measured, printReport, type Report, type Target } from './report.ts';
-import { cpuSeconds, memoryMiB } from './stats.ts';
+import { printReport, type Report } from './report.ts';
+import { fixtureModel, fixtureStreamModel, type Launch, startTarget, type Target } from './targets.ts';
+import { ensureWrk } from './wrk.ts';
 
-const run = promisify(execFile);
-const here = fileURLToPath(new URL('.', import.meta.url));
-/** Seconds of load per target and scenario, split into rounds. */
-const seconds = Number(process.env.BENCH_SECONDS ?? 15);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-const quotaShare = Number(process.env.BENCH_CPU_QUOTA ?? 0.4);
-const roundSeconds = seconds / rounds;
-const fixedRate = Number(process.env.BENCH_RATE ?? 1000);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const streamRate = 200;
-const fixtureKey = 'sk-bench-upstream';
-const streamDirective = '@chunks=16';
-/** BENCH_CPU_PROF=<dir>: the bare proxy and the data plane write V8 CPU profiles there when they stop. */
+/** A number from the environment, or `fallback`; anything else stops the run with the variable's name. */
+function envNumber(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}, got '${raw}'`);
+  return n;
+}
+
+const rounds = envNumber('BENCH_ROUNDS', 2, 1);
+const seconds = envNumber('BENCH_SECONDS', 8, 1);
+const idleSeconds = envNumber('BENCH_IDLE_SECONDS', 10, 1);
+const warmupSeconds = envNumber('BENCH_WARMUP_SECONDS', 2, 1);
+const connections = envNumber('BENCH_CONNECTIONS', 100, 1);
+const wrkThreads = envNumber('BENCH_WRK_THREADS', 1, 1);
+const keyCount = envNumber('BENCH_KEYS', 100_000, scaleShape.keysPerOrg);
+const quotaShare = process.env.BENCH_CPU_QUOTA ? envNumber('BENCH_CPU_QUOTA', 1, 0.01) : null;
+const chosen = (process.env.BENCH_BLOCKS ?? Object.keys(blocks).join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+const unknown = chosen.filter((name) => !(name in blocks));
+if (unknown.length) throw new Error(`BENCH_BLOCKS: unknown ${unknown.join(', ')}; known: ${Object.keys(blocks)}`);
+if (keyCount % scaleShape.keysPerOrg) throw new Error(`BENCH_KEYS must be a multiple of ${scaleShape.keysPerOrg}`);
+/** BENCH_CPU_PROF=<dir>: every process under test writes a V8 CPU profile there when it stops. */
 const profiling: Record<string, string> = process.env.BENCH_CPU_PROF
   ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` }
   : {};
 
-// Two cores or more: the process under test gets core 0 alone; load generator, fixture and control plane share core 1.
+// Two cores or more: the process under test gets core 0 alone; wrk, fixture and control plane share core 1.
 const cores = availableParallelism();
 const pinned = cores >= 2;
 const targetCore = pinned ? 0 : undefined;
 const helperCore = pinned ? 1 : undefined;
-/** BENCH_SCENARIOS=rate,max,stream (default all): run only some, e.g. while profiling. */
-const scenarios = new Set((process.env.BENCH_SCENARIOS ?? 'rate,max,stream').split(',').map((s) => s.trim()));
+const fixtureKey = 'sk-bench-upstream';
 
-interface Endpoint {
-  name: Target;
-  url: string;
-  key: string;
-  model: string;
-  streamModel: string;
-  pid?: number;
-}
+/** Each round runs the targets in the other order, so that drift over a round does not favour one of them. */
+const order = (round: number): Target[] =>
+  round % 2 === 0 ? ['bare-proxy', 'data-plane'] : ['data-plane', 'bare-proxy'];
 
-async function load(
-  ep: Endpoint,
-  opts: { rate?: number; concurrency?: number; duration: number; stream?: boolean },
-): Promise<LoadResult> {
-  const args = [
-    join(here, 'load.ts'),
-    '--url',
-    `${ep.url}/v1/chat/completions`,
-    '--key',
-    ep.key,
-    '--model',
-    opts.stream ? ep.streamModel : ep.model,
-    '--duration',
-    String(opts.duration),
-  ];
-  if (opts.rate) args.push('--rate', String(opts.rate));
-  else args.push('--concurrency', String(opts.concurrency));
-  if (opts.stream) args.push('--stream');
-  const [cmd, argv] =
-    helperCore === undefined
-      ? [process.execPath, args]
-      : ['taskset', ['-c', String(helperCore), process.execPath, ...args]];
-  const { stdout } = await run(cmd, argv, { cwd: repoRoot, maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LoadResult;
-}
-
-/** Runs a load while watching the target's CPU time and memory. */
-async function measure(
-  ep: Endpoint,
-  opts: { rate?: number; concurrency?: number; duration: number; stream?: boolean },
-): Promise<Measured> {
-  const cpu0 = ep.pid ? cpuSeconds(ep.pid) : 0;
-  const result = await load(ep, opts);
-  const cpu = ep.pid ? cpuSeconds(ep.pid) - cpu0 : null;
-  const mem = ep.pid ? memoryMiB(ep.pid) : null;
-  const label = opts.rate ? `${opts.rate} rps` : `${opts.concurrency} in flight`;
+/** One line per block run as it ends, with the wall time it took (start and stop included). */
+function progress(r: BlockRun, tookS: number): void {
+  const core = `core ${((r.cpuSeconds / r.seconds) * 100).toFixed(1)}%`;
+  const peak = `peak ${(r.peakRssMiB * mbPerMiB).toFixed(0)} MB`;
+  const load = r.load
+    ? `${r.load.rps.toFixed(0).padStart(6)}/s  p50 ${r.load.latencyMs.p50.toFixed(2)}  p90 ${r.load.latencyMs.p90.toFixed(2)}  ` +
+      `p99 ${r.load.latencyMs.p99.toFixed(2)} ms  ${((r.cpuSeconds / Math.max(1, r.load.requests)) * 1e6).toFixed(0)} µs/req`
+    : 'idle';
+  const errors = r.warmup.errors + (r.load?.errors ?? 0);
   console.log(
-    `  ${ep.name.padEnd(11)} ${label.padEnd(14)} ${result.rps.toFixed(0).padStart(6)} rps  p50 ${result.latencyMs.p50.toFixed(3)} ms  p99 ${result.latencyMs.p99.toFixed(3)} ms  errors ${result.errors}`,
+    `  ${r.block.padEnd(12)} ${r.target.padEnd(11)} ${load}  ${core}  ${peak}${errors ? `  ${errors} ERRORS` : ''}  (${tookS.toFixed(0)} s)`,
   );
-  return { ...result, cpuSeconds: cpu, rssMiB: mem?.rss ?? null, peakRssMiB: mem?.peak ?? null };
+}
+
+/**
+ * Writes `keyCount` keys (1,000 orgs × 100 at the default) straight into PostgreSQL while the control plane is
+ * stopped (seedWorld's bulk insert skips change capture), then starts it again; returns the config version holding
+ * them and a key of the last org, for the load.
+ */
+async function loadKeys(db: TestDatabase, cp: { stop(): Promise<unknown>; restart(): Promise<void> }) {
+  const shape = { ...scaleShape, orgs: keyCount / scaleShape.keysPerOrg };
+  console.log(`\nSeeding ${keyCount} keys into PostgreSQL and restarting the control plane…`);
+  const t0 = performance.now();
+  await cp.stop();
+  const version = await seedWorld(db.pool, shape);
+  const t1 = performance.now();
+  await cp.restart();
+  const s = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
+  console.log(`  seeded in ${s(t0, t1)} s; control plane ready ${s(t1, performance.now())} s later`);
+  return { version, key: keySecret(keyIndex(shape, shape.orgs - 1, shape.keysPerOrg - 1)) };
 }
 
 async function main(): Promise<void> {
+  ensureWrk();
   const teardown = new Teardown();
   const stopOnSignal = () => void teardown.run().finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
     console.log(`Starting the stack${pinned ? ' (process under test on core 0, everything else on core 1)' : ''}…`);
-    // The throughput scenario caps the process under test at a share of its core, so that it (not the load
-    // generator and fixture sharing the other core) is what saturates; without cgroup access: no cap.
-    const quota = pinned ? createCpuQuota(quotaShare) : null;
-    if (quota) teardown.add(quota, (q) => q.dispose(), 'cpu quota');
     // Children inherit CPU affinity: pinning this process keeps an embedded PostgreSQL off the target's core too.
     if (helperCore !== undefined) execFileSync('taskset', ['-a', '-p', '-c', String(helperCore), String(process.pid)]);
+    const quota = quotaShare === null ? null : createCpuQuota(quotaShare);
+    if (quotaShare !== null && !quota) console.log(`BENCH_CPU_QUOTA: cgroups are not writable here; no cap.`);
+    if (quota) teardown.add(quota, (q) => q.dispose(), 'cpu quota');
     const db = teardown.add(await startPostgres(), (d) => d.stop(), 'postgres');
     const fixturePort = await freePort();
     const fixture = teardown.add(
@@ -125,161 +121,97 @@ async function main(): Promise<void> {
     await fixture.start();
     const fixtureUrl = `http://127.0.0.1:${fixturePort}`;
     const cp = teardown.add(
-      await startControlPlane({ databaseUrl: db.url, name: 'bench-control-plane', cpuCore: helperCore }),
+      await startControlPlane({
+        databaseUrl: db.url,
+        name: 'bench-control-plane',
+        cpuCore: helperCore,
+        env: { LOG_LEVEL: 'warn' },
+        // A restart on 100,000 keys takes longer than the default allows.
+        startTimeoutMs: 300_000,
+      }),
       (c) => c.dispose(),
       'control plane',
     );
-    const admin = gqlClient(cp.graphqlUrl, cp.adminToken);
-    const seeded = await seed(admin, {
+    const seeded = await seed(gqlClient(cp.graphqlUrl, cp.adminToken), {
       fixtureUrl: `${fixtureUrl}/v1`,
       fixtureApiKey: fixtureKey,
       models: [
-        { name: 'gpt-bench', upstreamModel: 'fixture-model' },
-        { name: 'gpt-bench-stream', upstreamModel: `fixture-model${streamDirective}` },
+        { name: 'gpt-bench', upstreamModel: fixtureModel },
+        { name: 'gpt-bench-stream', upstreamModel: fixtureStreamModel },
       ],
     });
+    const launch: Launch = {
+      fixtureUrl,
+      fixtureKey,
+      controlPlane: cp,
+      dataPlaneKey: seeded.key.secret,
+      core: targetCore,
+      env: profiling,
+    };
+    const settings: Settings = {
+      seconds,
+      idleSeconds,
+      warmupSeconds,
+      connections,
+      threads: wrkThreads,
+      helperCore,
+      quota,
+    };
+    const runs: BlockRun[] = [];
+    let tick = performance.now();
+    const record = (run: BlockRun) => {
+      runs.push(run);
+      progress(run, (performance.now() - tick) / 1000);
+      tick = performance.now();
+    };
 
-    const barePort = await freePort();
-    const bare = teardown.add(
-      new ManagedProcess({
-        name: 'bench-bare-proxy',
-        args: [
-          'test/bench/bare-proxy.ts',
-          '--port',
-          String(barePort),
-          '--upstream',
-          fixtureUrl,
-          '--api-key',
-          fixtureKey,
-        ],
-        env: profiling,
-        healthUrl: `http://127.0.0.1:${barePort}/healthz`,
-        cpuCore: targetCore,
-      }),
-      (p) => p.dispose(),
-      'bare proxy',
-    );
-    await bare.start();
-    // Production settings: info logging, metrics always on, usage batched to the control plane every second.
-    const dp = teardown.add(
-      await startDataPlane({
-        controlPlaneUrl: cp.url,
-        dataPlaneToken: cp.dataPlaneToken,
-        nodeId: 'bench-dp',
-        cpuCore: targetCore,
-        env: {
-          USAGE_FLUSH_MS: '1000',
-          LOG_LEVEL: 'info',
-          ...profiling,
-        },
-      }),
-      (d) => d.dispose(),
-      'data plane',
-    );
+    const perRound = Object.values(blocks).filter((b) => b.name !== 'keys-100k' && chosen.includes(b.name));
+    for (let round = 0; round < rounds; round++) {
+      console.log(`\nRound ${round + 1} of ${rounds}:`);
+      for (const block of perRound) {
+        for (const target of order(round)) {
+          record(await runBlock(block, await startTarget(target, launch), round, settings));
+        }
+      }
+    }
 
-    const endpoints: Endpoint[] = [
-      {
-        name: 'direct',
-        url: fixtureUrl,
-        key: fixtureKey,
-        model: 'fixture-model',
-        streamModel: `fixture-model${streamDirective}`,
-        pid: fixture.pid,
-      },
-      {
-        name: 'bare-proxy',
-        url: `http://127.0.0.1:${barePort}`,
-        key: 'unused-by-the-bare-proxy',
-        model: 'fixture-model',
-        streamModel: `fixture-model${streamDirective}`,
-        pid: bare.pid,
-      },
-      {
-        name: 'data-plane',
-        url: dp.url,
-        key: seeded.key.secret,
-        model: 'gpt-bench',
-        streamModel: 'gpt-bench-stream',
-        pid: dp.process.pid,
-      },
-    ];
+    let keys: Report['keys'] = null;
+    if (chosen.includes('keys-100k')) {
+      const world = await loadKeys(db, cp);
+      const withKeys = { ...launch, dataPlaneKey: world.key };
+      tick = performance.now();
+      for (const target of order(0)) {
+        const t0 = performance.now();
+        const ut = await startTarget(target, withKeys, world.version);
+        if (target === 'data-plane') keys = { count: keyCount, applySeconds: (performance.now() - t0) / 1000 };
+        record(await runBlock(blocks['keys-100k'], ut, 0, settings));
+      }
+    }
 
-    console.log('Warming up…');
-    for (const ep of endpoints) await load(ep, { concurrency: 32, duration: 3 });
+    // "Usage on" is checked, not assumed: every request a data plane counted must reach PostgreSQL exactly once.
+    const expected = runs.reduce((n, r) => n + (r.counted ?? 0), 0);
+    const usageCount = async () => {
+      const { rows } = await db.pool.query<{ n: string }>('select count(*)::text as n from usage_records');
+      return Number(rows[0].n);
+    };
+    const recorded = await waitFor('usage records in PostgreSQL', async () => (await usageCount()) === expected, {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    }).then(() => expected, usageCount);
 
     const report: Report = {
       at: new Date().toISOString(),
       node: process.version,
       cores,
-      quotaShare: quota?.share ?? null,
       pinned,
-      seconds,
-      fixedRate: {},
-      max: {},
-      stream: {},
-      rounds: { fixedRate: {}, max: {}, stream: {} },
-      usage: { expected: 0, recorded: 0 },
+      quotaShare: quota?.share ?? null,
+      settings: { rounds, seconds, idleSeconds, warmupSeconds, connections, wrkThreads },
+      keys,
+      runs,
+      usage: { expected, recorded },
     };
-    /** Each scenario runs in interleaved rounds, so drift on a shared machine hits every target alike. */
-    const scenario = async (
-      title: string,
-      into: 'fixedRate' | 'max' | 'stream',
-      opts: { rate?: number; concurrency?: number; stream?: boolean },
-      limited = false,
-    ) => {
-      const under = limited && quota ? ` under a quota of ${quota.share * 100}% of a core` : '';
-      console.log(`\n${title}, ${rounds} rounds of ${roundSeconds} s per target${under}:`);
-      const runs = new Map<Target, Measured[]>();
-      for (let round = 0; round < rounds; round++) {
-        for (const ep of endpoints) {
-          const capped = limited && quota && ep.pid ? ep.pid : undefined;
-          if (capped) quota!.add(capped);
-          try {
-            const m = await measure(ep, { ...opts, duration: roundSeconds });
-            runs.set(ep.name, [...(runs.get(ep.name) ?? []), m]);
-          } finally {
-            if (capped) quota!.release(capped);
-          }
-        }
-      }
-      for (const [name, list] of runs) {
-        report[into][name] = combine(list);
-        report.rounds[into][name] = list;
-      }
-    };
-    if (scenarios.has('rate')) {
-      await scenario(`Fixed rate ${fixedRate} rps (open loop)`, 'fixedRate', { rate: fixedRate });
-    }
-    if (scenarios.has('max')) {
-      await scenario(`Maximum throughput, ${concurrency} in flight (closed loop)`, 'max', { concurrency }, true);
-    }
-    if (scenarios.has('stream')) {
-      await scenario(`Streams of 16 chunks at ${streamRate} rps`, 'stream', { rate: streamRate, stream: true });
-    }
-
-    // "Usage on" is checked, not assumed: every request the data plane counted must reach PostgreSQL exactly once.
-    const usageCount = async () => {
-      const { rows } = await db.pool.query<{ n: string }>('select count(*)::text as n from usage_records');
-      return Number(rows[0].n);
-    };
-    const counted = await fetch(`${dp.url}/metrics`)
-      .then((res) => res.text())
-      .then((text) =>
-        [...text.matchAll(/^gateway_requests_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0),
-      );
-    report.usage.expected = counted;
-    report.usage.recorded = await waitFor(
-      'usage records in PostgreSQL',
-      async () => (await usageCount()) === counted && counted,
-      {
-        timeoutMs: 30_000,
-        intervalMs: 250,
-      },
-    ).catch(usageCount);
-
-    const rawPath = writeRawFigures('bench', report);
-    printReport(report);
-    console.log(`\nRaw figures: ${rawPath}`);
+    const printed = printReport(report);
+    console.log(`\nRaw figures: ${writeRawFigures('bench', { ...report, ...printed })}`);
   } finally {
     await teardown.run();
   }
