@@ -10,6 +10,7 @@ import { GatewayMetrics } from '../metrics.ts';
 import { UsageBatcher } from './batcher.ts';
 import { DeadLetterFile } from './dead-letter.ts';
 import { UsageSpool, type UsageSpoolOptions } from './spool.ts';
+import { readSegment } from './spool-files.ts';
 import { captureLogger, parsed, readRecords, sampleRecord as rec } from './test-records.ts';
 
 let stateDir: string;
@@ -330,4 +331,22 @@ describe('UsageSpool', () => {
     expect(peak).toBeLessThanOrEqual(segmentRecords);
     expect(await segments()).toEqual([]);
   }, 60_000);
+});
+
+describe('readSegment', () => {
+  it('checks every line of a segment left by an earlier run, and takes the lines of its own segments as written', async () => {
+    await mkdir(spoolDir, { recursive: true });
+    const path = join(spoolDir, 'seg-test');
+    const good = JSON.stringify(rec());
+    await writeFile(path, `${good}\nnot a record\n${good}\n`);
+    const checked = await readSegment(path, 0, 0, 3);
+    expect(checked.records).toEqual([good, good]);
+    expect(checked.seqs).toEqual([0, 2]);
+    expect(checked.skipped).toBe(1);
+    // Its own segment: the lines it counted are what it wrote, so none is parsed again.
+    const own = await readSegment(path, 10, 0, 3, true);
+    expect(own.records).toHaveLength(3);
+    expect(own.seqs).toEqual([10, 11, 12]);
+    expect(own.skipped).toBe(0);
+  });
 });

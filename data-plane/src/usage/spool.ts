@@ -49,6 +49,11 @@ export interface UsageSpoolOptions {
 interface Segment {
   readonly first: number;
   readonly path: string;
+  /**
+   * Written by this process: its first `lines` lines are the JSON this process wrote, whole (a failed write's
+   * partial line lies past them), so reading it back need not parse each one again.
+   */
+  readonly ours: boolean;
   /** Lines that count: record `first + i` is line i, for i < lines. */
   lines: number;
   bytes: number;
@@ -243,7 +248,7 @@ export class UsageSpool {
         await unlink(f.path);
         continue;
       }
-      this.#segments.push({ first: f.first, path: f.path, lines, bytes: f.bytes });
+      this.#segments.push({ first: f.first, path: f.path, ours: false, lines, bytes: f.bytes });
       this.#diskBytes += f.bytes;
     }
     this.#nextSeq = Math.max(this.#nextSeq, this.#ackedSeq);
@@ -345,7 +350,8 @@ export class UsageSpool {
       await current.fh.close().catch(() => {});
       await this.#reclaim();
     }
-    const seg: Segment = { first: this.#nextSeq, path: join(this.dir, segmentName(this.#nextSeq)), lines: 0, bytes: 0 };
+    const path = join(this.dir, segmentName(this.#nextSeq));
+    const seg: Segment = { first: this.#nextSeq, path, ours: true, lines: 0, bytes: 0 };
     const fh = await open(seg.path, 'a', privateFileMode);
     try {
       await syncDir(this.dir);
@@ -364,7 +370,7 @@ export class UsageSpool {
     while (!this.#head && this.#segments.length) {
       const seg = this.#segments[0];
       const from = Math.max(0, this.#ackedSeq - seg.first);
-      const loaded = await readSegment(seg.path, seg.first, from, seg.lines);
+      const loaded = await readSegment(seg.path, seg.first, from, seg.lines, seg.ours);
       if (loaded.skipped) {
         this.#log?.warn({ skipped: loaded.skipped, segment: seg.path }, 'skipped unreadable usage spool lines');
       }
