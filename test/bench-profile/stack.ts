@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { startControlPlane } from '../harness/control-plane.ts';
 import { startDataPlane } from '../harness/data-plane.ts';
+import { startFixtureProcess } from '../harness/fixture-process.ts';
 import { gqlClient } from '../harness/gql.ts';
 import { freePort } from '../harness/ports.ts';
 import { startPostgres } from '../harness/postgres.ts';
@@ -19,20 +20,12 @@ process.once('SIGTERM', stop);
 
 execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)]);
 const db = teardown.add(await startPostgres(), (d) => d.stop(), 'postgres');
-const fixturePort = await freePort();
 const fixture = teardown.add(
-  new ManagedProcess({
-    name: 'fixture',
-    args: ['test/fixture/main.ts', '--port', String(fixturePort), '--api-key', fixtureKey],
-    env: {},
-    healthUrl: `http://127.0.0.1:${fixturePort}/healthz`,
-    cpuCore: 1,
-  }),
-  (p) => p.dispose(),
+  await startFixtureProcess({ apiKey: fixtureKey, name: 'fixture', cpuCore: 1, inspect: false }),
+  (f) => f.dispose(),
   'fixture',
 );
-await fixture.start();
-const fixtureUrl = `http://127.0.0.1:${fixturePort}`;
+const fixtureUrl = `http://127.0.0.1:${fixture.port}`;
 const cp = teardown.add(
   await startControlPlane({ databaseUrl: db.url, name: 'control-plane', cpuCore: 1 }),
   (c) => c.dispose(),

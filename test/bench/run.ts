@@ -5,10 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { keyIndex, keySecret, scaleShape, seedWorld } from '../bench-scale/world.ts';
 import { startControlPlane } from '../harness/control-plane.ts';
+import { startFixtureProcess } from '../harness/fixture-process.ts';
 import { gqlClient } from '../harness/gql.ts';
-import { freePort } from '../harness/ports.ts';
 import { startPostgres, type TestDatabase } from '../harness/postgres.ts';
-import { ManagedProcess } from '../harness/process.ts';
 import { seed } from '../harness/seed.ts';
 import { Teardown } from '../harness/teardown.ts';
 import { waitFor } from '../harness/wait.ts';
@@ -106,20 +105,12 @@ async function main(): Promise<void> {
     if (quotaShare !== null && !quota) console.log(`BENCH_CPU_QUOTA: cgroups are not writable here; no cap.`);
     if (quota) teardown.add(quota, (q) => q.dispose(), 'cpu quota');
     const db = teardown.add(await startPostgres(), (d) => d.stop(), 'postgres');
-    const fixturePort = await freePort();
     const fixture = teardown.add(
-      new ManagedProcess({
-        name: 'bench-fixture',
-        args: ['test/fixture/main.ts', '--port', String(fixturePort), '--api-key', fixtureKey],
-        env: {},
-        healthUrl: `http://127.0.0.1:${fixturePort}/healthz`,
-        cpuCore: helperCore,
-      }),
-      (p) => p.dispose(),
+      await startFixtureProcess({ apiKey: fixtureKey, name: 'bench-fixture', cpuCore: helperCore, inspect: false }),
+      (f) => f.dispose(),
       'fixture',
     );
-    await fixture.start();
-    const fixtureUrl = `http://127.0.0.1:${fixturePort}`;
+    const fixtureUrl = `http://127.0.0.1:${fixture.port}`;
     const cp = teardown.add(
       await startControlPlane({
         databaseUrl: db.url,

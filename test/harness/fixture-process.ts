@@ -16,12 +16,27 @@ export interface FixtureProcess {
   dispose(): Promise<void>;
 }
 
-export async function startFixtureProcess(opts: { apiKey?: string; name?: string } = {}): Promise<FixtureProcess> {
+export async function startFixtureProcess(
+  opts: {
+    apiKey?: string;
+    name?: string;
+    cpuCore?: number;
+    /** Keep the inspection routes' request log (default true); benchmarks turn it off. */
+    inspect?: boolean;
+  } = {},
+): Promise<FixtureProcess> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const args = ['test/fixture/main.ts', '--port', String(port), '--inspect'];
+  const args = ['test/fixture/main.ts', '--port', String(port)];
+  if (opts.inspect ?? true) args.push('--inspect');
   if (opts.apiKey) args.push('--api-key', opts.apiKey);
-  const proc = new ManagedProcess({ name: opts.name ?? 'fixture', args, env: {}, healthUrl: `${origin}/healthz` });
+  const proc = new ManagedProcess({
+    name: opts.name ?? 'fixture',
+    args,
+    env: {},
+    healthUrl: `${origin}/healthz`,
+    cpuCore: opts.cpuCore,
+  });
   await proc.start();
   const get = async <T>(path: string, method = 'GET'): Promise<T> => {
     const res = await fetch(`${origin}/_fixture/${path}`, { method, signal: AbortSignal.timeout(5_000) });

@@ -389,43 +389,37 @@ describe('UsageBatcher', () => {
     expect(await segments()).toEqual([]);
   });
 
-  it('sends early when a full batch is waiting, without waiting for the timer', async () => {
-    const spool = await UsageSpool.open(dir);
-    let sent = 0;
+  /** A batcher whose control plane accepts everything, counting the records it was sent. */
+  async function acceptingBatcher(spool: UsageSpool, batchSize: number, flushMs: number) {
+    const counted = { sent: 0 };
     const batcher = new UsageBatcher({
       spool,
       deadLetter: await DeadLetterFile.open(dir),
       send: parsed(async (rs) => {
-        sent += rs.length;
+        counted.sent += rs.length;
         return acceptAll(rs);
       }),
-      batchSize: 2,
-      flushMs: 60_000,
+      batchSize,
+      flushMs,
       logger: silentLogger(),
     });
+    return { batcher, counted };
+  }
+
+  it('sends early when a full batch is waiting, without waiting for the timer', async () => {
+    const { batcher, counted } = await acceptingBatcher(await UsageSpool.open(dir), 2, 60_000);
     batcher.record(rec());
     batcher.record(rec());
     await new Promise((r) => setTimeout(r, 50));
-    expect(sent).toBe(2);
+    expect(counted.sent).toBe(2);
   });
 
   it('idle (nothing pending, nothing unacknowledged), its ticks and the spool’s queue no file operation', async () => {
     const spool = await UsageSpool.open(dir, { writeIntervalMs: 10 });
-    let sent = 0;
-    const batcher = new UsageBatcher({
-      spool,
-      deadLetter: await DeadLetterFile.open(dir),
-      send: parsed(async (rs) => {
-        sent += rs.length;
-        return acceptAll(rs);
-      }),
-      batchSize: 100,
-      flushMs: 10,
-      logger: silentLogger(),
-    });
+    const { batcher, counted } = await acceptingBatcher(spool, 100, 10);
     batcher.record(rec());
     batcher.start();
-    await vi.waitFor(() => expect(sent).toBe(1));
+    await vi.waitFor(() => expect(counted.sent).toBe(1));
     await vi.waitFor(() => expect(spool.openCount + spool.pendingCount).toBe(0));
     await new Promise((r) => setTimeout(r, 50));
     const flush = vi.spyOn(spool, 'flush');
@@ -435,7 +429,7 @@ describe('UsageBatcher', () => {
     expect(read).not.toHaveBeenCalled();
     // A new record is picked up by the next tick.
     batcher.record(rec());
-    await vi.waitFor(() => expect(sent).toBe(2));
+    await vi.waitFor(() => expect(counted.sent).toBe(2));
     await batcher.stop(1000);
   });
 });
