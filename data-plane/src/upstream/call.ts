@@ -115,11 +115,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, RelaySource {
     else if (this.#paused) controller.pause();
   }
 
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: IncomingHttpHeaders,
-  ): void {
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.statusCode = statusCode;
     this.headers = headers;
     const head = this.#head;
