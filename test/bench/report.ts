@@ -88,7 +88,7 @@ export function printReport(r: Report): { table: Table; verdicts: Verdict[] } {
   const s = r.settings;
   console.log(`\n===== results (Node ${r.node}, ${r.cores} cores, ${where}${quota}) =====`);
   console.log(
-    `Medians of ${s.rounds} rounds (with two, the mean of both); a fresh process per block; ${s.seconds} s measured ` +
+    `Medians over ${s.rounds} round(s) (of an even count, the mean of the middle two); a fresh process per block; ${s.seconds} s measured ` +
       `(idle: ${s.idleSeconds} s) after ${s.warmupSeconds} s of warm-up; wrk with ${s.connections} connections, ${s.wrkThreads} thread(s). ` +
       'MB = 10^6 bytes.',
   );
