@@ -21,6 +21,13 @@ export interface Abortable {
   abort(): void;
 }
 
+/** Aborts `call` when `res` closes before it ended. One listener: no AbortController or EventTarget per request. */
+function abortWhenClosed(res: ServerResponse, call: Abortable): void {
+  res.once('close', () => {
+    if (!res.writableEnded) call.abort();
+  });
+}
+
 /** node:http's own request: headers are read from its parsed object, no web Request is built. */
 export class NodeCaller implements CallerRequest {
   readonly #req: IncomingMessage;
@@ -43,12 +50,8 @@ export class NodeCaller implements CallerRequest {
     return readNodeBody(this.#req, limit);
   }
 
-  /** One listener on the response: no AbortController or EventTarget per request. */
   onGone(call: Abortable): void {
-    const res = this.#res;
-    res.once('close', () => {
-      if (!res.writableEnded) call.abort();
-    });
+    abortWhenClosed(this.#res, call);
   }
 }
 
@@ -72,8 +75,7 @@ export class EventCaller implements CallerRequest {
 
   onGone(call: Abortable): void {
     const res = this.#event.runtime?.node?.res as ServerResponse | undefined;
-    const req = this.#event.runtime?.node?.req as IncomingMessage | undefined;
-    if (res && req) new NodeCaller(req, res).onGone(call);
+    if (res) abortWhenClosed(res, call);
     else this.#event.req.signal.addEventListener('abort', () => call.abort(), { once: true });
   }
 }

@@ -91,14 +91,13 @@ export class Pipeline implements RelayHooks<RequestContext> {
   async proxy<R extends EndpointRequest>(caller: CallerRequest, endpoint: ProxyEndpoint<R>): Promise<Response> {
     const deps = this.#deps;
     const ctx = new RequestContext(randomUUID());
-    const headers = caller;
     // First, so that every refusal below is in the trace too.
-    if (this.#tracing !== null) ctx.trace = this.#tracing.begin(headers, endpoint, ctx.t0);
-    else keepTraceContext(ctx, headers);
+    if (this.#tracing !== null) ctx.trace = this.#tracing.begin(caller, endpoint, ctx.t0);
+    else keepTraceContext(ctx, caller);
     if (deps.lifecycle.shuttingDown) return this.#refuse(ctx, shuttingDown);
     const store = deps.stores.current;
     if (!store) return this.#refuse(ctx, notReady);
-    readCaller(ctx, headers);
+    readCaller(ctx, caller);
     // Before the body is read: a key that may not act, or a request that cannot be attributed, costs nothing more.
     const admitted = admit(store, ctx);
     if (!admitted.ok) return this.#refuse(ctx, admitted);

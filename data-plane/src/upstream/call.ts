@@ -56,7 +56,10 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, RelaySource {
   /** The whole body, or its first `limit` bytes (the rest is read and dropped). */
   body(limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
     this.#limit = limit;
-    if (this.#kept > limit) this.#chunks = [Buffer.concat(this.#chunks).subarray(0, limit)];
+    if (this.#kept > limit) {
+      this.#chunks = [Buffer.concat(this.#chunks).subarray(0, limit)];
+      this.#kept = limit;
+    }
     if (this.#ended) return Promise.resolve(this.#gathered());
     if (this.#error) return Promise.reject(this.#error);
     return new Promise((resolve, reject) => {

@@ -58,8 +58,8 @@ export class StreamRelay<T> extends Readable implements StreamSink {
 
   /**
    * Writes the stream into `res` (its head already written) instead of being read: backpressure from the socket
-   * pauses the provider, and the response closing early counts as the caller going away. Call it before any I/O
-   * callback runs (the relay is fresh from forward), so that no chunk was pushed yet.
+   * pauses the provider, and the response closing early counts as the caller going away. The source starts feeding
+   * the relay here (what arrived before waited in it), so call it instead of reading, never after.
    */
   sendTo(res: ServerResponse): void {
     this.#sink = res;
@@ -74,13 +74,12 @@ export class StreamRelay<T> extends Readable implements StreamSink {
   };
 
   readonly #onSinkClose = (): void => {
-    this.#sink?.off('drain', this.#onDrain);
     if (this.#finished) return;
     this.#finish({ error: null, clientGone: true });
     this.#source.destroy();
   };
 
-  /** One piece for the caller; false when the caller's side is full (the provider is paused until it drains). */
+  /** One piece for the caller; when the caller's side is full the provider is paused until it drains. */
   #deliver(out: Buffer | string): void {
     const sink = this.#sink;
     const more = sink === null ? this.push(out) : sink.write(out);
