@@ -4,11 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { keyIndex, keySecret, scaleShape, seedWorld } from '../bench-scale/world.ts';
-import { startControlPlane } from '../harness/control-plane.ts';
-import { startFixtureProcess } from '../harness/fixture-process.ts';
-import { gqlClient } from '../harness/gql.ts';
-import { startPostgres, type TestDatabase } from '../harness/postgres.ts';
-import { seed } from '../harness/seed.ts';
+import type { TestDatabase } from '../harness/postgres.ts';
 import { Teardown } from '../harness/teardown.ts';
 import { waitFor } from '../harness/wait.ts';
 import { type BlockRun, blocks, runBlock, type Settings } from './blocks.ts';
@@ -16,7 +12,8 @@ import { createCpuQuota } from './cpu-quota.ts';
 import { mbPerMiB } from './figures.ts';
 import { runBenchmark, writeRawFigures } from './outcome.ts';
 import { printReport, type Report } from './report.ts';
-import { fixtureModel, fixtureStreamModel, type Launch, startTarget, type Target } from './targets.ts';
+import { fixtureKey, startBenchStack } from './stack.ts';
+import { type Launch, startTarget, type Target } from './targets.ts';
 import { ensureWrk } from './wrk.ts';
 
 /** A number from the environment, or `fallback`; anything else stops the run with the variable's name. */
@@ -53,7 +50,6 @@ const cores = availableParallelism();
 const pinned = cores >= 2;
 const targetCore = pinned ? 0 : undefined;
 const helperCore = pinned ? 1 : undefined;
-const fixtureKey = 'sk-bench-upstream';
 
 /** Each round runs the targets in the other order, so that drift over a round does not favour one of them. */
 const order = (round: number): Target[] =>
@@ -104,38 +100,12 @@ async function main(): Promise<void> {
     const quota = quotaShare === null ? null : createCpuQuota(quotaShare);
     if (quotaShare !== null && !quota) console.log(`BENCH_CPU_QUOTA: cgroups are not writable here; no cap.`);
     if (quota) teardown.add(quota, (q) => q.dispose(), 'cpu quota');
-    const db = teardown.add(await startPostgres(), (d) => d.stop(), 'postgres');
-    const fixture = teardown.add(
-      await startFixtureProcess({ apiKey: fixtureKey, name: 'bench-fixture', cpuCore: helperCore, inspect: false }),
-      (f) => f.dispose(),
-      'fixture',
-    );
-    const fixtureUrl = `http://127.0.0.1:${fixture.port}`;
-    const cp = teardown.add(
-      await startControlPlane({
-        databaseUrl: db.url,
-        name: 'bench-control-plane',
-        cpuCore: helperCore,
-        env: { LOG_LEVEL: 'warn' },
-        // A restart on 100,000 keys takes longer than the default allows.
-        startTimeoutMs: 300_000,
-      }),
-      (c) => c.dispose(),
-      'control plane',
-    );
-    const seeded = await seed(gqlClient(cp.graphqlUrl, cp.adminToken), {
-      fixtureUrl: `${fixtureUrl}/v1`,
-      fixtureApiKey: fixtureKey,
-      models: [
-        { name: 'gpt-bench', upstreamModel: fixtureModel },
-        { name: 'gpt-bench-stream', upstreamModel: fixtureStreamModel },
-      ],
-    });
+    const { db, cp, fixtureUrl, dataPlaneKey } = await startBenchStack(teardown, helperCore);
     const launch: Launch = {
       fixtureUrl,
       fixtureKey,
       controlPlane: cp,
-      dataPlaneKey: seeded.key.secret,
+      dataPlaneKey,
       core: targetCore,
       env: profiling,
     };

@@ -31,6 +31,8 @@ export interface Launch {
   core: number | undefined;
   /** Extra environment for both, e.g. NODE_OPTIONS for CPU profiles. */
   env: Record<string, string>;
+  /** Node flags for the data plane that NODE_OPTIONS refuses (e.g. --trace-gc). */
+  nodeArgs?: string[];
 }
 
 /** The fixture's own model names; the data plane's seeded models route to these. */
@@ -95,6 +97,7 @@ async function startBenchDataPlane(launch: Launch, configVersion: number): Promi
     dataPlaneToken: launch.controlPlane.dataPlaneToken,
     nodeId: 'bench-dp',
     cpuCore: launch.core,
+    nodeArgs: launch.nodeArgs,
     waitReady: false,
     env: { USAGE_FLUSH_MS: '1000', LOG_LEVEL: 'info', ...launch.env },
   });
