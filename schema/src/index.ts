@@ -2,6 +2,7 @@
 export * from './contract/canonical.ts';
 export * from './contract/consistency.ts';
 export * from './contract/errors.ts';
+export * from './contract/limits.ts';
 export * from './contract/node-status.ts';
 export * from './contract/snapshot.ts';
 export * from './contract/snapshot-hash.ts';

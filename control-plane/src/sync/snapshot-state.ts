@@ -13,6 +13,7 @@ import {
   type SnapshotLookup,
   snapshotCredential,
   snapshotKey,
+  snapshotLimit,
   snapshotModel,
   snapshotModule,
   snapshotOrg,
@@ -35,6 +36,7 @@ const shapes: Record<ResourceKind, z.ZodType> = {
   models: snapshotModel,
   modules: snapshotModule,
   orgModules: snapshotOrgModule,
+  limits: snapshotLimit,
 };
 
 export type Delta = Pick<DeltaMessage, 'upsert' | 'remove'>;

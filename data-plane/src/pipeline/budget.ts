@@ -5,7 +5,7 @@ import type { RequestContext } from './context.ts';
 
 /**
  * Before forward: refuse a request whose key, user, team, org or module has spent its budget
- * (`policy_budget_exceeded`), otherwise hold an estimate of its cost against those budgets in `ctx.budgetHeld`, so
+ * (`budget_exceeded`), otherwise hold an estimate of its cost against those budgets in `ctx.budgetHeld`, so
  * that concurrent requests cannot overspend. Runs after authorize (`ctx.modelEntry` gives the prices).
  */
 export function reserveBudget(_store: SnapshotStore, _ctx: RequestContext): Decision {

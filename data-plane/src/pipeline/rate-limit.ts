@@ -5,7 +5,7 @@ import type { RequestContext } from './context.ts';
 
 /**
  * Before forward: refuse a request over its key's, user's, team's, org's or module's request or token rate
- * (`policy_rate_limited`), otherwise count it (and an estimate of its tokens) in `ctx.rateHeld`.
+ * (`rate_limited`), otherwise count it (and an estimate of its tokens) in `ctx.rateHeld`.
  */
 export function acquireRateLimit(_store: SnapshotStore, _ctx: RequestContext): Decision {
   return allow;

@@ -1,6 +1,7 @@
 // Consistency rules beyond shape, written per resource so that a data plane can check a delta in O(change):
 // the upserted resources' own rules (`resourceProblems`), and no remaining resource referencing a removed one
 // (`references`, kept as reverse counts). `snapshotProblems` runs the same rules over a whole snapshot.
+import { limitScopeKey } from './limits.ts';
 import type { AnyResource, ResourceKind, ResourceTypes, Snapshot } from './snapshot.ts';
 import { resourceKinds } from './snapshot.ts';
 
@@ -36,6 +37,8 @@ export function references<K extends ResourceKind>(kind: K, resource: ResourceTy
         ['modules', e.moduleId],
       ];
     }
+    case 'limits':
+      return [['orgs', (resource as ResourceTypes['limits']).orgId]];
     default:
       return [];
   }
@@ -55,6 +58,10 @@ export function uniqueClaims<K extends ResourceKind>(kind: K, resource: Resource
     case 'orgModules': {
       const e = resource as ResourceTypes['orgModules'];
       return [`${e.orgId} ${e.moduleId}`];
+    }
+    case 'limits': {
+      const e = resource as ResourceTypes['limits'];
+      return [limitScopeKey(e.scope, e.scopeId, e.orgId)];
     }
     default:
       return [];
@@ -108,6 +115,15 @@ export function resourceProblems<K extends ResourceKind>(
       missing('modules', e.moduleId, 'module');
       if (lookup.claimOwner('orgModules', `${e.orgId} ${e.moduleId}`) !== id) {
         problems.push(`${at}: module ${e.moduleId} enabled twice for ${e.orgId}`);
+      }
+      break;
+    }
+    case 'limits': {
+      const e = resource as ResourceTypes['limits'];
+      missing('orgs', e.orgId, 'org');
+      if (e.scope === 'org' && e.scopeId !== e.orgId) problems.push(`${at}: org scope ${e.scopeId} is not its org`);
+      if (lookup.claimOwner('limits', limitScopeKey(e.scope, e.scopeId, e.orgId)) !== id) {
+        problems.push(`${at}: a second entry for ${e.scope} ${e.scopeId}`);
       }
       break;
     }

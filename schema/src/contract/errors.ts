@@ -29,8 +29,15 @@ export const errorCodes = {
   policy_module_mismatch: { status: 403, type: 'permission_error', retry: false },
   /** The module the request is attributed to is suspended. */
   policy_module_suspended: { status: 403, type: 'permission_error', retry: false },
-  policy_budget_exceeded: { status: 429, type: 'insufficient_quota', retry: false },
-  policy_rate_limited: { status: 429, type: 'rate_limit_error', retry: true },
+  /** A budget that applies to the request (its key, user, team, org or module) is spent for the period. */
+  budget_exceeded: { status: 429, type: 'insufficient_quota', retry: false },
+  /**
+   * The org refuses requests while budgets cannot be checked (fail-closed): the control plane is unreachable and the
+   * data plane's lease of a budget is spent.
+   */
+  budget_unavailable: { status: 503, type: 'api_error', retry: true },
+  /** A requests- or tokens-per-minute limit on the key, user, team, org or module is reached; see retry-after. */
+  rate_limited: { status: 429, type: 'rate_limit_error', retry: true },
   provider_error: { status: 502, type: 'api_error', retry: true },
   /** The provider refused the gateway's credential (HTTP 401/403): an operator must fix it, retrying cannot. */
   provider_auth_failed: { status: 502, type: 'api_error', retry: false },

@@ -1,5 +1,6 @@
 // The configuration snapshot a data plane enforces: every resource keyed by id.
 import { z } from 'zod';
+import { type SnapshotLimit, snapshotLimit } from './limits.ts';
 
 const id = z.string().min(1);
 const isoTime = z.string().datetime({ offset: true });
@@ -16,6 +17,11 @@ export const snapshotOrg = z
      * written before per-org availability existed read); present = only these, possibly none.
      */
     allowedModels: z.array(z.string()).optional(),
+    /**
+     * Present (true) when the org keeps serving while budgets cannot be checked (the control plane unreachable and
+     * a lease spent), marking those usage records; absent = fail-closed, the default.
+     */
+    budgetFailOpen: z.literal(true).optional(),
   })
   .strict();
 export const snapshotTeam = z.object({ id, orgId: id, name: z.string(), status: entityStatus }).strict();
@@ -94,6 +100,7 @@ export const resourceKinds = [
   'models',
   'modules',
   'orgModules',
+  'limits',
 ] as const;
 export type ResourceKind = (typeof resourceKinds)[number];
 
@@ -101,7 +108,7 @@ export type ResourceKind = (typeof resourceKinds)[number];
  * Kinds added after the first release. Each is present only when it holds something, so that a snapshot without
  * them looks exactly as before (older data planes accept it, and snapshots they persisted still load).
  */
-export const optionalKinds: readonly ResourceKind[] = ['modules', 'orgModules'];
+export const optionalKinds: readonly ResourceKind[] = ['modules', 'orgModules', 'limits'];
 
 /** Removes the optional kinds that hold nothing from a snapshot's records (changed in place). */
 export function dropEmptyOptionalKinds(records: Partial<Record<ResourceKind, Record<string, unknown>>>): void {
@@ -121,6 +128,8 @@ export const snapshotSchema = z
     /** Present only when not empty (see optionalKinds). */
     modules: z.record(z.string(), snapshotModule).optional(),
     orgModules: z.record(z.string(), snapshotOrgModule).optional(),
+    /** Budgets and rate limits per scope (limits.ts). */
+    limits: z.record(z.string(), snapshotLimit).optional(),
   })
   .strict();
 
@@ -149,5 +158,6 @@ export interface ResourceTypes {
   models: SnapshotModel;
   modules: SnapshotModule;
   orgModules: SnapshotOrgModule;
+  limits: SnapshotLimit;
 }
 export type AnyResource = ResourceTypes[ResourceKind];

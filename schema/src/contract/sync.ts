@@ -1,6 +1,7 @@
 // Sync messages pushed from the control plane to data planes (see PROTOCOL.md), protocol v2.
 import { z } from 'zod';
 import { canonicalJson } from './canonical.ts';
+import { snapshotLimit } from './limits.ts';
 import {
   optionalKinds,
   type ResourceKind,
@@ -43,6 +44,7 @@ export const partialSnapshot = z
     models: z.record(z.string(), snapshotModel),
     modules: z.record(z.string(), snapshotModule),
     orgModules: z.record(z.string(), snapshotOrgModule),
+    limits: z.record(z.string(), snapshotLimit),
   })
   .partial()
   .strict();

@@ -68,7 +68,7 @@ beforeAll(async () => {
     rec(orgA, '2030-01-31T22:45:00Z', 2, { ...a1, ...m1, status: 500, errorCode: 'provider_error' }),
     rec(orgA, '2030-01-31T23:05:00Z', 3, { ...a2, ...m2 }),
     rec(orgA, '2030-02-01T00:10:00Z', 4, { ...a3, ...m1 }),
-    rec(orgA, '2030-02-01T10:00:00Z', 5, { ...a2, ...m2, status: 429, errorCode: 'policy_rate_limited' }),
+    rec(orgA, '2030-02-01T10:00:00Z', 5, { ...a2, ...m2, status: 429, errorCode: 'rate_limited' }),
     rec(orgA, '2030-03-01T00:00:00Z', 6, { ...a1, ...m2 }),
     rec(orgB, '2030-01-31T22:30:00Z', 1000, { keyId: ids.kb, ...m1 }),
   ];
