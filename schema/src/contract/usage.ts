@@ -59,6 +59,16 @@ export const usageRecord = z
      * journal with the tokens known then (status 502, errorCode `gateway_interrupted`). Absent (the usual case) is false.
      */
     incomplete: z.boolean().optional(),
+    /**
+     * The data plane's boot (LeaseRequest.bootId) that served the request: the control plane counts the record's
+     * cost against that boot's budget leases. Absent on records of data planes older than budgets.
+     */
+    bootId: pgText(64, 8).optional(),
+    /**
+     * True when the request was served without a budget lease covering it: the org is fail-open and its budgets
+     * could not be checked (control plane unreachable). Reconciled at ingestion; absent is false.
+     */
+    budgetUnchecked: z.boolean().optional(),
   })
   .strict();
 
