@@ -66,6 +66,11 @@ export const leaseAsk = z
     periodStart: isoTime.nullable(),
     /** Nano-dollars more it would like to hold (0: only renew and report). */
     want: nano,
+    /**
+     * The smallest grant that is of use now (the worst case of a request waiting for it; 0 = none waiting). The control
+     * plane grants at least this much while the budget has it, however thinly it spreads the rest (PROTOCOL.md).
+     */
+    need: nano,
     /** Nano-dollars of this period's grants it has given back for good (cumulative, never decreases). */
     returned: nano,
   })
