@@ -58,8 +58,26 @@ export interface Settings {
   quota: CpuQuota | null;
 }
 
-/** Pause between warm-up and measurement: the warm-up's usage batch is flushed (every 1 s) and its garbage settles. */
+/**
+ * Between warm-up and measurement the target settles: at least `settleMs`, then until it used under `quietShare` of a
+ * core over a `quietWindowMs` window (at most `settleLimitMs`). A data plane ships the warm-up burst's usage records
+ * and collects its garbage in the seconds after it; that work belongs to the warm-up, not to the measured load, and
+ * the bare proxy has none. Both targets wait by the same rule.
+ */
 const settleMs = 1_500;
+const quietWindowMs = 1_000;
+const quietShare = 0.03;
+const settleLimitMs = 20_000;
+
+async function settle(pid: number): Promise<void> {
+  await sleep(settleMs);
+  const deadline = performance.now() + settleLimitMs;
+  while (performance.now() < deadline) {
+    const cpu0 = cpuSeconds(pid);
+    await sleep(quietWindowMs);
+    if (cpuSeconds(pid) - cpu0 < (quietWindowMs / 1000) * quietShare) return;
+  }
+}
 
 /**
  * Runs `block` on a freshly started target and stops it: a closed-loop warm-up of the same kind (so the JIT has
@@ -91,7 +109,7 @@ async function measure(block: Block, ut: UnderTest, round: number, s: Settings):
       core: s.helperCore,
     });
   const warmup = await load(null, s.warmupSeconds, block.load?.stream ?? false);
-  await sleep(settleMs);
+  await settle(ut.pid);
   const capped = s.quota && block.load && block.load.rate === null ? s.quota : null;
   capped?.add(ut.pid);
   const cpu0 = cpuSeconds(ut.pid);
