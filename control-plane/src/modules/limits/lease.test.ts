@@ -6,8 +6,8 @@ import type { LeaseResponse } from '@gw/schema';
 import { describe, expect, it } from 'vitest';
 import { createOrg, createTeam, createUser, must } from '../../test-support/fixtures.ts';
 import { useApiSuite } from '../../test-support/suite.ts';
-import { dataPlaneToken } from '../../test-support/test-app.ts';
 import { errorOf } from '../../test-support/tenancy.ts';
+import { dataPlaneToken } from '../../test-support/test-app.ts';
 import { ingestMutation, usageRecord } from '../usage/test-records.ts';
 import { grantFor } from './lease.service.ts';
 import { periodWindow } from './periods.ts';
@@ -196,11 +196,15 @@ describe('leaseBudgets', () => {
     const periodStart = periodWindow('daily', 'UTC', new Date()).start.toISOString();
     await lease({ nodeId: 'old', bootId: 'boot-old1', asks: [ask(limitId, { want: 10 * usd, need: 10 * usd })] });
     // It spent 1 USD of its 10 (ingested usage), then went silent for longer than the TTL and the grace.
-    await t.db.query(
-      "update budget_ledger set spent = $2, last_seen = now() - interval '1 hour' where limit_id = $1",
-      [limitId, usd],
-    );
-    const other = await lease({ nodeId: 'new', bootId: 'boot-new1', asks: [ask(limitId, { want: 9 * usd, need: 9 * usd })] });
+    await t.db.query("update budget_ledger set spent = $2, last_seen = now() - interval '1 hour' where limit_id = $1", [
+      limitId,
+      usd,
+    ]);
+    const other = await lease({
+      nodeId: 'new',
+      bootId: 'boot-new1',
+      asks: [ask(limitId, { want: 9 * usd, need: 9 * usd })],
+    });
     expect(other.grants[0]).toMatchObject({ granted: 9 * usd, spent: usd, available: 0 });
     // The old boot comes back: its row counts only what it spent, so nothing is granted twice.
     const back = await lease({ nodeId: 'old', bootId: 'boot-old1', asks: [ask(limitId, { periodStart, want: usd })] });
@@ -219,7 +223,14 @@ describe('leaseBudgets', () => {
     await lease({ nodeId: 'list-b', bootId: 'boot-list-b', asks: [ask(limitId, { period: 'weekly', want: usd })] });
     await t.db.query("update budget_ledger set last_seen = now() - interval '1 hour' where node_id = 'list-b'");
     const r = await must<{
-      budgetLeases: { nodeId: string; scope: string; period: string; grantedUsd: string; heldUsd: string; expired: boolean }[];
+      budgetLeases: {
+        nodeId: string;
+        scope: string;
+        period: string;
+        grantedUsd: string;
+        heldUsd: string;
+        expired: boolean;
+      }[];
       organization: { limits: { budgets: { reservedUsd: string; remainingUsd: string }[] } };
     }>(
       t.app.gql(
@@ -322,10 +333,15 @@ describe('budgets fed by ingested usage', () => {
     expect(rowsAgain.sort((a, b) => a.join(' ').localeCompare(b.join(' ')))).toEqual(expected);
 
     // The status shows it, and a lease counts it.
-    const status = await must<{ scopeLimits: { budgets: { period: string; spentUsd: string; usedPercent: number }[] } }>(
-      t.app.gql('query($o: ID!) { scopeLimits(orgId: $o, scope: ORG, scopeId: $o) { budgets { period spentUsd usedPercent } } }', {
-        o: orgId,
-      }),
+    const status = await must<{
+      scopeLimits: { budgets: { period: string; spentUsd: string; usedPercent: number }[] };
+    }>(
+      t.app.gql(
+        'query($o: ID!) { scopeLimits(orgId: $o, scope: ORG, scopeId: $o) { budgets { period spentUsd usedPercent } } }',
+        {
+          o: orgId,
+        },
+      ),
     );
     expect(status.scopeLimits.budgets).toEqual([
       { period: 'DAILY', spentUsd: '1.750000001', usedPercent: 1.75 },
@@ -348,7 +364,13 @@ describe('budgets fed by ingested usage', () => {
       await must(
         t.app.gql(
           ingestMutation,
-          { b: { records: [usageRecord(orgId, { ts: new Date().toISOString(), costUsd: 0.000000011, bootId: 'boot-bill' })] } },
+          {
+            b: {
+              records: [
+                usageRecord(orgId, { ts: new Date().toISOString(), costUsd: 0.000000011, bootId: 'boot-bill' }),
+              ],
+            },
+          },
           dataPlaneToken,
         ),
       );
@@ -366,9 +388,7 @@ describe('budgets fed by ingested usage', () => {
     await quietFleet();
     const { orgId, limitId } = await budgetOf({ budgets: { daily: '10', monthly: '20' } });
     const ts = new Date().toISOString();
-    await must(
-      t.app.gql(ingestMutation, { b: { records: [usageRecord(orgId, { ts, costUsd: 4 })] } }, dataPlaneToken),
-    );
+    await must(t.app.gql(ingestMutation, { b: { records: [usageRecord(orgId, { ts, costUsd: 4 })] } }, dataPlaneToken));
     const reset = await t.app.gql<{
       resetBudgetPeriod: { budgets: { period: string; spentUsd: string; remainingUsd: string }[] };
     }>(
@@ -386,9 +406,7 @@ describe('budgets fed by ingested usage', () => {
     ]);
     expect(row).toEqual({ spent_at_reset: String(4 * usd), reset_by: 'ADMIN_TOKEN' });
     // Spending goes on counting from the reset; a lease sees the whole budget again.
-    await must(
-      t.app.gql(ingestMutation, { b: { records: [usageRecord(orgId, { ts, costUsd: 1 })] } }, dataPlaneToken),
-    );
+    await must(t.app.gql(ingestMutation, { b: { records: [usageRecord(orgId, { ts, costUsd: 1 })] } }, dataPlaneToken));
     const r = await lease({ nodeId: 'dp-r', bootId: 'boot-reset', asks: [ask(limitId, { want: 20 * usd })] });
     expect(r.grants[0]).toMatchObject({ spent: usd, available: 4.5 * usd, granted: 4.5 * usd });
     const noBudget = await t.app.gql(

@@ -152,9 +152,7 @@ describe('limits', () => {
     const viewer = await tokenFor(t, 'ORG_VIEWER', orgId);
     const forbidden = { code: 'FORBIDDEN', field: undefined };
     expect(errorOf(await set(orgId, 'ORG', orgId, { budgets: { daily: '10' } }, admin))).toEqual(forbidden);
-    expect(
-      errorOf(await t.app.gql(removeLimits, { o: orgId, scope: 'ORG', s: orgId }, admin)),
-    ).toEqual(forbidden);
+    expect(errorOf(await t.app.gql(removeLimits, { o: orgId, scope: 'ORG', s: orgId }, admin))).toEqual(forbidden);
     await must(set(orgId, 'ORG', orgId, { budgets: { daily: '10', monthly: '100' } }));
 
     // Within the org's budget of the same period; a period the org has no budget for is free.
@@ -166,7 +164,8 @@ describe('limits', () => {
     await must(set(orgId, 'TEAM', team, { budgets: { daily: '50' } }));
 
     // The same rule on create inputs, in the create's transaction: nothing is created when it fails.
-    const createTeamMutation = 'mutation($i: CreateTeamInput!) { createTeam(input: $i) { id limits { budgets { limitUsd } } } }';
+    const createTeamMutation =
+      'mutation($i: CreateTeamInput!) { createTeam(input: $i) { id limits { budgets { limitUsd } } } }';
     const refused = await t.app.gql(
       createTeamMutation,
       { i: { orgId, name: 'Too rich', limits: { budgets: { monthly: '101' } } } },
@@ -247,7 +246,9 @@ describe('limits', () => {
     expect(daily.periodStart).toMatch(/T18:30:00\.000Z$/);
     expect(Date.parse(daily.resetsAt) - Date.parse(daily.periodStart)).toBe(86_400_000);
 
-    const bad = await t.app.gql('mutation { createOrganization(input: { name: "Nowhere", timeZone: "Mars/Base" }) { id } }');
+    const bad = await t.app.gql(
+      'mutation { createOrganization(input: { name: "Nowhere", timeZone: "Mars/Base" }) { id } }',
+    );
     expect(errorOf(bad)).toEqual({ code: 'BAD_USER_INPUT', field: 'input.timeZone' });
     const badUpdate = await t.app.gql(
       'mutation($id: ID!) { updateOrganization(id: $id, input: { timeZone: "+05:30" }) { id } }',
