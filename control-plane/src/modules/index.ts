@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import type { Em } from '../db/orm.ts';
 import { adminAuthModule } from './admin-auth/index.ts';
 import { adminUsersModule } from './admin-users/index.ts';
+import { alertsModule } from './alerts/index.ts';
 import { apiTokensModule } from './api-tokens/index.ts';
 import { auditModule } from './audit/index.ts';
 import { billingModule } from './billing/index.ts';
@@ -19,6 +20,7 @@ import { teamsModule } from './teams/index.ts';
 import { usageModule } from './usage/index.ts';
 import { usersModule } from './users/index.ts';
 import { virtualKeysModule } from './virtual-keys/index.ts';
+import { webhooksModule } from './webhooks/index.ts';
 
 export const modules = [
   adminAuthModule,
@@ -35,6 +37,8 @@ export const modules = [
   usageModule,
   billingModule,
   nodesModule,
+  alertsModule,
+  webhooksModule,
 ] as const;
 
 /** Every module's MikroORM entities. */
