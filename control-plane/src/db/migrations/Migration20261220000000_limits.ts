@@ -42,7 +42,7 @@ export class Migration20261220000000_limits extends Migration {
       alter table billing_settings add column budget_basis text
         check (budget_basis in ('provider_cost', 'billed_cost'));
       update billing_settings set budget_basis = 'provider_cost' where org_id is null;
-      alter table billing_settings add constraint billing_settings_budget_basis_check
+      alter table billing_settings add constraint billing_settings_budget_basis_platform_check
         check ((org_id is null) = (budget_basis is not null));
 
       -- Budgets in USD (at most 9 decimals, as the ledger counts whole nano-dollars) and rates per scope.
@@ -165,7 +165,7 @@ export class Migration20261220000000_limits extends Migration {
       drop function if exists scope_limits_drop();
       drop table if exists budget_resets, lease_heartbeats, budget_ledger, scope_limits;
       alter table usage_records drop column if exists budget_unchecked;
-      alter table billing_settings drop constraint if exists billing_settings_budget_basis_check;
+      alter table billing_settings drop constraint if exists billing_settings_budget_basis_platform_check;
       alter table billing_settings drop column if exists budget_basis;
       ${orgUpdateCapture(false)}
       alter table organizations drop column if exists time_zone, drop column if exists budget_fail_open;

@@ -28,16 +28,21 @@ export interface UncheckedService {
 
 /**
  * Thresholds crossed by the touched budgets: the period's spend (every data plane's, from budget_ledger, less what
- * manual resets took away) compared with `threshold`% of the budget for each of the limit's alert_thresholds.
+ * manual resets took away, as limits/ledger-totals.ts counts it) compared with `threshold`% of the budget for each of
+ * the limit's alert_thresholds. A threshold that fired before a reset does not fire again in the same period.
  */
 const thresholdSql = `with touched as (
     select distinct t."limitId" as limit_id, t.period, t."periodStart" as period_start
       from jsonb_to_recordset(?::jsonb) as t("limitId" uuid, period text, "periodStart" timestamptz)
   ), totals as (
-    select t.limit_id, t.period, t.period_start, sum(l.spent)::bigint as spent
+    select t.limit_id, t.period, t.period_start, greatest(0, s.spent - r.reset)::bigint as spent
       from touched t
-      join budget_ledger l on l.limit_id = t.limit_id and l.period = t.period and l.period_start = t.period_start
-     group by t.limit_id, t.period, t.period_start
+      cross join lateral (
+        select coalesce(sum(l.spent), 0) as spent from budget_ledger l
+         where l.limit_id = t.limit_id and l.period = t.period and l.period_start = t.period_start) s
+      cross join lateral (
+        select coalesce(sum(x.spent_at_reset), 0) as reset from budget_resets x
+         where x.limit_id = t.limit_id and x.period = t.period and x.period_start = t.period_start) r
   ), budgets as (
     select s.id, s.org_id, s.scope_kind, s.scope_id, s.alert_thresholds, t.period, t.period_start, t.spent,
            (case t.period when 'daily' then s.budget_daily when 'weekly' then s.budget_weekly
