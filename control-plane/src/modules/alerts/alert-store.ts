@@ -4,11 +4,12 @@
 // committed: a check inside the ingesting transaction would not see another replica's uncommitted spend, and two
 // batches crossing a threshold together could each see less than the threshold. Run after commit, the last check
 // sees everything; should a replica die between the two, the next batch touching that budget raises the alert.
+
+import type { BudgetPeriod } from '@gw/schema';
 import type { Em } from '../../db/orm.ts';
 import { enqueueDeliveries } from '../webhooks/webhook-outbox.ts';
 import { notifyAlerts } from './alert-notify.ts';
 import { type AlertRow, alertColumns, alertFrom, webhookPayload } from './alert-view.ts';
-import type { BudgetPeriod } from './limit-enums.ts';
 
 /** One budget period whose spend changed. */
 export interface TouchedBudget {

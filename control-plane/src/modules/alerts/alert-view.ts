@@ -1,5 +1,7 @@
 // One alert as admins and webhooks see it: its row with the names of its org and scope, the sentence that says what
 // happened, and the JSON body a webhook receives (docs/webhooks.md). The message is written here only.
+
+import type { BudgetPeriod as Period, LimitScope as Scope } from '@gw/schema';
 import { nanoPerUsd } from '@gw/schema';
 import { BudgetAlert, BudgetAlertKind } from './alert.type.ts';
 import type { BudgetPeriod, LimitScope } from './limit-enums.ts';
@@ -10,10 +12,10 @@ export interface AlertRow {
   org_name: string;
   kind: 'threshold' | 'fail_open';
   limit_id: string | null;
-  scope_kind: LimitScope | null;
+  scope_kind: Scope | null;
   scope_id: string | null;
   scope_name: string | null;
-  period: BudgetPeriod | null;
+  period: Period | null;
   period_start: Date | string;
   threshold: number | null;
   spent: string | null;
@@ -49,7 +51,7 @@ export function usdOfNano(nano: string | number | bigint): string {
   return `${sign}${abs / unit}.${fraction}`;
 }
 
-const scopeWords: Record<LimitScope, string> = {
+const scopeWords: Record<Scope, string> = {
   org: 'Organization',
   team: 'Team',
   user: 'User',
@@ -86,11 +88,11 @@ export function toBudgetAlert(r: AlertRow): BudgetAlert {
     orgId: r.org_id,
     orgName: r.org_name,
     kind: threshold ? BudgetAlertKind.THRESHOLD : BudgetAlertKind.FAIL_OPEN,
-    scope: r.scope_kind,
+    scope: r.scope_kind as LimitScope | null,
     scopeId: r.scope_id,
     scopeName: r.scope_name,
     limitId: r.limit_id,
-    period: r.period,
+    period: r.period as BudgetPeriod | null,
     periodStart: new Date(r.period_start),
     threshold: r.threshold,
     spentUsd: r.spent === null ? null : usdOfNano(r.spent),

@@ -1,8 +1,8 @@
 // Budgets and ledger rows written straight into the tables, for alert tests (no test-runner imports).
 import { randomUUID } from 'node:crypto';
+import type { BudgetPeriod } from '@gw/schema';
 import type { TestDatabase } from '../../test-support/test-db.ts';
 import type { TouchedBudget } from './alert-store.ts';
-import type { BudgetPeriod } from './limit-enums.ts';
 
 /**
  * A budget of `usd` per `period` with the given alert thresholds, on `scope` (default: a key of its own, since a scope

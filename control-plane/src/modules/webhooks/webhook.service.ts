@@ -3,7 +3,7 @@
 // Every change is audited in its own transaction; the audit log keeps the secret's hint, never the secret.
 import { LockMode } from '@mikro-orm/core';
 import type { Principal } from '../../access/caller.ts';
-import { type SecretBox, secretHint } from '../../crypto/secret-box.ts';
+import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Em } from '../../db/orm.ts';
 import { badInput, conflict, notFound } from '../../errors.ts';
 import { textLimits } from '../../graphql/input-limits.ts';
@@ -17,6 +17,9 @@ import { validateWebhookUrl } from './webhook-url.ts';
 /** Endpoints one org (or the platform) may have: alerts fan out to each, so this bounds the work per alert. */
 export const maxEndpointsPerOwner = 10;
 export const maxDeliveriesListed = 100;
+
+/** Recognises a secret without revealing it: `whsec_...` and its last 4 characters. */
+const hintOf = (secret: string) => `whsec_...${secret.slice(-4)}`;
 
 /** What the audit log keeps of an endpoint. */
 function auditView(e: WebhookEndpointRecord) {
@@ -84,7 +87,7 @@ export class WebhookService {
           secretCiphertext: sealed.ciphertext,
           secretIv: sealed.iv,
           secretTag: sealed.tag,
-          secretHint: secretHint(secret),
+          secretHint: hintOf(secret),
           secretRotatedAt: null,
         });
       },
@@ -145,7 +148,7 @@ export class WebhookService {
         e.secretCiphertext = sealed.ciphertext;
         e.secretIv = sealed.iv;
         e.secretTag = sealed.tag;
-        e.secretHint = secretHint(secret);
+        e.secretHint = hintOf(secret);
         e.secretRotatedAt = new Date();
         return e;
       },
