@@ -54,6 +54,10 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(10_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   WEBHOOK_ALLOW_INTERNAL_URLS: bool.default(false),
+  // Budget leases (PROTOCOL.md, "Budgets and rate limits"): how long a grant lasts unrenewed, and how much longer
+  // the control plane waits before it reclaims the unspent part.
+  BUDGET_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  BUDGET_LEASE_RECLAIM_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -119,6 +123,10 @@ export interface Config {
   webhookMaxAttempts: number;
   /** Webhook URLs may name loopback, private and link-local addresses (test rigs, single-tenant installs). */
   webhookAllowInternal: boolean;
+  /** A budget lease not renewed within this long is no longer used by its data plane. */
+  budgetLeaseTtlMs: number;
+  /** After the TTL, how long the control plane waits before it counts a lease's unspent grant as free again. */
+  budgetLeaseReclaimGraceMs: number;
   logLevel: string;
 }
 
@@ -170,6 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     webhookAllowInternal: e.WEBHOOK_ALLOW_INTERNAL_URLS,
+    budgetLeaseTtlMs: e.BUDGET_LEASE_TTL_MS,
+    budgetLeaseReclaimGraceMs: e.BUDGET_LEASE_RECLAIM_GRACE_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -11,6 +11,7 @@ import { alertsModule } from './alerts/index.ts';
 import { apiTokensModule } from './api-tokens/index.ts';
 import { auditModule } from './audit/index.ts';
 import { billingModule } from './billing/index.ts';
+import { limitsModule } from './limits/index.ts';
 import { modelsModule } from './models/index.ts';
 import { nodesModule } from './nodes/index.ts';
 import { organizationsModule } from './organizations/index.ts';
@@ -36,6 +37,7 @@ export const modules = [
   modelsModule,
   usageModule,
   billingModule,
+  limitsModule,
   nodesModule,
   alertsModule,
   webhooksModule,

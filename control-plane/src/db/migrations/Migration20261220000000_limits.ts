@@ -38,12 +38,13 @@ export class Migration20261220000000_limits extends Migration {
         add column budget_fail_open boolean not null default false;
       ${orgUpdateCapture(true)}
 
-      -- The platform's budget basis lives on the platform default row of billing_settings (org rows leave it null).
+      -- The platform's budget basis lives on the platform default row of billing_settings (org rows leave it null;
+      -- null on the platform row reads as provider_cost).
       alter table billing_settings add column budget_basis text
         check (budget_basis in ('provider_cost', 'billed_cost'));
       update billing_settings set budget_basis = 'provider_cost' where org_id is null;
       alter table billing_settings add constraint billing_settings_budget_basis_platform_check
-        check ((org_id is null) = (budget_basis is not null));
+        check (org_id is null or budget_basis is null);
 
       -- Budgets in USD (at most 9 decimals, as the ledger counts whole nano-dollars) and rates per scope.
       create table scope_limits (

@@ -3,8 +3,8 @@
 
 import type { BudgetPeriod as Period, LimitScope as Scope } from '@gw/schema';
 import { nanoPerUsd } from '@gw/schema';
+import type { BudgetPeriod, LimitScope } from '../limits/limits.type.ts';
 import { BudgetAlert, BudgetAlertKind } from './alert.type.ts';
-import type { BudgetPeriod, LimitScope } from './limit-enums.ts';
 
 export interface AlertRow {
   id: string;

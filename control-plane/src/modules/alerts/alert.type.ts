@@ -2,7 +2,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionType } from '../../graphql/connection.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
-import { BudgetPeriod, LimitScope } from './limit-enums.ts';
+import { BudgetPeriod, LimitScope } from '../limits/limits.type.ts';
 
 export enum BudgetAlertKind {
   THRESHOLD = 'threshold',

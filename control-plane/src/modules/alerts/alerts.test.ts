@@ -7,6 +7,7 @@ import { createTeam } from '../../test-support/fixtures.ts';
 import { useApiSuite } from '../../test-support/suite.ts';
 import { buildWorld, type World } from '../../test-support/tenant-world.ts';
 import { startTestApp, type TestApp, testConfig, waitFor } from '../../test-support/test-app.ts';
+import { usageRecord } from '../usage/test-records.ts';
 import { AlertStore, type TouchedBudget } from './alert-store.ts';
 import { toBudgetAlert } from './alert-view.ts';
 import { addSpend, insertLimit } from './test-budgets.ts';
@@ -242,5 +243,54 @@ describe('budgetAlertRaised', () => {
       expect(JSON.stringify(errors)).toContain('FORBIDDEN');
       f.stop();
     }
+  });
+});
+
+describe('through usage ingestion', () => {
+  const ingest = (app: TestApp, records: unknown[]) =>
+    app.gql<{ ingestUsage: { accepted: number } }>(
+      'mutation($b: JSON!) { ingestUsage(batch: $b) { accepted } }',
+      { b: { records } },
+      w.tokens.dataPlane,
+    );
+
+  it('raises each threshold once when two replicas ingest the crossing batches at the same time', async () => {
+    const team = await createTeam(t.app, w.A.id, 'Ingest team');
+    const set = await t.app.gql(
+      `mutation($o: ID!, $s: ID!) { setLimits(orgId: $o, scope: TEAM, scopeId: $s,
+        input: { budgets: { daily: "1" }, alertThresholds: [50, 100] }) { id } }`,
+      { o: w.A.id, s: team },
+    );
+    expect(set.errors).toBeUndefined();
+    const ts = new Date().toISOString();
+    const spend = () =>
+      [0, 1].map(() => usageRecord(w.A.id, { teamId: team, keyId: w.A.keyId, costUsd: 0.3, ts, nodeId: 'dp-race' }));
+    const batches = await Promise.all([ingest(t.app, spend()), ingest(replica, spend())]);
+    expect(batches.map((b) => b.data?.ingestUsage.accepted)).toEqual([2, 2]);
+    const rows = await t.db.query<{ threshold: number; scope_id: string; spent: string }>(
+      `select threshold, scope_id, spent::text from budget_alerts where scope_kind = 'team' and scope_id = $1
+        order by threshold`,
+      [team],
+    );
+    expect(rows.map((r) => r.threshold)).toEqual([50, 100]);
+    expect(Number(rows[1].spent)).toBe(1.2 * usd);
+    // More spend in the same day raises nothing more.
+    await ingest(t.app, spend());
+    expect(await t.db.query('select 1 from budget_alerts where scope_id = $1', [team])).toHaveLength(2);
+  });
+
+  it('counts fail-open records once, however often their batch is sent', async () => {
+    const records = [0, 1, 2].map(() =>
+      usageRecord(w.B.id, { ts: '2030-08-01T09:10:00.000Z', budgetUnchecked: true, costUsd: 0.01 }),
+    );
+    await ingest(t.app, records);
+    await ingest(replica, records);
+    await ingest(t.app, [usageRecord(w.B.id, { ts: '2030-08-01T09:50:00.000Z' })]);
+    const rows = await t.db.query<{ unchecked_records: string }>(
+      `select unchecked_records::text from budget_alerts
+        where org_id = $1 and kind = 'fail_open' and period_start = '2030-08-01T09:00:00Z'`,
+      [w.B.id],
+    );
+    expect(rows).toEqual([{ unchecked_records: '3' }]);
   });
 });

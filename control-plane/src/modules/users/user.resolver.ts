@@ -4,6 +4,7 @@ import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { createdLimits } from '../limits/created-limits.ts';
 import { Organization } from '../organizations/organization.type.ts';
 import { TeamFilter } from '../teams/team.input.ts';
 import { type Team, TeamConnection } from '../teams/team.type.ts';
@@ -39,7 +40,8 @@ export class UserResolver {
 
   @Mutation(() => User)
   async createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
-    return User.from(await new UserService(ctx.em).create(actorOf(ctx), input));
+    const limits = createdLimits(input.limits, adminOf(ctx));
+    return User.from(await new UserService(ctx.em).create(actorOf(ctx), input, limits));
   }
 
   @Mutation(() => User)

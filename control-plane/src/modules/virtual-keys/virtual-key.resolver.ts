@@ -5,6 +5,7 @@ import type { Context } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
+import { createdLimits } from '../limits/created-limits.ts';
 import { Organization } from '../organizations/organization.type.ts';
 import { ProductModule } from '../product-modules/product-module.type.ts';
 import { Team } from '../teams/team.type.ts';
@@ -49,7 +50,8 @@ export class VirtualKeyResolver {
     @Arg('input', () => CreateVirtualKeyInput) input: CreateVirtualKeyInput,
     @Ctx() ctx: Context,
   ): Promise<CreateVirtualKeyPayload> {
-    const { key, secret } = await new VirtualKeyService(ctx.em).create(actorOf(ctx), input);
+    const limits = createdLimits(input.limits, adminOf(ctx));
+    const { key, secret } = await new VirtualKeyService(ctx.em).create(actorOf(ctx), input, limits);
     return Object.assign(new CreateVirtualKeyPayload(), { virtualKey: VirtualKey.from(key), secret });
   }
 
