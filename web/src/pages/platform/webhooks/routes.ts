@@ -8,7 +8,7 @@ export const panelRoutes: PanelRoutes = {
       path: 'webhooks',
       name: 'platform-webhooks',
       component: () => import('./List.vue'),
-      meta: { title: 'Webhooks', nav: navEntry('platform', 27, 'Webhooks') },
+      meta: { title: 'Webhooks', nav: navEntry('platform', 75, 'Webhooks') },
     },
   ],
 };
