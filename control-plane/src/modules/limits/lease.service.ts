@@ -235,8 +235,8 @@ export class LeaseService {
     }
     if (grants.length) {
       await tx.execute(
-        `update budget_ledger b set granted = b.granted + x.grant
-           from unnest(?::uuid[], ?::text[], ?::timestamptz[], ?::bigint[]) x(limit_id, period, period_start, grant)
+        `update budget_ledger b set granted = b.granted + x.amount
+           from unnest(?::uuid[], ?::text[], ?::timestamptz[], ?::bigint[]) x(limit_id, period, period_start, amount)
           where b.limit_id = x.limit_id and b.period = x.period and b.period_start = x.period_start
             and b.node_id = ? and b.boot_id = ?`,
         [...cols(grants.map((g, i) => ({ key: g.key, returned: amounts[i] }))), req.nodeId, req.bootId],
