@@ -20,8 +20,10 @@ import { handleGraphQL } from './http/graphql-http.ts';
 import { handleUsageCsv, usageCsvPath } from './http/usage-csv.ts';
 import type { Logger } from './logger.ts';
 import { AdminAuthService } from './modules/admin-auth/admin-auth.service.ts';
+import { AlertFeed } from './modules/alerts/alert-feed.ts';
 import { UsageFeed } from './modules/usage/usage-feed.ts';
 import { UsageLifecycle } from './modules/usage/usage-lifecycle.ts';
+import { WebhookWorker } from './modules/webhooks/webhook-worker.ts';
 import { gatewaySchema } from './schema.ts';
 import { Publisher } from './sync/publisher.ts';
 import { warmUp } from './warm-up.ts';
@@ -69,6 +71,28 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const usageFeed = new UsageFeed({ databaseUrl: config.databaseUrl, database, logger });
     await usageFeed.start();
     closers.push(() => usageFeed.stop());
+    const webhookWorker = new WebhookWorker({
+      orm,
+      secretBox,
+      logger,
+      database,
+      timeoutMs: config.webhookTimeoutMs,
+      retryBaseMs: config.webhookRetryBaseMs,
+      maxAttempts: config.webhookMaxAttempts,
+      allowInternal: config.webhookAllowInternal,
+    });
+    // An alert raised on any replica may have queued deliveries: every replica's worker looks (SKIP LOCKED shares them).
+    const alertFeed = new AlertFeed({
+      databaseUrl: config.databaseUrl,
+      orm,
+      database,
+      logger,
+      onRaised: () => webhookWorker.wake(),
+    });
+    await alertFeed.start();
+    closers.push(() => alertFeed.stop());
+    webhookWorker.start();
+    closers.push(() => webhookWorker.stop());
 
     const liveCredentials = new LiveCredentials({
       databaseUrl: config.databaseUrl,
@@ -79,7 +103,17 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     await liveCredentials.start();
     closers.push(() => liveCredentials.stop());
 
-    const deps: Deps = { config, logger, orm, database, secretBox, publisher, usageFeed, liveCredentials };
+    const deps: Deps = {
+      config,
+      logger,
+      orm,
+      database,
+      secretBox,
+      publisher,
+      usageFeed,
+      alertFeed,
+      liveCredentials,
+    };
     const schema = await gatewaySchema();
     const formatError = createErrorFormatter(logger, database);
     const guard = new OperationGuard(schema, {

@@ -47,6 +47,13 @@ const envSchema = z.object({
     .min(1, 'must be at least 1 (leave it unset to keep usage rollups forever)')
     .max(1200)
     .optional(),
+  // Webhook deliveries (docs/webhooks.md): the time limit of one attempt, the first retry delay (later ones are 3,
+  // 12, 60 and 360 times it: 10 s, 30 s, 2 min, 10 min, 1 h by default), attempts in all, and whether endpoints may
+  // point at loopback, private or link-local addresses (off: org admins could otherwise probe the internal network).
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  WEBHOOK_ALLOW_INTERNAL_URLS: bool.default(false),
   // Budget leases (PROTOCOL.md, "Budgets and rate limits"): how long a grant lasts unrenewed, and how much longer
   // the control plane waits before it reclaims the unspent part.
   BUDGET_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
@@ -111,6 +118,11 @@ export interface Config {
   usageRecordsRetentionMonths: number | null;
   /** The same for the hourly and daily rollups (never fewer than the records'); null = forever. */
   usageRollupsRetentionMonths: number | null;
+  webhookTimeoutMs: number;
+  webhookRetryBaseMs: number;
+  webhookMaxAttempts: number;
+  /** Webhook URLs may name loopback, private and link-local addresses (test rigs, single-tenant installs). */
+  webhookAllowInternal: boolean;
   /** A budget lease not renewed within this long is no longer used by its data plane. */
   budgetLeaseTtlMs: number;
   /** After the TTL, how long the control plane waits before it counts a lease's unspent grant as free again. */
@@ -162,6 +174,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxResponseBytes: e.GRAPHQL_MAX_RESPONSE_BYTES,
     usageRecordsRetentionMonths: e.USAGE_RECORDS_RETENTION_MONTHS ?? null,
     usageRollupsRetentionMonths: e.USAGE_ROLLUPS_RETENTION_MONTHS ?? null,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+    webhookAllowInternal: e.WEBHOOK_ALLOW_INTERNAL_URLS,
     budgetLeaseTtlMs: e.BUDGET_LEASE_TTL_MS,
     budgetLeaseReclaimGraceMs: e.BUDGET_LEASE_RECLAIM_GRACE_MS,
     logLevel: e.LOG_LEVEL,

@@ -7,6 +7,7 @@ import type { DatabaseStatus } from './db/database-status.ts';
 import type { Em, Orm } from './db/orm.ts';
 import { serviceUnavailable } from './errors.ts';
 import type { Logger } from './logger.ts';
+import type { AlertFeed } from './modules/alerts/alert-feed.ts';
 import { createLoaders, type Loaders } from './modules/index.ts';
 import type { UsageFeed } from './modules/usage/usage-feed.ts';
 import type { Publisher } from './sync/publisher.ts';
@@ -22,6 +23,8 @@ export interface Deps {
   publisher: Publisher;
   /** Live usage (usageUpdates) fanned out from gw_usage notifications. */
   usageFeed: UsageFeed;
+  /** Raised budget alerts (budgetAlertRaised) fanned out from gw_budget_alert notifications. */
+  alertFeed: AlertFeed;
   /** The sessions and API tokens behind open WebSockets, closed when they stop standing (gw_auth notifications). */
   liveCredentials: LiveCredentials;
 }

@@ -168,6 +168,34 @@ async function freshModel(): Promise<{ id: string; deploymentIds: string[] }> {
   return { id: r.createModel.id, deploymentIds: r.createModel.deployments.map((d) => d.id) };
 }
 
+/** One webhook endpoint per org, made once and reused by the cases that read or change it (10 per org at most). */
+const endpoints = new Map<string, string>();
+async function freshEndpoint(org: OrgWorld): Promise<string> {
+  const r = await q()<{ createWebhookEndpoint: { endpoint: { id: string } } }>(
+    'mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { endpoint { id } } }',
+    { i: { orgId: org.id, url: `https://hooks.invalid/${w.next()}` } },
+  );
+  return r.createWebhookEndpoint.endpoint.id;
+}
+async function orgEndpoint(org: OrgWorld): Promise<string> {
+  const known = endpoints.get(org.id);
+  if (known) return known;
+  const id = await freshEndpoint(org);
+  endpoints.set(org.id, id);
+  return id;
+}
+
+/** A fail-open alert of `org`: a record served unchecked in an hour no earlier call used (one alert per org and hour). */
+let alertHour = Date.parse('2031-01-01T00:00:00.000Z');
+async function raiseAlert(world: World, org: OrgWorld): Promise<void> {
+  alertHour += 3_600_000;
+  await t.app.gql(
+    'mutation($b: JSON!) { ingestUsage(batch: $b) { accepted } }',
+    { b: { records: [{ ...usageRecord(org), ts: new Date(alertHour).toISOString(), budgetUnchecked: true }] } },
+    world.tokens.dataPlane,
+  );
+}
+
 async function teamLimits(org: OrgWorld, teamId: string): Promise<void> {
   await q()(
     `mutation($o: ID!, $s: ID!) {
@@ -290,6 +318,46 @@ export const cases: Record<string, Case> = {
     build: (_w, org) => ({
       query: 'query($o: ID!) { billingExport(orgId: $o, period: "2030-01") { csv } }',
       variables: { o: org.id },
+    }),
+  },
+
+  // ---- budget alerts and webhooks
+  'Query.budgetAlerts': {
+    build: byOrg('query($o: ID) { budgetAlerts(orgId: $o) { nodes { id orgId message } } }'),
+  },
+  'Query.webhookEndpoints': {
+    build: byOrg('query($o: ID) { webhookEndpoints(orgId: $o) { id orgId url secretHint } }'),
+  },
+  'Query.webhookDeliveries': {
+    build: async (_w, org) => ({
+      query: 'query($e: ID!) { webhookDeliveries(endpointId: $e) { id status } }',
+      // An org without an id (the empty-orgId check below) has no endpoint: any id is then out of sight.
+      variables: { e: org.id ? await orgEndpoint(org) : randomUUID() },
+    }),
+  },
+  'Mutation.createWebhookEndpoint': {
+    build: (world, org) => ({
+      query:
+        'mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret endpoint { id } } }',
+      variables: { i: { orgId: org.id, url: `https://hooks.invalid/${world.next()}` } },
+    }),
+  },
+  'Mutation.updateWebhookEndpoint': {
+    build: async (world, org) => ({
+      query: 'mutation($i: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $i) { id } }',
+      variables: { i: { id: await orgEndpoint(org), description: `d-${world.next()}` } },
+    }),
+  },
+  'Mutation.deleteWebhookEndpoint': {
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) { id } }',
+      variables: { id: await freshEndpoint(org) },
+    }),
+  },
+  'Mutation.rotateWebhookSecret': {
+    build: async (_w, org) => ({
+      query: 'mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }',
+      variables: { id: await orgEndpoint(org) },
     }),
   },
 
@@ -732,6 +800,10 @@ interface SubscriptionCase extends Case {
 
 /** Subscriptions run over graphql-ws, with one client per caller; each is checked below like the other cases. */
 const subscriptionCases: Record<string, SubscriptionCase> = {
+  'Subscription.budgetAlertRaised': {
+    build: byOrg('subscription($o: ID) { budgetAlertRaised(orgId: $o) { id orgId kind message } }'),
+    trigger: (world, org) => raiseAlert(world, org),
+  },
   'Subscription.configSync': {
     build: () => ({ query: 'subscription { configSync(nodeId: "matrix-dp", protocol: 2) }' }),
   },

@@ -8,7 +8,7 @@ import type { Role } from './roles.ts';
 export type Allowed = Role | 'data-plane' | 'anyone';
 
 /** Things inside an org that operations name by id; access/owners.ts finds the org that owns each. */
-export type Owned = 'team' | 'user' | 'virtualKey' | 'adminUser' | 'apiToken';
+export type Owned = 'team' | 'user' | 'virtualKey' | 'adminUser' | 'apiToken' | 'webhookEndpoint';
 
 /** A dotted path into the operation's arguments, e.g. `orgId` or `input.orgId`. */
 export type ArgPath = string;
@@ -158,6 +158,16 @@ export const operations: Record<string, Operation> = {
   'Query.usageTop': read(org('orgId', { absent: 'platform' })),
   'Query.usageTotals': read(org('orgId', { absent: 'platform' })),
   'Subscription.usageUpdates': read(org('orgId', { absent: 'platform' })),
+
+  // ---- budget alerts and the webhooks that carry them (org_id null: the platform's endpoints, every org's alerts)
+  'Query.budgetAlerts': read(org('orgId', { absent: 'platform' })),
+  'Subscription.budgetAlertRaised': read(org('orgId', { absent: 'platform' })),
+  'Query.webhookEndpoints': read(org('orgId', { absent: 'platform' })),
+  'Query.webhookDeliveries': read(owner('webhookEndpoint', 'endpointId')),
+  'Mutation.createWebhookEndpoint': write(org('input.orgId', { absent: 'platform' })),
+  'Mutation.updateWebhookEndpoint': write(owner('webhookEndpoint', 'input.id')),
+  'Mutation.deleteWebhookEndpoint': write(owner('webhookEndpoint')),
+  'Mutation.rotateWebhookSecret': write(owner('webhookEndpoint')),
 
   // ---- billing
   'Query.billingSettings': read(org('orgId')),

@@ -33,6 +33,10 @@ const owners: Record<Owned, OwnerOf> = {
     sql: 'select org_id from api_tokens where id = ?',
     missing: (id) => `API token ${id} does not exist`,
   },
+  webhookEndpoint: {
+    sql: 'select org_id from webhook_endpoints where id = ?',
+    missing: (id) => `Webhook endpoint ${id} does not exist`,
+  },
 };
 
 /** `{ orgId }` of the owner (null: the platform), or null when no such thing exists. */

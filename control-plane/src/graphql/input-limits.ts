@@ -70,6 +70,10 @@ export const textKinds: Record<string, TextKind> = {
   'CreateProviderCredentialInput.baseUrl': 'url',
   'UpdateProviderCredentialInput.baseUrl': 'url',
   'CreateProviderCredentialInput.apiKey': 'secret',
+  'CreateWebhookEndpointInput.url': 'url',
+  'UpdateWebhookEndpointInput.url': 'url',
+  'CreateWebhookEndpointInput.description': 'description',
+  'UpdateWebhookEndpointInput.description': 'description',
   'RotateProviderCredentialInput.apiKey': 'secret',
 };
 

@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import type { Em } from '../db/orm.ts';
 import { adminAuthModule } from './admin-auth/index.ts';
 import { adminUsersModule } from './admin-users/index.ts';
+import { alertsModule } from './alerts/index.ts';
 import { apiTokensModule } from './api-tokens/index.ts';
 import { auditModule } from './audit/index.ts';
 import { billingModule } from './billing/index.ts';
@@ -20,6 +21,7 @@ import { teamsModule } from './teams/index.ts';
 import { usageModule } from './usage/index.ts';
 import { usersModule } from './users/index.ts';
 import { virtualKeysModule } from './virtual-keys/index.ts';
+import { webhooksModule } from './webhooks/index.ts';
 
 export const modules = [
   adminAuthModule,
@@ -37,6 +39,8 @@ export const modules = [
   billingModule,
   limitsModule,
   nodesModule,
+  alertsModule,
+  webhooksModule,
 ] as const;
 
 /** Every module's MikroORM entities. */

@@ -15,6 +15,7 @@ import { Migration20261208000100_node_sync_state } from './Migration202612080001
 import { Migration20261208000200_config_commit_once } from './Migration20261208000200_config_commit_once.ts';
 import { Migration20261215000000_usage_partitions } from './Migration20261215000000_usage_partitions.ts';
 import { Migration20261220000000_limits } from './Migration20261220000000_limits.ts';
+import { Migration20261221000000_budget_alerts } from './Migration20261221000000_budget_alerts.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20251124000000_init', class: Migration20251124000000_init },
@@ -32,4 +33,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261208000200_config_commit_once', class: Migration20261208000200_config_commit_once },
   { name: 'Migration20261215000000_usage_partitions', class: Migration20261215000000_usage_partitions },
   { name: 'Migration20261220000000_limits', class: Migration20261220000000_limits },
+  { name: 'Migration20261221000000_budget_alerts', class: Migration20261221000000_budget_alerts },
 ];

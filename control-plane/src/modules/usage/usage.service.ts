@@ -9,6 +9,7 @@ import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { emptyPage, pageOfArray } from '../../graphql/page-window.ts';
 import { listPage } from '../../graphql/sql-list.ts';
 import type { Logger } from '../../logger.ts';
+import { type IngestedForAlerts, nothingIngested, raiseIngestAlerts } from '../alerts/ingest-alerts.ts';
 import { addToLedger, batchBudgets, ledgerIncrements } from '../limits/ledger-ingest.ts';
 import {
   type IngestUsagePayload,
@@ -241,7 +242,11 @@ export class UsageService {
         'usage records rejected',
       );
     }
-    const stored = valid.length ? await this.#storeCounted(dedupe(valid)) : { accepted: 0, refused: new Map() };
+    const stored = valid.length
+      ? await this.#storeCounted(dedupe(valid))
+      : { accepted: 0, refused: new Map<string, Refusal>(), forAlerts: nothingIngested };
+    // After the commit, so that concurrent batches' spend is seen (modules/alerts/alert-store.ts).
+    await raiseIngestAlerts(this.#em, stored.forAlerts, logger);
     let refusedCount = 0;
     if (stored.refused.size) {
       // Records the database itself refused, or refused as older than the retention horizon, are answered one by
@@ -276,17 +281,24 @@ export class UsageService {
 
   /**
    * Stores the records and, when some of them fall under budgets, adds the cost of those actually stored (not the
-   * duplicates) to the budget ledger in the same transaction: exactly once, whatever the data plane retries.
+   * duplicates) to the budget ledger in the same transaction: exactly once, whatever the data plane retries. Returns
+   * what alerting needs to look at once this has committed.
    */
-  async #storeCounted(records: UsageRecord[]): Promise<{ accepted: number; refused: Map<string, Refusal> }> {
+  async #storeCounted(
+    records: UsageRecord[],
+  ): Promise<{ accepted: number; refused: Map<string, Refusal>; forAlerts: IngestedForAlerts }> {
     const budgets = await batchBudgets(this.#em, records);
-    if (!budgets) return this.#store(this.#em, records, false);
+    // Fail-open records are counted for their alert only once stored: their batch is tracked like a budgeted one.
+    if (!budgets && !records.some((r) => r.budgetUnchecked)) {
+      return { ...(await this.#store(this.#em, records, false)), forAlerts: nothingIngested };
+    }
     return inTransaction(this.#em, async (tx) => {
       const stored = await this.#store(tx, records, true);
       const skipped = new Set(stored.skipped);
       const inserted = records.filter((r) => !skipped.has(r.requestId) && !stored.refused.has(r.requestId));
-      await addToLedger(tx, ledgerIncrements(budgets, inserted));
-      return stored;
+      const increments = budgets ? ledgerIncrements(budgets, inserted) : [];
+      await addToLedger(tx, increments);
+      return { ...stored, forAlerts: { increments, inserted } };
     });
   }
 
