@@ -204,4 +204,49 @@ describe('hard budgets across three data planes', () => {
     );
     await expectBudgetsHeld(world, t);
   }, 240_000);
+
+  it('shares a requests-per-minute limit among the three data planes', async () => {
+    const world = await budgetWorld(stack.admin, 'rpm-shared');
+    const key = world.keys[2];
+    await stack.admin(
+      `mutation ($orgId: ID!, $scopeId: ID!) {
+        setLimits(orgId: $orgId, scope: KEY, scopeId: $scopeId, input: { rpm: 30 }) { id }
+      }`,
+      { orgId: world.orgId, scopeId: key.id },
+    );
+    // The limit reaches every data plane with the config; until then a call is not limited.
+    const { configState } = await stack.admin<{ configState: { version: number } }>('{ configState { version } }');
+    for (const dp of stack.dps) {
+      await waitFor(`${dp.nodeId} at config ${configState.version}`, async () => {
+        const r = await dp.readyz();
+        return ((r.body as { version?: number }).version ?? 0) >= configState.version;
+      });
+    }
+    // 90 calls within the minute, 30 through each data plane: 30 in all may pass, 10 on each.
+    const outcomes = await Promise.all(
+      Array.from({ length: 90 }, async (_, i) => {
+        const client = new OpenAI({ apiKey: key.secret, baseURL: stack.dps[i % 3].baseURL, maxRetries: 0 });
+        try {
+          await client.chat.completions.create({
+            model: 'gpt-budget',
+            messages: [{ role: 'user', content: `rate ${i}` }],
+            max_tokens: maxTokens,
+          });
+          return 'ok';
+        } catch (e) {
+          if (e instanceof OpenAI.APIError && e.status === 429 && e.code === 'rate_limited') {
+            expect(Number(e.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
+            return 'limited';
+          }
+          return String(e);
+        }
+      }),
+    );
+    const ok = outcomes.filter((o) => o === 'ok').length;
+    const limited = outcomes.filter((o) => o === 'limited').length;
+    console.log(`rpm 30 across 3 data planes: ${ok} passed, ${limited} limited`);
+    expect(ok + limited).toBe(90);
+    expect(ok).toBeLessThanOrEqual(30);
+    expect(ok).toBeGreaterThanOrEqual(27);
+  }, 60_000);
 });

@@ -113,17 +113,21 @@ export class LeaseService {
       `with beat as (
          insert into lease_heartbeats (node_id, boot_id, last_seen) values (?, ?, ?)
          on conflict (node_id, boot_id) do update set last_seen = greatest(lease_heartbeats.last_seen, excluded.last_seen)
-       ), pruned as (delete from lease_heartbeats where last_seen < ?)
-       select count(*)::text as others from lease_heartbeats
-        where last_seen >= ? and not (node_id = ? and boot_id = ?)`,
+       ), pruned as (delete from lease_heartbeats where last_seen < ?
+       ), live as (
+         select node_id from lease_heartbeats where last_seen >= ?
+         union
+         select node_id from data_plane_nodes where last_seen_at >= ?
+       )
+       select count(*)::text as others from live where node_id <> ?`,
       [
         req.nodeId,
         req.bootId,
         now,
         new Date(now.getTime() - heartbeatKeepMs),
         new Date(now.getTime() - this.#timing.ttlMs),
+        new Date(now.getTime() - this.#timing.ttlMs),
         req.nodeId,
-        req.bootId,
       ],
     );
     const dataPlanes = Number(others) + 1;

@@ -45,9 +45,10 @@ async function budgetOf(input: Record<string, unknown>, orgName = `Lease ${rando
   return { orgId, limitId: r.setLimits.id };
 }
 
-/** The lease heartbeats start empty for each test: data planes are counted from them. */
+/** The fleet starts empty for each test: data planes are counted from lease calls and node status reports. */
 async function quietFleet() {
   await t.db.query('delete from lease_heartbeats');
+  await t.db.query('delete from data_plane_nodes');
 }
 
 const ledger = (limitId: string) =>
@@ -133,6 +134,31 @@ describe('leaseBudgets', () => {
     ]);
     const beat = await lease({ nodeId: 'dp-d', bootId: 'boot-dddd', asks: [] });
     expect(beat).toEqual({ ttlMs: 30_000, dataPlanes: 4, grants: [], gone: [] });
+  });
+
+  it('counts every live data plane, also those that only report their status, once per node', async () => {
+    await quietFleet();
+    const report = (nodeId: string) =>
+      t.app.gql(
+        'mutation ($i: JSON!) { reportNodeStatus(input: $i) }',
+        {
+          i: {
+            nodeId,
+            appliedVersion: null,
+            appliedHash: null,
+            source: null,
+            version: 'test',
+            startedAt: new Date().toISOString(),
+          },
+        },
+        dataPlaneToken,
+      );
+    await report('dp-status-only');
+    expect((await lease({ nodeId: 'dp-x', bootId: 'boot-x111', asks: [] })).dataPlanes).toBe(2);
+    // A restarted data plane (a new boot of the same node) is still one data plane.
+    expect((await lease({ nodeId: 'dp-x', bootId: 'boot-x222', asks: [] })).dataPlanes).toBe(2);
+    await t.db.query(`update data_plane_nodes set last_seen_at = now() - interval '1 hour'`);
+    expect((await lease({ nodeId: 'dp-x', bootId: 'boot-x222', asks: [] })).dataPlanes).toBe(1);
   });
 
   it.each([
