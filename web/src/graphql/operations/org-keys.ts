@@ -83,3 +83,12 @@ export const RevokeOrgKeyMutation = graphql(`
     revokeVirtualKey(id: $id) { id status revokedAt }
   }
 `);
+
+/** A few keys matching a search (name, alias or prefix), for pickers (the scope of a budget). */
+export const OrgKeyOptionsQuery = graphql(`
+  query OrgKeyOptions($orgId: ID!, $search: String, $first: Int) {
+    virtualKeys(orgId: $orgId, filter: { search: $search }, first: $first) {
+      nodes { id name prefix status }
+    }
+  }
+`);
