@@ -195,7 +195,7 @@ describe('budgets', () => {
     await form.fill({ 'Monthly budget': '80', 'Total budget': '0.04' });
     await form.submit();
     await expect.poll(() => form.invalid('Monthly budget')).toBe(true);
-    expect(await form.message('Monthly budget')).not.toBe('');
+    expect(await form.message('Monthly budget')).toContain('organization');
     expect(await form.invalid('Total budget')).toBe(false);
     expect(await form.formError().count()).toBe(0);
     expect(await scopeLimits('USER', userId)).toBeNull();
@@ -220,7 +220,7 @@ describe('budgets', () => {
     await signIn(page, orgAdmin);
     const budgets = new OrgBudgetsPage(page);
     await budgets.open(orgId);
-    const user = budgets.card('USER', 'Ada');
+    const user = budgets.card('USER', userEmail);
     await user.root.waitFor();
     expect(await user.percent('Total')).toBe(0);
 
@@ -278,6 +278,32 @@ describe('budgets', () => {
     expect(again).toBeInstanceOf(APIError);
     expect((again as APIError).status).toBe(429);
     await session.screenshot('org-budgets-full');
+
+    // Starting the period over: what was spent no longer counts, and the data plane serves the user again.
+    const confirm = await user.startOver('Total');
+    await confirm.waitFor(`Start the total budget of ${userEmail} over?`);
+    await confirm.confirm();
+    await waitFor('the total budget to read empty again', async () => (await user.percent('Total')) === 0, {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+    });
+    await waitFor(
+      'the data plane to serve the user again',
+      async () => {
+        try {
+          await client.chat.completions.create({
+            model: 'gpt-budget',
+            messages: [{ role: 'user', content: 'hello' }],
+            max_tokens: 5,
+          });
+          return true;
+        } catch (error) {
+          if (error instanceof APIError && error.status === 429) return false;
+          throw error;
+        }
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     await session.close();
   });
 
@@ -287,7 +313,7 @@ describe('budgets', () => {
     await signIn(page, viewer);
     const budgets = new OrgBudgetsPage(page);
     await budgets.open(orgId);
-    expect(await budgets.scopeNames()).toEqual(['Research', 'Ada']);
+    expect(await budgets.scopeNames()).toEqual(['Research', userEmail]);
     expect(await budgets.writeControls().count()).toBe(0);
     expect(await budgets.orgNote().count()).toBe(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);

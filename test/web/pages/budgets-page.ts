@@ -73,6 +73,15 @@ export class LimitsCard {
     return form;
   }
 
+  /** "Start over…" then the period's budget: the confirmation to start its period again. */
+  async startOver(period: Period): Promise<ConfirmDialog> {
+    await this.root.getByTestId('limits-reset').click();
+    await this.root.page().locator('.n-dropdown-menu:visible').getByText(`${period} budget`, { exact: true }).click();
+    const dialog = new ConfirmDialog(this.root.page());
+    await dialog.root().waitFor();
+    return dialog;
+  }
+
   async remove(): Promise<ConfirmDialog> {
     await this.root.getByTestId('limits-remove').click();
     const dialog = new ConfirmDialog(this.root.page());

@@ -89,7 +89,7 @@ describe('limits form values', () => {
       rpm: '600',
       alertThresholds: '80, 100',
     });
-    expect(limitsFormValues(null)).toEqual(emptyLimitsForm);
+    expect(limitsFormValues(null)).toEqual({ ...emptyLimitsForm, alertThresholds: '50, 80, 100' });
   });
 
   it('sends the whole set: empty periods as none, thresholds sorted', () => {
@@ -103,6 +103,7 @@ describe('limits form values', () => {
 
   it('knows an empty form', () => {
     expect(isEmptyLimits(emptyLimitsForm)).toBe(true);
+    expect(isEmptyLimits({ ...emptyLimitsForm, alertThresholds: '50' })).toBe(true);
     expect(isEmptyLimits({ ...emptyLimitsForm, rpm: '5' })).toBe(false);
   });
 

@@ -34,6 +34,8 @@ export const emptyLimitsForm: LimitsFormValues = {
 export const maxRate = 2_147_483_647;
 /** Alert thresholds are percentages of a budget in 1-100. */
 export const maxThreshold = 100;
+/** What the server gives a scope that is set without thresholds; a new scope's form starts with them. */
+export const defaultThresholds = '50, 80, 100';
 
 /** A budget amount; empty means no budget for the period. `orgLimit` is the org's budget of that period, if any. */
 export function budgetError(value: string, orgLimit?: string | null): string | undefined {
@@ -79,7 +81,7 @@ export function thresholdsError(value: string): string | undefined {
   return undefined;
 }
 
-/** The form's values from a scope's current limits (or empty). */
+/** The form's values from a scope's current limits; for a scope without any, no limit and the default alerts. */
 export function limitsFormValues(
   limits:
     | {
@@ -92,7 +94,7 @@ export function limitsFormValues(
     | undefined,
 ): LimitsFormValues {
   const values = { ...emptyLimitsForm };
-  if (!limits) return values;
+  if (!limits) return { ...values, alertThresholds: defaultThresholds };
   for (const b of limits.budgets) values[periodField[b.period]] = canonicalUsd(b.limitUsd);
   values.rpm = limits.rpm === null ? '' : String(limits.rpm);
   values.tpm = limits.tpm === null ? '' : String(limits.tpm);
@@ -118,9 +120,14 @@ export function limitsInput(values: LimitsFormValues): LimitsInput {
   };
 }
 
-/** True when the form sets nothing at all: saving it would be removing the limits. */
+/**
+ * True when the form sets no budget, rpm or tpm (thresholds alone limit nothing): the server refuses such a set,
+ * so saving it means removing the scope's limits.
+ */
 export function isEmptyLimits(values: LimitsFormValues): boolean {
-  return Object.values(values).every((v) => v.trim() === '');
+  return [values.daily, values.weekly, values.monthly, values.total, values.rpm, values.tpm].every(
+    (v) => v.trim() === '',
+  );
 }
 
 /**
