@@ -61,3 +61,16 @@ export const ResetBudgetPeriodMutation = graphql(`
     resetBudgetPeriod(orgId: $orgId, scope: $scope, scopeId: $scopeId, period: $period) { ...ScopeLimitsFields }
   }
 `);
+
+/** What budgets count, platform-wide: provider cost, or billed cost (provider cost with each org's markup). */
+export const BudgetBasisQuery = graphql(`
+  query BudgetBasis {
+    budgetBasis
+  }
+`);
+
+export const SetBudgetBasisMutation = graphql(`
+  mutation SetBudgetBasis($basis: BudgetBasis!) {
+    setBudgetBasis(basis: $basis)
+  }
+`);
