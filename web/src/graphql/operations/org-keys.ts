@@ -50,6 +50,7 @@ export const OrgKeyQuery = graphql(`
       user { id email name teamIds }
       team { id name }
       module { id key name }
+      limits { ...ScopeLimitsFields }
     }
   }
 `);
