@@ -25,7 +25,11 @@ interface ApiLimits {
 }
 
 const limitsFields = 'rpm tpm alertThresholds budgets { period limitUsd spentUsd usedPercent }';
-/** 40 words: the fixture counts a token per word each way, so a call costs 80 tokens at the model's price. */
+/**
+ * 40 short words: the fixture counts a token per word each way, so a call costs 80 tokens at the model's price
+ * ($0.008); the data plane holds a worst case of about 300 tokens (a token per body byte, plus max_tokens) while it
+ * runs, so a $0.25 budget is refused at about 90 % spent.
+ */
 const prompt = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
 
 describe('budgets', () => {
@@ -61,7 +65,7 @@ describe('budgets', () => {
     stack = await startWebStack({
       name: 'org-budgets',
       dataPlane: true,
-      // An expensive model, so a few calls spend a small budget: 80 tokens at $100 per million = $0.008 a call.
+      // An expensive model, so a few dozen calls spend a small budget: $100 per million tokens.
       models: [{ name: 'gpt-budget', upstreamModel: 'fixture-model', inputPricePerMTok: 100, outputPricePerMTok: 100 }],
     });
     const { createOrganization } = await stack.api<{ createOrganization: { id: string } }>(
@@ -192,7 +196,7 @@ describe('budgets', () => {
     // does not, and says so under the Monthly budget field.
     await setOrgLimits({ daily: '1', monthly: '60' });
     const form = await card.edit();
-    await form.fill({ 'Monthly budget': '80', 'Total budget': '0.04' });
+    await form.fill({ 'Monthly budget': '80', 'Total budget': '0.25' });
     await form.submit();
     await expect.poll(() => form.invalid('Monthly budget')).toBe(true);
     expect(await form.message('Monthly budget')).toContain('organization');
@@ -205,7 +209,7 @@ describe('budgets', () => {
     await form.save();
     await new Shell(page).notice('Budget saved').waitFor();
     await expect.poll(() => card.periods()).toEqual(['MONTHLY', 'TOTAL']);
-    expect(await card.figure('Total', 'limit')).toBe('$0.04');
+    expect(await card.figure('Total', 'limit')).toBe('$0.25');
     expect(await card.figure('Total', 'reset')).toBe('Never resets');
     expect(await card.figure('Total', 'percent')).toBe('0 % used');
     const saved = await scopeLimits('USER', userId);
