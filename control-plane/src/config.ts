@@ -47,6 +47,10 @@ const envSchema = z.object({
     .min(1, 'must be at least 1 (leave it unset to keep usage rollups forever)')
     .max(1200)
     .optional(),
+  // Budget leases (PROTOCOL.md, "Budgets and rate limits"): how long a grant lasts unrenewed, and how much longer
+  // the control plane waits before it reclaims the unspent part.
+  BUDGET_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  BUDGET_LEASE_RECLAIM_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -107,6 +111,10 @@ export interface Config {
   usageRecordsRetentionMonths: number | null;
   /** The same for the hourly and daily rollups (never fewer than the records'); null = forever. */
   usageRollupsRetentionMonths: number | null;
+  /** A budget lease not renewed within this long is no longer used by its data plane. */
+  budgetLeaseTtlMs: number;
+  /** After the TTL, how long the control plane waits before it counts a lease's unspent grant as free again. */
+  budgetLeaseReclaimGraceMs: number;
   logLevel: string;
 }
 
@@ -154,6 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxResponseBytes: e.GRAPHQL_MAX_RESPONSE_BYTES,
     usageRecordsRetentionMonths: e.USAGE_RECORDS_RETENTION_MONTHS ?? null,
     usageRollupsRetentionMonths: e.USAGE_ROLLUPS_RETENTION_MONTHS ?? null,
+    budgetLeaseTtlMs: e.BUDGET_LEASE_TTL_MS,
+    budgetLeaseReclaimGraceMs: e.BUDGET_LEASE_RECLAIM_GRACE_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

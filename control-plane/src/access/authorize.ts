@@ -63,6 +63,9 @@ export function authorize(
 function withPlatformArgs(caller: AdminCaller, op: Operation, args: Record<string, unknown>, verdict: Verdict) {
   if (verdict === 'run' && caller.role !== 'platform_admin') {
     for (const path of op.platformArgs ?? []) if (argAt(args, path)) throw forbidden(onlyPlatform);
+    for (const [path, values] of Object.entries(op.platformValues ?? {})) {
+      if (values.includes(argAt(args, path))) throw forbidden(onlyPlatform);
+    }
   }
   return verdict;
 }

@@ -168,6 +168,14 @@ async function freshModel(): Promise<{ id: string; deploymentIds: string[] }> {
   return { id: r.createModel.id, deploymentIds: r.createModel.deployments.map((d) => d.id) };
 }
 
+async function teamLimits(org: OrgWorld, teamId: string): Promise<void> {
+  await q()(
+    `mutation($o: ID!, $s: ID!) {
+      setLimits(orgId: $o, scope: TEAM, scopeId: $s, input: { budgets: { daily: "5" } }) { id } }`,
+    { o: org.id, s: teamId },
+  );
+}
+
 const usageRecord = (org: OrgWorld) => ({
   requestId: `req_${randomUUID()}`,
   ts: '2030-01-01T10:00:00.000Z',
@@ -218,7 +226,8 @@ export const cases: Record<string, Case> = {
   'Query.modules': { build: () => ({ query: '{ modules { nodes { id key } } }' }) },
   'Query.organization': {
     build: (_w, org) => ({
-      query: 'query($id: ID!) { organization(id: $id) { id teams { nodes { id } } users { nodes { id } } } }',
+      query:
+        'query($id: ID!) { organization(id: $id) { id limits { id } teams { nodes { id limits { id } } } users { nodes { id limits { id } } } } }',
       variables: { id: org.id },
     }),
   },
@@ -265,7 +274,7 @@ export const cases: Record<string, Case> = {
   'Query.users': { build: byOrg('query($o: ID) { users(orgId: $o) { nodes { id } } }') },
   'Query.virtualKey': {
     build: (_w, org) => ({
-      query: 'query($id: ID!) { virtualKey(id: $id) { id orgId } }',
+      query: 'query($id: ID!) { virtualKey(id: $id) { id orgId limits { id } } }',
       variables: { id: org.keyId },
     }),
   },
@@ -619,6 +628,56 @@ export const cases: Record<string, Case> = {
     build: async () => ({
       query: 'mutation($id: ID!) { removeModelDeployment(id: $id) { id } }',
       variables: { id: (await freshModel()).deploymentIds[0] },
+    }),
+  },
+
+  // ---- budgets and rate limits (the cases set TEAM scope: an org's own ORG scope is the platform's, limits.test.ts)
+  'Query.limits': { build: byOrg('query($o: ID!) { limits(orgId: $o) { id scopeId scopeName budgets { spentUsd } } }') },
+  'Query.scopeLimits': {
+    build: async (_w, org) => {
+      // (Not for the blank orgId of the list check below.)
+      if (org.id) await teamLimits(org, org.teamId);
+      return {
+        query: 'query($o: ID!, $s: ID!) { scopeLimits(orgId: $o, scope: TEAM, scopeId: $s) { id scopeId } }',
+        variables: { o: org.id, s: org.teamId },
+      };
+    },
+  },
+  'Query.budgetLeases': { build: byOrg('query($o: ID!) { budgetLeases(orgId: $o) { limitId nodeId } }') },
+  'Query.limitsNearOrOver': { build: () => ({ query: '{ limitsNearOrOver(minPercent: 0) { id orgId } }' }) },
+  'Query.budgetBasis': { build: () => ({ query: '{ budgetBasis }' }) },
+  'Mutation.setLimits': {
+    build: async (_w, org) => ({
+      query: `mutation($o: ID!, $s: ID!) {
+        setLimits(orgId: $o, scope: TEAM, scopeId: $s, input: { budgets: { daily: "5" }, rpm: 10 }) { id } }`,
+      variables: { o: org.id, s: await freshTeam(org) },
+    }),
+  },
+  'Mutation.removeLimits': {
+    build: async (_w, org) => {
+      const team = await freshTeam(org);
+      await teamLimits(org, team);
+      return {
+        query: 'mutation($o: ID!, $s: ID!) { removeLimits(orgId: $o, scope: TEAM, scopeId: $s) }',
+        variables: { o: org.id, s: team },
+      };
+    },
+  },
+  'Mutation.resetBudgetPeriod': {
+    build: async (_w, org) => {
+      const team = await freshTeam(org);
+      await teamLimits(org, team);
+      return {
+        query: 'mutation($o: ID!, $s: ID!) { resetBudgetPeriod(orgId: $o, scope: TEAM, scopeId: $s, period: DAILY) { id } }',
+        variables: { o: org.id, s: team },
+      };
+    },
+  },
+  'Mutation.setBudgetBasis': { build: () => ({ query: 'mutation { setBudgetBasis(basis: PROVIDER_COST) }' }) },
+  'Mutation.leaseBudgets': {
+    build: () => ({
+      query: 'mutation($r: JSON!) { leaseBudgets(request: $r) }',
+      variables: { r: { nodeId: 'matrix-dp', bootId: 'matrix-boot-1', asks: [] } },
     }),
   },
 

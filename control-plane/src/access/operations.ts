@@ -39,6 +39,8 @@ export interface Operation {
   scope: Scope;
   /** Arguments only platform admins may give (FORBIDDEN for others, after the scope check). */
   platformArgs?: readonly ArgPath[];
+  /** Argument values only platform admins may give (FORBIDDEN for others, after the scope check). */
+  platformValues?: Readonly<Record<ArgPath, readonly unknown[]>>;
   /** An argument holding a role to hand out, in the scope's org: never above the caller's own (roles.ts mayGrant). */
   grants?: ArgPath;
 }
@@ -96,6 +98,7 @@ export const operations: Record<string, Operation> = {
   'Organization.modules': read(ofOrg),
   'Organization.usage': read(ofOrg),
   'Organization.modelAccess': read(ofOrg),
+  'Organization.limits': read(ofOrg),
 
   // ---- teams
   'Query.teams': read(org('orgId', { absent: 'caller' })),
@@ -110,6 +113,7 @@ export const operations: Record<string, Operation> = {
   'Team.organization': read(ofOwner),
   'Team.members': read(ofOwner),
   'Team.virtualKeys': read(ofOwner),
+  'Team.limits': read(ofOwner),
 
   // ---- users
   'Query.users': read(org('orgId', { absent: 'caller' })),
@@ -123,6 +127,7 @@ export const operations: Record<string, Operation> = {
   'User.teams': read(ofOwner),
   'User.virtualKeys': read(ofOwner),
   'User.organization': read(ofOwner),
+  'User.limits': read(ofOwner),
 
   // ---- virtual keys
   'Query.virtualKeys': read(org('orgId', { absent: 'caller' })),
@@ -135,6 +140,7 @@ export const operations: Record<string, Operation> = {
   'VirtualKey.user': read(ofOwner),
   'VirtualKey.team': read(ofOwner),
   'VirtualKey.module': read(ofOwner),
+  'VirtualKey.limits': read(ofOwner),
 
   // ---- admin users and API tokens (never granting more than the caller has)
   'Query.adminUsers': read(org('orgId', { absent: 'platform' })),
@@ -160,6 +166,18 @@ export const operations: Record<string, Operation> = {
   'Mutation.setBillingSettings': platformOnly,
   'Mutation.resetBillingSettings': platformOnly,
   'Mutation.setDefaultBillingSettings': platformOnly,
+
+  // ---- budgets and rate limits: an org's own (ORG scope) are the platform's to set, the rest its admins'
+  'Query.limits': read(org('orgId')),
+  'Query.scopeLimits': read(org('orgId')),
+  'Query.budgetLeases': read(org('orgId')),
+  'Query.limitsNearOrOver': platformOnly,
+  'Query.budgetBasis': platformOnly,
+  'Mutation.setLimits': { ...write(org('orgId')), platformValues: { scope: ['org'] } },
+  'Mutation.removeLimits': { ...write(org('orgId')), platformValues: { scope: ['org'] } },
+  'Mutation.resetBudgetPeriod': { ...write(org('orgId')), platformValues: { scope: ['org'] } },
+  'Mutation.setBudgetBasis': platformOnly,
+  'Mutation.leaseBudgets': dataPlane,
 
   // ---- module catalogue (org roles see the modules enabled for their org) and enablements
   'Query.modules': read(caller),

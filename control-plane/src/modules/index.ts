@@ -10,6 +10,7 @@ import { adminUsersModule } from './admin-users/index.ts';
 import { apiTokensModule } from './api-tokens/index.ts';
 import { auditModule } from './audit/index.ts';
 import { billingModule } from './billing/index.ts';
+import { limitsModule } from './limits/index.ts';
 import { modelsModule } from './models/index.ts';
 import { nodesModule } from './nodes/index.ts';
 import { organizationsModule } from './organizations/index.ts';
@@ -34,6 +35,7 @@ export const modules = [
   modelsModule,
   usageModule,
   billingModule,
+  limitsModule,
   nodesModule,
 ] as const;
 

@@ -5,6 +5,7 @@ import type { AnyResource, ResourceKind, SnapshotOrg } from '@gw/schema';
 import {
   credentialOf,
   keyOf,
+  limitOf,
   modelOf,
   moduleOf,
   type OpenSecret,
@@ -151,6 +152,12 @@ function* steps(state: SnapshotState, pending: Pending, open: OpenSecret, applie
       byModule,
     ]),
     (r) => keyOf(r, j),
+  );
+  settle(
+    'limits',
+    requested('limits'),
+    yield* load<SnapshotRows['limits'][number]>('limits', [{ by: 'id', ids: requested('limits') }, byOrg]),
+    (r) => limitOf(r, j),
   );
   const credentialsMoved = settle(
     'credentials',

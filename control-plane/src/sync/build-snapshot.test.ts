@@ -39,8 +39,8 @@ function rows(): Omit<SnapshotRows, 'version'> {
   });
   return {
     orgs: [
-      { id: ids.org, name: 'Acme', status: 'suspended', deleted_at: null },
-      { id: ids.gone, name: 'Gone', status: 'active', deleted_at: new Date() },
+      { id: ids.org, name: 'Acme', status: 'suspended', budget_fail_open: false, deleted_at: null },
+      { id: ids.gone, name: 'Gone', status: 'active', budget_fail_open: false, deleted_at: new Date() },
     ],
     teams: [{ id: ids.team, org_id: ids.org, name: 'Core', status: 'active', deleted_at: null }],
     users: [
@@ -76,6 +76,7 @@ function rows(): Omit<SnapshotRows, 'version'> {
     orgModelAccess: [],
     modules: [],
     orgModules: [],
+    limits: [],
   };
 }
 
@@ -185,7 +186,7 @@ describe('buildSnapshot', () => {
 
   it('gives a restricted org its allowed model names; others carry no field (every model)', () => {
     const r = rows();
-    r.orgs.push({ id: ids.user, name: 'Open', status: 'active', deleted_at: null });
+    r.orgs.push({ id: ids.user, name: 'Open', status: 'active', budget_fail_open: false, deleted_at: null });
     r.orgModelAccess = [
       { org_id: ids.org, model_ids: [ids.model, ids.gone] },
       { org_id: ids.gone, model_ids: [] },
@@ -197,5 +198,52 @@ describe('buildSnapshot', () => {
     expect(snapshotSchema.safeParse(s).success).toBe(true);
     r.orgModelAccess = [{ org_id: ids.org, model_ids: [] }];
     expect(buildSnapshot(r, open).orgs[ids.org].allowedModels).toEqual([]);
+  });
+
+  it('carries limits in nano-dollars (only periods and rates that are set) and fail-open orgs', () => {
+    const r = rows();
+    r.orgs[0].budget_fail_open = true;
+    const limit = (id: string, org: string, extra: Partial<SnapshotRows['limits'][number]>) => ({
+      id,
+      org_id: org,
+      scope_kind: 'team' as const,
+      scope_id: ids.team,
+      daily: null,
+      weekly: null,
+      monthly: null,
+      total: null,
+      rpm: null,
+      tpm: null,
+      ...extra,
+    });
+    r.limits = [
+      limit(ids.enablement, ids.org, { daily: '12500000000', tpm: 1000 }),
+      limit(ids.deployment, ids.org, { scope_kind: 'org', scope_id: ids.org, total: '9000000000000000', rpm: 60 }),
+      limit(ids.module, ids.gone, { scope_kind: 'org', scope_id: ids.gone, monthly: '1' }),
+    ];
+    const s = buildSnapshot(r, open);
+    expect(s.orgs[ids.org]).toEqual({ id: ids.org, name: 'Acme', status: 'suspended', budgetFailOpen: true });
+    expect(s.limits).toEqual({
+      [ids.enablement]: {
+        id: ids.enablement,
+        orgId: ids.org,
+        scope: 'team',
+        scopeId: ids.team,
+        budgets: { daily: 12_500_000_000 },
+        tpm: 1000,
+      },
+      [ids.deployment]: {
+        id: ids.deployment,
+        orgId: ids.org,
+        scope: 'org',
+        scopeId: ids.org,
+        budgets: { total: 9_000_000_000_000_000 },
+        rpm: 60,
+      },
+    });
+    expect(snapshotSchema.safeParse(s).success).toBe(true);
+    expect(snapshotProblems(s)).toEqual([]);
+    const plain = buildSnapshot(rows(), open);
+    expect('limits' in plain || 'budgetFailOpen' in plain.orgs[ids.org]).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import type {
   ProviderKind,
   SnapshotCredential,
   SnapshotKey,
+  SnapshotLimit,
   SnapshotModel,
   SnapshotModule,
   SnapshotOrg,
@@ -15,6 +16,7 @@ import type {
   CredentialRow,
   DeploymentRow,
   KeyRow,
+  LimitRow,
   ModelRow,
   ModuleRow,
   OrgModelAccessRow,
@@ -41,7 +43,9 @@ const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id 
 
 /** An org without its allowedModels (they depend on the models, built later). */
 export function orgOf(o: OrgRow): SnapshotOrg | undefined {
-  return o.deleted_at ? undefined : { id: o.id, name: o.name, status: o.status };
+  if (o.deleted_at) return undefined;
+  // budgetFailOpen is left out unless set, so that orgs look as they did before budgets.
+  return { id: o.id, name: o.name, status: o.status, ...(o.budget_fail_open ? { budgetFailOpen: true as const } : {}) };
 }
 
 /** Per-org model availability, by name (what keys and requests use); no access row = every model. */
@@ -101,6 +105,25 @@ export function keyOf(k: KeyRow, j: Joined): SnapshotKey | undefined {
     ...(k.previous_key_hash && k.previous_expires_at
       ? { previous: { hash: k.previous_key_hash, expiresAt: new Date(k.previous_expires_at).toISOString() } }
       : {}),
+  };
+}
+
+/** A scope's budgets (nano-dollars) and rates; only periods with a budget, rpm and tpm only when set. */
+export function limitOf(l: LimitRow, j: Joined): SnapshotLimit | undefined {
+  if (!j.org(l.org_id)) return undefined;
+  const budgets: SnapshotLimit['budgets'] = {};
+  for (const period of ['daily', 'weekly', 'monthly', 'total'] as const) {
+    const v = l[period];
+    if (v !== null) budgets[period] = Number(v);
+  }
+  return {
+    id: l.id,
+    orgId: l.org_id,
+    scope: l.scope_kind,
+    scopeId: l.scope_id,
+    budgets,
+    ...(l.rpm !== null ? { rpm: l.rpm } : {}),
+    ...(l.tpm !== null ? { tpm: l.tpm } : {}),
   };
 }
 

@@ -16,7 +16,10 @@ interface Query {
 }
 
 const queries: Record<Table, Query> = {
-  orgs: { sql: 'select id, name, status, deleted_at from organizations o where %s', by: { id: `o.id ${anyOf}` } },
+  orgs: {
+    sql: 'select id, name, status, budget_fail_open, deleted_at from organizations o where %s',
+    by: { id: `o.id ${anyOf}` },
+  },
   teams: {
     sql: 'select id, org_id, name, status, deleted_at from teams t where %s',
     by: { id: `t.id ${anyOf}`, org: `t.org_id ${anyOf}` },
@@ -51,6 +54,14 @@ const queries: Record<Table, Query> = {
   orgModules: {
     sql: 'select id, org_id, module_id, allowed_models from org_modules e where %s',
     by: { id: `e.id ${anyOf}`, org: `e.org_id ${anyOf}`, module: `e.module_id ${anyOf}` },
+  },
+  limits: {
+    sql: `select id, org_id, scope_kind, scope_id,
+                 (budget_daily * 1000000000)::bigint::text as daily, (budget_weekly * 1000000000)::bigint::text as weekly,
+                 (budget_monthly * 1000000000)::bigint::text as monthly, (budget_total * 1000000000)::bigint::text as total,
+                 rpm, tpm
+            from scope_limits l where %s`,
+    by: { id: `l.id ${anyOf}`, org: `l.org_id ${anyOf}` },
   },
   credentials: {
     sql: 'select id, provider, base_url, secret_ciphertext, secret_iv, secret_tag from provider_credentials c where %s',

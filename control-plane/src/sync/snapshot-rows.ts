@@ -3,6 +3,7 @@ export interface OrgRow {
   id: string;
   name: string;
   status: 'active' | 'suspended';
+  budget_fail_open: boolean;
   /** Only its presence matters. */
   deleted_at: unknown;
 }
@@ -59,6 +60,20 @@ export interface OrgModuleRow {
   allowed_models: string[] | null;
 }
 
+export interface LimitRow {
+  id: string;
+  org_id: string;
+  scope_kind: 'org' | 'team' | 'user' | 'key' | 'module';
+  scope_id: string;
+  /** Nano-dollars (bigint as text), null when the period has no budget. */
+  daily: string | null;
+  weekly: string | null;
+  monthly: string | null;
+  total: string | null;
+  rpm: number | null;
+  tpm: number | null;
+}
+
 export interface CredentialRow {
   id: string;
   provider: string;
@@ -103,4 +118,5 @@ export interface SnapshotRows {
   orgModelAccess: OrgModelAccessRow[];
   modules: ModuleRow[];
   orgModules: OrgModuleRow[];
+  limits: LimitRow[];
 }

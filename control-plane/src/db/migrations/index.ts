@@ -14,6 +14,7 @@ import { Migration20261208000000_config_changes } from './Migration2026120800000
 import { Migration20261208000100_node_sync_state } from './Migration20261208000100_node_sync_state.ts';
 import { Migration20261208000200_config_commit_once } from './Migration20261208000200_config_commit_once.ts';
 import { Migration20261215000000_usage_partitions } from './Migration20261215000000_usage_partitions.ts';
+import { Migration20261220000000_limits } from './Migration20261220000000_limits.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20251124000000_init', class: Migration20251124000000_init },
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261208000100_node_sync_state', class: Migration20261208000100_node_sync_state },
   { name: 'Migration20261208000200_config_commit_once', class: Migration20261208000200_config_commit_once },
   { name: 'Migration20261215000000_usage_partitions', class: Migration20261215000000_usage_partitions },
+  { name: 'Migration20261220000000_limits', class: Migration20261220000000_limits },
 ];

@@ -3,6 +3,7 @@
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
+import { createdLimits } from '../limits/created-limits.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { CreateOrganizationInput, OrganizationFilter, UpdateOrganizationInput } from './organization.input.ts';
 import { OrganizationService } from './organization.service.ts';
@@ -30,10 +31,11 @@ export class OrganizationResolver {
     @Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput,
     @Ctx() ctx: Context,
   ): Promise<Organization> {
-    return Organization.from(await new OrganizationService(ctx.em).create(actorOf(ctx), input));
+    const limits = createdLimits(input.limits, adminOf(ctx));
+    return Organization.from(await new OrganizationService(ctx.em).create(actorOf(ctx), input, limits));
   }
 
-  @Mutation(() => Organization, { description: 'Rename, or change the slug. Platform admins.' })
+  @Mutation(() => Organization, { description: 'Rename, change the slug, time zone or budget fail-open. Platform admins.' })
   async updateOrganization(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateOrganizationInput) input: UpdateOrganizationInput,

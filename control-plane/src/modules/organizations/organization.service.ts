@@ -8,6 +8,8 @@ import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { byCreation, containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { filterId, isUuid, requireText } from '../../graphql/validate.ts';
 import { auditedChange } from '../audit/audited-change.ts';
+import { type CreatedLimits, createdView, writeCreated } from '../limits/created-limits.ts';
+import { isTimeZone } from '../limits/periods.ts';
 import { type EntityStatusValue, OrganizationEntity, type OrganizationRecord } from './organization.entity.ts';
 import type { OrganizationFilter } from './organization.input.ts';
 import { Organization } from './organization.type.ts';
@@ -30,6 +32,12 @@ function requireSlug(field: string, value: string): string {
   const slug = value.trim();
   if (!slugPattern.test(slug)) throw badInput(field, `slug must be ${slugRule}`);
   return slug;
+}
+
+function requireTimeZone(field: string, value: string): string {
+  const tz = value.trim();
+  if (!isTimeZone(tz)) throw badInput(field, 'timeZone must be an IANA time zone name such as Europe/Berlin or UTC');
+  return tz;
 }
 
 const statusVerb = { active: 'reactivate', suspended: 'suspend' } as const;
@@ -87,18 +95,25 @@ export class OrganizationService {
     return org;
   }
 
-  async create(actor: Principal, input: { name: string; slug?: string | null }): Promise<OrganizationRecord> {
+  async create(
+    actor: Principal,
+    input: { name: string; slug?: string | null; timeZone?: string | null; budgetFailOpen?: boolean | null },
+    limits: CreatedLimits | null = null,
+  ): Promise<OrganizationRecord> {
     const name = requireText('input.name', input.name);
     const slug = input.slug?.trim() ? requireSlug('input.slug', input.slug) : slugify(name);
     if (!slugPattern.test(slug))
       throw badInput('input.slug', 'Cannot derive a slug from this name; please provide one');
+    const timeZone = input.timeZone ? requireTimeZone('input.timeZone', input.timeZone) : 'UTC';
     return auditedChange(this.#em, actor, {
       action: 'organization.create',
       mutate: async (em) => {
         await this.#requireFreeSlug(em, slug, null);
-        return em.create(OrganizationEntity, { name, slug });
+        const org = em.create(OrganizationEntity, { name, slug, timeZone, budgetFailOpen: !!input.budgetFailOpen });
+        await writeCreated(em, limits, () => ({ orgId: org.id, scope: 'org', scopeId: org.id }));
+        return org;
       },
-      after: (_, org) => Organization.from(org),
+      after: (_, org) => ({ ...Organization.from(org), ...createdView(limits) }),
       target: orgTarget,
     });
   }
@@ -106,10 +121,14 @@ export class OrganizationService {
   async update(
     actor: Principal,
     id: string,
-    input: { name?: string | null; slug?: string | null },
+    input: { name?: string | null; slug?: string | null; timeZone?: string | null; budgetFailOpen?: boolean | null },
   ): Promise<OrganizationRecord> {
     const name = input.name === undefined || input.name === null ? undefined : requireText('input.name', input.name);
     const slug = input.slug === undefined || input.slug === null ? undefined : requireSlug('input.slug', input.slug);
+    const timeZone =
+      input.timeZone === undefined || input.timeZone === null
+        ? undefined
+        : requireTimeZone('input.timeZone', input.timeZone);
     await this.require(id, 'id');
     return auditedChange(this.#em, actor, {
       action: 'organization.update',
@@ -120,6 +139,8 @@ export class OrganizationService {
           org.slug = slug;
         }
         if (name !== undefined) org.name = name;
+        if (timeZone !== undefined) org.timeZone = timeZone;
+        if (input.budgetFailOpen !== undefined && input.budgetFailOpen !== null) org.budgetFailOpen = input.budgetFailOpen;
         return org;
       },
     });

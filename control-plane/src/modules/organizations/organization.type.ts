@@ -19,6 +19,12 @@ export class Organization {
   @Field(() => EntityStatus)
   status!: EntityStatus;
 
+  @Field(() => String, { description: 'IANA time zone whose calendar budget periods follow.' })
+  timeZone!: string;
+
+  @Field(() => Boolean, { description: 'Keys keep working (usage marked) while budgets cannot be checked.' })
+  budgetFailOpen!: boolean;
+
   @Field(() => DateTimeScalar)
   createdAt!: Date;
 
@@ -28,6 +34,8 @@ export class Organization {
       name: r.name,
       slug: r.slug,
       status: r.status as EntityStatus,
+      timeZone: r.timeZone,
+      budgetFailOpen: r.budgetFailOpen,
       createdAt: r.createdAt,
     });
   }

@@ -1,6 +1,7 @@
 // Inputs of the team mutations and the team list filter.
 import { Field, ID, InputType } from 'type-graphql';
 import { EntityStatus } from '../../graphql/enums.ts';
+import { LimitsInput } from '../limits/limits.input.ts';
 
 @InputType('CreateTeamInput')
 export class CreateTeamInput {
@@ -9,6 +10,9 @@ export class CreateTeamInput {
 
   @Field(() => String)
   name!: string;
+
+  @Field(() => LimitsInput, { nullable: true, description: "The team's budgets and rate limits." })
+  limits?: LimitsInput | null;
 }
 
 @InputType('UpdateTeamInput', { description: 'Omitted fields stay as they are.' })

@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { notFound } from '../../errors.ts';
+import { createdLimits } from '../limits/created-limits.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { Organization } from '../organizations/organization.type.ts';
 import { UserFilter } from '../users/user.input.ts';
@@ -39,7 +40,8 @@ export class TeamResolver {
 
   @Mutation(() => Team)
   async createTeam(@Arg('input', () => CreateTeamInput) input: CreateTeamInput, @Ctx() ctx: Context): Promise<Team> {
-    return Team.from(await new TeamService(ctx.em).create(actorOf(ctx), input));
+    const limits = createdLimits(input.limits, adminOf(ctx));
+    return Team.from(await new TeamService(ctx.em).create(actorOf(ctx), input, limits));
   }
 
   @Mutation(() => Team)

@@ -8,6 +8,7 @@ import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { byCreation, containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { filterId, isUuid, requireText } from '../../graphql/validate.ts';
 import { auditedChange } from '../audit/audited-change.ts';
+import { type CreatedLimits, createdView, writeCreated } from '../limits/created-limits.ts';
 import type { EntityStatusValue } from '../organizations/organization.entity.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
 import { UserEntity, type UserRecord, UserTeamEntity } from '../users/user.entity.ts';
@@ -59,16 +60,22 @@ export class TeamService {
     return this.#em.findOne(TeamEntity, { id, deletedAt: null });
   }
 
-  async create(actor: Principal, input: { orgId: string; name: string }): Promise<TeamRecord> {
+  async create(
+    actor: Principal,
+    input: { orgId: string; name: string },
+    limits: CreatedLimits | null = null,
+  ): Promise<TeamRecord> {
     const name = requireText('input.name', input.name);
     await new OrganizationService(this.#em).require(input.orgId, 'input.orgId');
     return auditedChange(this.#em, actor, {
       action: 'team.create',
       mutate: async (em) => {
         await this.#requireFreeName(em, input.orgId, name, null);
-        return em.create(TeamEntity, { orgId: input.orgId, name });
+        const team = em.create(TeamEntity, { orgId: input.orgId, name });
+        await writeCreated(em, limits, () => ({ orgId: team.orgId, scope: 'team', scopeId: team.id }));
+        return team;
       },
-      after: (_, team) => Team.from(team),
+      after: (_, team) => ({ ...Team.from(team), ...createdView(limits) }),
       target: teamTarget,
     });
   }

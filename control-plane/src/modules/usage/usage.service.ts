@@ -3,11 +3,13 @@
 import { checkUsageRecords, type UsageRecord, usageBatchEnvelope } from '@gw/schema';
 import { CompiledQuery } from 'kysely';
 import type { Em } from '../../db/orm.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { badInput } from '../../errors.ts';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { emptyPage, pageOfArray } from '../../graphql/page-window.ts';
 import { listPage } from '../../graphql/sql-list.ts';
 import type { Logger } from '../../logger.ts';
+import { addToLedger, batchBudgets, ledgerIncrements } from '../limits/ledger-ingest.ts';
 import {
   type IngestUsagePayload,
   OrgUsage,
@@ -87,6 +89,7 @@ const fields: [column: string, field: keyof UsageRecord, type: string, absent?: 
   ['error_code', 'errorCode', 'text'],
   ['stream', 'stream', 'boolean'],
   ['incomplete', 'incomplete', 'boolean', 'false'],
+  ['budget_unchecked', 'budgetUnchecked', 'boolean', 'false'],
 ];
 
 /**
@@ -106,9 +109,11 @@ interface IngestRow {
   accepted: string;
   too_old: string[];
   horizon: Date | null;
+  /** With `tracked`: the batch's requestIds that were not stored (duplicates, too old). */
+  skipped?: string[];
 }
 
-const ingestSql = `with batch as materialized (
+const ingestSql = (tracked: boolean) => `with batch as materialized (
     select ${fields.map(([c, f, , absent]) => `${absent ? `coalesce(r."${f}", ${absent})` : `r."${f}"`} as ${c}`).join(', ')}
       from jsonb_to_recordset($1::jsonb) as r(${fields.map(([, f, t]) => `"${f}" ${t}`).join(', ')})
   ), horizon as (
@@ -133,7 +138,14 @@ const ingestSql = `with batch as materialized (
   ), ${notifyUsageSql}
   select (select count(*) from inserted) as accepted, (select count(*) from notified) as notifications,
          (select coalesce(jsonb_agg(b.request_id), '[]') from batch b, horizon where b.ts < horizon.h) as too_old,
-         (select h from horizon) as horizon`;
+         (select h from horizon) as horizon${
+           tracked
+             ? `, (select coalesce(jsonb_agg(b.request_id), '[]') from batch b
+                    where not exists (select 1 from claimed c where c.request_id = b.request_id)) as skipped`
+             : ''
+         }`;
+const plainIngestSql = ingestSql(false);
+const trackedIngestSql = ingestSql(true);
 
 /** Rejections listed in one warn line (the count is always complete). */
 const logRejectedMax = 50;
@@ -229,7 +241,7 @@ export class UsageService {
         'usage records rejected',
       );
     }
-    const stored = valid.length ? await this.#store(dedupe(valid)) : { accepted: 0, refused: new Map() };
+    const stored = valid.length ? await this.#storeCounted(dedupe(valid)) : { accepted: 0, refused: new Map() };
     let refusedCount = 0;
     if (stored.refused.size) {
       // Records the database itself refused, or refused as older than the retention horizon, are answered one by
@@ -263,38 +275,66 @@ export class UsageService {
   }
 
   /**
+   * Stores the records and, when some of them fall under budgets, adds the cost of those actually stored (not the
+   * duplicates) to the budget ledger in the same transaction: exactly once, whatever the data plane retries.
+   */
+  async #storeCounted(records: UsageRecord[]): Promise<{ accepted: number; refused: Map<string, Refusal> }> {
+    const budgets = await batchBudgets(this.#em, records);
+    if (!budgets) return this.#store(this.#em, records, false);
+    return inTransaction(this.#em, async (tx) => {
+      const stored = await this.#store(tx, records, true);
+      const skipped = new Set(stored.skipped);
+      const inserted = records.filter((r) => !skipped.has(r.requestId) && !stored.refused.has(r.requestId));
+      await addToLedger(tx, ledgerIncrements(budgets, inserted));
+      return stored;
+    });
+  }
+
+  /**
    * Stores the records with one statement. Should the database refuse the data of some record (a value the
    * contract let through but a column, a trigger or an index cannot take), the statement is retried on halves
    * until each refused record stands alone: those are answered as refused, every other record is stored. Errors
    * that are not about the data (connection lost, database down) propagate, so the data plane keeps the batch.
    */
-  async #store(records: UsageRecord[]): Promise<{ accepted: number; refused: Map<string, Refusal> }> {
+  async #store(
+    em: Em,
+    records: UsageRecord[],
+    tracked: boolean,
+  ): Promise<{ accepted: number; refused: Map<string, Refusal>; skipped: string[] }> {
+    // Inside a transaction (tracked), a refused statement must not abort it: each attempt is a savepoint.
+    const raw = (sql: string, params: unknown[] = []) => em.getKysely().executeQuery<IngestRow>(CompiledQuery.raw(sql, params));
     try {
+      if (tracked) await raw('savepoint usage_store');
       // The batch goes as a bound parameter ($1): em.execute would inline it into the SQL text, escaping a few
       // hundred KB character by character (a third of the control plane's CPU per record, measured by bench:ingest).
-      const { rows } = await this.#em
-        .getKysely()
-        .executeQuery<IngestRow>(CompiledQuery.raw(ingestSql, [JSON.stringify(records)]));
+      const { rows } = await raw(tracked ? trackedIngestSql : plainIngestSql, [JSON.stringify(records)]);
+      if (tracked) await raw('release savepoint usage_store');
       const [row] = rows;
       const refused = new Map<string, Refusal>();
       if (row.too_old.length) {
         const reason = tooOldReason(new Date(row.horizon ?? 0));
         for (const id of row.too_old) refused.set(id, { field: 'ts', reason });
       }
-      return { accepted: Number(row.accepted), refused };
+      return { accepted: Number(row.accepted), refused, skipped: row.skipped ?? [] };
     } catch (err) {
       const sqlState = refusedDataState(err);
       if (sqlState === null) throw err;
+      if (tracked) await raw('rollback to savepoint usage_store');
       if (records.length === 1) {
         return {
           accepted: 0,
           refused: new Map([[records[0].requestId, { field: null, reason: refusedReason(sqlState) }]]),
+          skipped: [],
         };
       }
       const half = Math.ceil(records.length / 2);
-      const first = await this.#store(records.slice(0, half));
-      const second = await this.#store(records.slice(half));
-      return { accepted: first.accepted + second.accepted, refused: new Map([...first.refused, ...second.refused]) };
+      const first = await this.#store(em, records.slice(0, half), tracked);
+      const second = await this.#store(em, records.slice(half), tracked);
+      return {
+        accepted: first.accepted + second.accepted,
+        refused: new Map([...first.refused, ...second.refused]),
+        skipped: [...first.skipped, ...second.skipped],
+      };
     }
   }
 }

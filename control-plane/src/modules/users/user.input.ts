@@ -1,6 +1,7 @@
 // Inputs of the user mutations and the user list filter.
 import { Field, ID, InputType } from 'type-graphql';
 import { EntityStatus } from '../../graphql/enums.ts';
+import { LimitsInput } from '../limits/limits.input.ts';
 
 @InputType('CreateUserInput')
 export class CreateUserInput {
@@ -15,6 +16,9 @@ export class CreateUserInput {
 
   @Field(() => [ID], { nullable: true, description: 'Teams of the same organization.' })
   teamIds?: string[] | null;
+
+  @Field(() => LimitsInput, { nullable: true, description: "The user's budgets and rate limits." })
+  limits?: LimitsInput | null;
 }
 
 @InputType('UpdateUserInput', { description: 'Omitted fields stay as they are; a null name clears it.' })

@@ -2,6 +2,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
+import { createdLimits } from '../limits/created-limits.ts';
 import { notFound } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { Organization } from '../organizations/organization.type.ts';
@@ -39,7 +40,8 @@ export class UserResolver {
 
   @Mutation(() => User)
   async createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
-    return User.from(await new UserService(ctx.em).create(actorOf(ctx), input));
+    const limits = createdLimits(input.limits, adminOf(ctx));
+    return User.from(await new UserService(ctx.em).create(actorOf(ctx), input, limits));
   }
 
   @Mutation(() => User)

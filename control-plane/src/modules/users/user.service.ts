@@ -9,6 +9,7 @@ import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { byCreation, containsPattern, type ListSource, listPage, type Sql, sql } from '../../graphql/sql-list.ts';
 import { filterId, isUuid, optionalText, requireEmail } from '../../graphql/validate.ts';
 import { auditedChange } from '../audit/audited-change.ts';
+import { type CreatedLimits, createdView, writeCreated } from '../limits/created-limits.ts';
 import type { EntityStatusValue } from '../organizations/organization.entity.ts';
 import { OrganizationService } from '../organizations/organization.service.ts';
 import { TeamEntity } from '../teams/team.entity.ts';
@@ -70,6 +71,7 @@ export class UserService {
   async create(
     actor: Principal,
     input: { orgId: string; email: string; name?: string | null; teamIds?: string[] | null },
+    limits: CreatedLimits | null = null,
   ): Promise<UserRecord> {
     const email = requireEmail('input.email', input.email);
     const name = optionalText('input.name', input.name);
@@ -85,9 +87,10 @@ export class UserService {
         const user = em.create(UserEntity, { id: randomUUID(), orgId: input.orgId, email, name });
         await em.flush();
         for (const teamId of teamIds) em.create(UserTeamEntity, { userId: user.id, teamId });
+        await writeCreated(em, limits, () => ({ orgId: user.orgId, scope: 'user', scopeId: user.id }));
         return user;
       },
-      after: audited,
+      after: async (em, user) => ({ ...(await audited(em, user)), ...createdView(limits) }),
       target: userTarget,
     });
   }

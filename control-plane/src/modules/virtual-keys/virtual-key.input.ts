@@ -2,6 +2,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { KeyStatus } from '../../graphql/enums.ts';
 import { DateTimeScalar, JSONScalar } from '../../graphql/scalars.ts';
+import { LimitsInput } from '../limits/limits.input.ts';
 import { KeyOwnerKind } from './virtual-key.type.ts';
 
 @InputType('CreateVirtualKeyInput', {
@@ -45,6 +46,9 @@ export class CreateVirtualKeyInput {
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Must be in the future.' })
   expiresAt?: Date | null;
+
+  @Field(() => LimitsInput, { nullable: true, description: "The key's budgets and rate limits." })
+  limits?: LimitsInput | null;
 }
 
 @InputType('UpdateVirtualKeyInput', {

@@ -2,6 +2,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
+import { createdLimits } from '../limits/created-limits.ts';
 import { notFound } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
@@ -49,7 +50,8 @@ export class VirtualKeyResolver {
     @Arg('input', () => CreateVirtualKeyInput) input: CreateVirtualKeyInput,
     @Ctx() ctx: Context,
   ): Promise<CreateVirtualKeyPayload> {
-    const { key, secret } = await new VirtualKeyService(ctx.em).create(actorOf(ctx), input);
+    const limits = createdLimits(input.limits, adminOf(ctx));
+    const { key, secret } = await new VirtualKeyService(ctx.em).create(actorOf(ctx), input, limits);
     return Object.assign(new CreateVirtualKeyPayload(), { virtualKey: VirtualKey.from(key), secret });
   }
 

@@ -9,6 +9,7 @@ import type { ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { type ListSource, listPage, sql } from '../../graphql/sql-list.ts';
 import { isUuid, requireText } from '../../graphql/validate.ts';
 import { auditedChange } from '../audit/audited-change.ts';
+import { type CreatedLimits, createdView, writeCreated } from '../limits/created-limits.ts';
 import { OrganizationService, slugPattern, slugRule } from '../organizations/organization.service.ts';
 import { OrgModuleService } from '../product-modules/org-module.service.ts';
 import { TeamEntity } from '../teams/team.entity.ts';
@@ -94,7 +95,11 @@ export class VirtualKeyService {
   }
 
   /** Returns the stored key and the secret; the secret exists nowhere else afterwards. */
-  async create(actor: Principal, input: CreateVirtualKey): Promise<{ key: VirtualKeyRecord; secret: string }> {
+  async create(
+    actor: Principal,
+    input: CreateVirtualKey,
+    limits: CreatedLimits | null = null,
+  ): Promise<{ key: VirtualKeyRecord; secret: string }> {
     const name = requireText('input.name', input.name);
     const alias = input.alias?.trim() ? requireAlias('input.alias', input.alias) : null;
     const metadata = requireMetadata('input.metadata', input.metadata);
@@ -116,7 +121,7 @@ export class VirtualKeyService {
       action: 'virtualKey.create',
       mutate: async (em) => {
         if (alias) await this.#requireFreeAlias(em, input.orgId, alias, null);
-        return em.create(VirtualKeyEntity, {
+        const created = em.create(VirtualKeyEntity, {
           orgId: input.orgId,
           userId,
           teamId,
@@ -129,8 +134,10 @@ export class VirtualKeyService {
           allowedModels,
           expiresAt,
         });
+        await writeCreated(em, limits, () => ({ orgId: created.orgId, scope: 'key', scopeId: created.id }));
+        return created;
       },
-      after: (_, created) => VirtualKey.from(created),
+      after: (_, created) => ({ ...VirtualKey.from(created), ...createdView(limits) }),
       target: keyTarget,
     });
     return { key, secret };
