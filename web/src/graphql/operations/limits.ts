@@ -39,7 +39,7 @@ export const BudgetLeasesQuery = graphql(`
 `);
 
 export const LimitsNearOrOverQuery = graphql(`
-  query LimitsNearOrOver($minPercent: Float) {
+  query LimitsNearOrOver($minPercent: Float!) {
     limitsNearOrOver(minPercent: $minPercent) { ...ScopeLimitsFields }
   }
 `);
