@@ -123,10 +123,10 @@ describe('budgets', () => {
     });
     await form.submit();
     await expect.poll(() => form.invalid('Daily budget')).toBe(true);
-    expect(await form.message('Daily budget')).toContain('more than $0');
-    expect(await form.message('Monthly budget')).toContain('amount in USD');
-    expect(await form.message('Alert thresholds')).toBe('Each threshold once.');
-    expect(await form.message('Requests per minute')).toContain('whole number');
+    await expect.poll(() => form.message('Daily budget')).toContain('more than $0');
+    await expect.poll(() => form.message('Monthly budget')).toContain('amount in USD');
+    await expect.poll(() => form.message('Alert thresholds')).toBe('Each threshold once.');
+    await expect.poll(() => form.message('Requests per minute')).toContain('whole number');
     expect(await form.focused()).toBe('limits-daily');
     // Above the org's budget of the same period.
     await form.fill({
@@ -137,7 +137,7 @@ describe('budgets', () => {
     });
     await form.submit();
     await expect.poll(() => form.invalid('Monthly budget')).toBe(true);
-    expect(await form.message('Monthly budget')).toContain('organization’s budget for this period ($100.00)');
+    await expect.poll(() => form.message('Monthly budget')).toContain('organization’s budget for this period ($100.00)');
     expect(await form.invalid('Daily budget')).toBe(false);
     await form.fill({ 'Monthly budget': '50' });
     await form.save();
@@ -199,7 +199,7 @@ describe('budgets', () => {
     await form.fill({ 'Monthly budget': '80', 'Total budget': '0.25' });
     await form.submit();
     await expect.poll(() => form.invalid('Monthly budget')).toBe(true);
-    expect(await form.message('Monthly budget')).toContain('organization');
+    await expect.poll(() => form.message('Monthly budget')).toContain('organization');
     expect(await form.invalid('Total budget')).toBe(false);
     expect(await form.formError().count()).toBe(0);
     expect(await scopeLimits('USER', userId)).toBeNull();
@@ -377,7 +377,7 @@ describe('budgets', () => {
     await form.fill({ 'Weekly budget': '9000000.5' });
     await form.submit();
     await expect.poll(() => form.invalid('Weekly budget')).toBe(true);
-    expect(await form.message('Weekly budget')).toContain('at most $9,000,000.00');
+    await expect.poll(() => form.message('Weekly budget')).toContain('at most $9,000,000.00');
     await form.fill({ 'Weekly budget': '5' });
     await form.save();
     await expect.poll(() => budgets.card('ORG').periods()).toEqual(['DAILY', 'WEEKLY', 'MONTHLY']);
