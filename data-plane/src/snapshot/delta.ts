@@ -4,7 +4,6 @@ import {
   type AnyResource,
   type DeltaMessage,
   dependentKinds,
-  limitScopeKey,
   type ResourceKind,
   resourceKinds,
   resourceProblems,

@@ -72,11 +72,11 @@ describe('snapshot journal', () => {
     };
     let store = storeOf(first, 1);
     await file.record(store, null);
-    let delta: DeltaMessage;
-    [store, delta] = step(store, (s) => {
+    const [next, delta] = step(store, (s) => {
       s.limits!['lim-key'] = { id: 'lim-key', orgId: 'org-1', scope: 'key', scopeId: 'key-good', budgets: {}, rpm: 3 };
       s.limits!['lim-team'].budgets = { daily: 7 };
     });
+    store = next;
     await file.record(store, delta);
     const loaded = await new SnapshotFile(dir, 'dp-token').loadStore();
     expect(loaded?.hash).toBe(store.hash);
