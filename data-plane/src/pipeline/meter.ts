@@ -9,9 +9,9 @@ import { settleRateLimit } from './rate-limit.ts';
 export function meter(deps: AppDeps, ctx: RequestContext, status: number, errorCode: string | null): void {
   if (ctx.finished) return;
   deps.inflight?.end(ctx);
-  const done = finishExchange(ctx, deps.nodeId, status, errorCode);
-  settleBudget(ctx, done.costUsd);
-  settleRateLimit(ctx);
+  const done = finishExchange(ctx, deps.nodeId, deps.bootId, status, errorCode);
+  settleBudget(deps, ctx, done.costNano);
+  settleRateLimit(deps, ctx);
   deps.metrics.observe(done.labels, {
     latencySeconds: done.latencyMs / 1000,
     overheadSeconds: done.overheadMs / 1000,
