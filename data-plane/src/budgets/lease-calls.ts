@@ -299,7 +299,8 @@ export class LeaseCalls {
       }
       lease.apply(grant, sentAt);
       const need = needs.get(`${grant.limitId} ${grant.period}`) ?? 0;
-      if (need > 0 && lease.balance < need) {
+      // The budget has nothing left for this need (not merely a thin grant): remembered for a moment.
+      if (need > 0 && lease.balance < need && lease.balance + grant.available < need) {
         lease.deniedNeed = need;
         lease.deniedUntil = now + deniedForMs;
       } else if (lease.balance > 0) lease.deniedUntil = Number.NEGATIVE_INFINITY;
