@@ -1,0 +1,343 @@
+// The lease calls: one at a time, each carrying everything due at once: the needs of waiting requests (coalesced:
+// many waiters, one call), renewals, refills, idle returns, new periods; a heartbeat when nothing else is due but the
+// snapshot has rate limits (its answer tells how many data planes share them). A timer (unref'd, about every 500 ms)
+// runs only while there are leases or rate limits.
+import { type BudgetPeriod, chargedNano, type LeaseAsk, type LeaseResponse, type SnapshotLimit } from '@gw/schema';
+import type { Logger } from '../logger.ts';
+import type { RequestContext } from '../pipeline/context.ts';
+import type { Decision } from '../policy/decision.ts';
+import type { SnapshotStore, StoreHolder } from '../snapshot/store.ts';
+import { maxNano } from './estimate.ts';
+import { Lease } from './lease.ts';
+import { LeaseBook } from './lease-book.ts';
+import type { LeaseFn } from './lease-client.ts';
+
+export interface LeaseCallsOptions {
+  readonly lease: LeaseFn;
+  readonly nodeId: string;
+  readonly bootId: string;
+  readonly stores: StoreHolder;
+  readonly logger: Pick<Logger, 'warn' | 'info' | 'debug'>;
+  /** Unused leases are given back after this long (BUDGET_LEASE_IDLE_RETURN_MS, default 10 s). */
+  readonly idleReturnMs?: number;
+  /** Background period (default 500 ms). */
+  readonly tickMs?: number;
+  /** Data planes sharing rate limits, from each answer. */
+  readonly onDataPlanes?: (count: number) => void;
+  /** Called on each background pass that has work (the rate limiter's sweep). */
+  readonly onTick?: () => void;
+  /** Monotonic and wall clocks (ms); tests move them. */
+  readonly now?: () => number;
+  readonly wallNow?: () => number;
+}
+
+/** A request waiting for a lease call. */
+export interface Waiter {
+  readonly ctx: RequestContext;
+  readonly store: SnapshotStore;
+  readonly limits: readonly SnapshotLimit[];
+  /** Its worst case, provider nano-dollars. */
+  readonly raw: number;
+  /** Calls it went through already. */
+  rounds: number;
+  readonly resolve: (d: Decision) => void;
+  timer: NodeJS.Timeout | null;
+  done: boolean;
+}
+
+/** After a waiter's call ended: true = it should join the next call. */
+type Answered = (w: Waiter, failed: boolean) => boolean;
+
+/** How long the negative cache refuses without asking again. */
+const deniedForMs = 1000;
+/** A lease not renewed within this share of the ttl is not used (the control plane may reclaim it at the ttl). */
+const usableShare = 0.8;
+/** After a failed call, requests needing one decide at once for this long (doubling up to downMaxMs). */
+const downMinMs = 500;
+const downMaxMs = 5000;
+
+const periods: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly', 'total'];
+
+export class LeaseCalls {
+  readonly book = new LeaseBook();
+  /** A lease older than this is not used (0.8 × the last answer's ttl; 0 before any answer). */
+  maxAgeMs = 0;
+  #ttlMs = 0;
+  readonly #o: LeaseCallsOptions;
+  readonly #answered: Answered;
+  readonly #idleMs: number;
+  readonly #tickMs: number;
+  readonly #now: () => number;
+  readonly #wallNow: () => number;
+  /** Waiters for the next call. */
+  #round: Waiter[] | null = null;
+  #calling: Promise<void> | null = null;
+  /** Another call is wanted as soon as the current one ends. */
+  #again = false;
+  #scheduled = false;
+  #timer: NodeJS.Timeout | null = null;
+  #lastAnswerAt = Number.NEGATIVE_INFINITY;
+  #downUntil = Number.NEGATIVE_INFINITY;
+  #failures = 0;
+  #stopped = false;
+
+  constructor(options: LeaseCallsOptions, answered: Answered) {
+    this.#o = options;
+    this.#answered = answered;
+    this.#idleMs = options.idleReturnMs ?? 10_000;
+    this.#tickMs = options.tickMs ?? 500;
+    this.#now = options.now ?? performance.now.bind(performance);
+    this.#wallNow = options.wallNow ?? Date.now;
+    options.stores.onSwap((store) => {
+      if (store.hasRateLimits) this.#ensureTimer();
+    });
+    if (options.stores.current?.hasRateLimits) this.#ensureTimer();
+  }
+
+  /** The last call failed and its backoff has not passed: a request needing a call decides without one. */
+  down(now: number): boolean {
+    return now < this.#downUntil;
+  }
+
+  /** A call is running (tests, shutdown). */
+  get busy(): boolean {
+    return this.#calling !== null;
+  }
+
+  enqueue(w: Waiter): void {
+    if (this.#round === null) this.#round = [];
+    this.#round.push(w);
+    this.soon();
+  }
+
+  /**
+   * A call soon: after the requests that arrived in this turn of the event loop joined it (one setImmediate per call,
+   * not per request), or right after the running one.
+   */
+  soon(): void {
+    if (this.#stopped) return;
+    if (this.#calling !== null) {
+      this.#again = true;
+      return;
+    }
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.call();
+    });
+  }
+
+  /** The background pass: makes a call when anything is due (tests call it directly). */
+  tick(): Promise<void> {
+    if (this.book.size === 0 && !this.#o.stores.current?.hasRateLimits) {
+      this.#stopTimer();
+      return Promise.resolve();
+    }
+    this.#o.onTick?.();
+    if (this.#calling !== null || this.down(this.#now())) return this.#calling ?? Promise.resolve();
+    return this.call();
+  }
+
+  /** One lease call with everything due; resolves when its answer was applied and its waiters decided. */
+  async call(): Promise<void> {
+    if (this.#calling !== null) {
+      this.#again = true;
+      return this.#calling;
+    }
+    const running = this.#run();
+    this.#calling = running;
+    try {
+      await running;
+    } finally {
+      this.#calling = null;
+    }
+    if ((this.#again || this.#round !== null) && !this.#stopped) {
+      this.#again = false;
+      this.soon();
+    }
+  }
+
+  /** Graceful stop, after in-flight requests drained: no more calls; every lease's balance is given back. */
+  async returnAll(): Promise<void> {
+    this.#stopped = true;
+    this.#stopTimer();
+    while (this.#calling !== null) await this.#calling;
+    const asks: LeaseAsk[] = [];
+    for (const lease of this.book) {
+      if (lease.periodStart === null) continue;
+      const balance = lease.balance;
+      if (balance > 0) lease.returned += balance;
+      asks.push(askOf(lease));
+    }
+    if (asks.length === 0) return;
+    await this.#o.lease({ nodeId: this.#o.nodeId, bootId: this.#o.bootId, asks });
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#stopTimer();
+  }
+
+  async #run(): Promise<void> {
+    const now = this.#now();
+    const round = this.#round;
+    this.#round = null;
+    const asks = this.#asks(round, now);
+    const heartbeat =
+      asks.size === 0 && this.#o.stores.current?.hasRateLimits === true && now - this.#lastAnswerAt >= this.#ttlMs / 3;
+    if (asks.size === 0 && !heartbeat && round === null) return;
+    let answer: LeaseResponse | null = null;
+    try {
+      answer = await this.#o.lease({ nodeId: this.#o.nodeId, bootId: this.#o.bootId, asks: [...asks.values()] });
+    } catch (err) {
+      this.#failed(err);
+    }
+    if (answer !== null) this.#apply(answer, now, asks);
+    if (round === null) return;
+    for (const w of round) {
+      if (this.#answered(w, answer === null)) this.enqueue(w);
+    }
+  }
+
+  /** What to ask for: the waiters' needs, then whatever the background finds due. One ask per lease. */
+  #asks(round: Waiter[] | null, now: number): Map<Lease, LeaseAsk> {
+    const asks = new Map<Lease, LeaseAsk>();
+    const ask = (lease: Lease) => {
+      let a = asks.get(lease);
+      if (a === undefined) {
+        a = askOf(lease);
+        asks.set(lease, a);
+        lease.askedAt = now;
+      }
+      return a;
+    };
+    const wallNow = this.#wallNow();
+    if (round !== null) {
+      for (const w of round) {
+        if (w.done) continue;
+        for (const limit of w.limits) {
+          for (const period of periods) {
+            if (limit.budgets[period] === undefined) continue;
+            const lease = this.book.ensure(limit.id, period);
+            const charged = chargedNano(w.raw, lease.costFactorPpm);
+            if (lease.usable(now, wallNow, this.maxAgeMs) && lease.balance >= charged && !asks.has(lease)) continue;
+            const a = ask(lease);
+            a.need = Math.min(maxNano, Math.max(a.need, charged));
+            a.want += charged;
+          }
+        }
+      }
+      for (const [lease, a] of asks) {
+        // Enough for the waiters, and a refill beyond them.
+        const target = lease.refillTarget(now, a.need);
+        a.want = Math.min(maxNano, Math.max(0, a.want + target - Math.max(0, lease.balance)));
+      }
+      this.#ensureTimer();
+    }
+    const renewAfter = this.#ttlMs / 3;
+    for (const lease of this.book) {
+      if (asks.has(lease)) continue;
+      if (lease.periodStart === null) {
+        // Asked for by a request, never answered, and nobody waits for it now.
+        if (lease.heldRaw === 0) this.book.drop(lease.limitId, lease.period);
+        continue;
+      }
+      const active = now - lease.lastUsedAt < this.#idleMs;
+      if (wallNow >= lease.resetsAtMs) {
+        // Its period is over: ask for the new one while it is in use, otherwise forget it.
+        if (active) ask(lease).want = Math.min(maxNano, lease.refillTarget(now));
+        else if (lease.heldRaw === 0) this.book.drop(lease.limitId, lease.period);
+        continue;
+      }
+      if (!active) {
+        if (!lease.idle) {
+          lease.idle = true;
+          const balance = lease.balance;
+          if (balance > 0) {
+            lease.returned += balance;
+            ask(lease);
+            continue;
+          }
+        }
+        // Still renewed while requests admitted on it run, so that the control plane does not reclaim it.
+        if (lease.heldRaw > 0 && now - lease.renewedAt >= renewAfter) ask(lease);
+        continue;
+      }
+      const target = lease.refillTarget(now);
+      lease.refillMark = target / 2;
+      const balance = lease.balance;
+      if (balance < lease.refillMark) ask(lease).want = Math.min(maxNano, target - balance);
+      else if (now - lease.renewedAt >= renewAfter) ask(lease);
+    }
+    return asks;
+  }
+
+  #apply(answer: LeaseResponse, sentAt: number, asks: Map<Lease, LeaseAsk>): void {
+    const now = this.#now();
+    this.#ttlMs = answer.ttlMs;
+    this.maxAgeMs = answer.ttlMs * usableShare;
+    this.#lastAnswerAt = sentAt;
+    if (this.#failures > 0) this.#o.logger.info('budget lease calls reach the control plane again');
+    this.#failures = 0;
+    this.#downUntil = Number.NEGATIVE_INFINITY;
+    this.#o.onDataPlanes?.(Math.max(1, answer.dataPlanes));
+    const needs = new Map<string, number>();
+    for (const a of asks.values()) if (a.need > 0) needs.set(`${a.limitId} ${a.period}`, a.need);
+    for (const grant of answer.grants) {
+      let lease = this.book.get(grant.limitId, grant.period);
+      if (lease === null) {
+        // Only what was asked for is taken (a lease dropped meanwhile stays dropped).
+        if (!needs.has(`${grant.limitId} ${grant.period}`)) continue;
+        lease = this.book.ensure(grant.limitId, grant.period);
+      } else if (lease.periodStart !== null && lease.periodStart !== grant.periodStart) {
+        // A new period: a new lease. Requests admitted on the old one settle there.
+        const next = new Lease(grant.limitId, grant.period);
+        next.lastUsedAt = lease.lastUsedAt;
+        this.book.replace(next);
+        lease = next;
+      }
+      lease.apply(grant, sentAt);
+      const need = needs.get(`${grant.limitId} ${grant.period}`) ?? 0;
+      // The budget has nothing left for this need (not merely a thin grant): remembered for a moment.
+      if (need > 0 && lease.balance < need && lease.balance + grant.available < need) {
+        lease.deniedNeed = need;
+        lease.deniedUntil = now + deniedForMs;
+      } else if (lease.balance > 0) lease.deniedUntil = Number.NEGATIVE_INFINITY;
+    }
+    for (const g of answer.gone) this.book.drop(g.limitId, g.period);
+  }
+
+  #failed(err: unknown): void {
+    const now = this.#now();
+    this.#downUntil = now + Math.min(downMaxMs, downMinMs * 2 ** Math.min(this.#failures, 10));
+    if (this.#failures === 0) {
+      this.#o.logger.warn({ err: (err as Error).message }, 'budget lease call failed; leases are not renewed');
+    }
+    this.#failures++;
+  }
+
+  #ensureTimer(): void {
+    if (this.#timer !== null || this.#stopped) return;
+    this.#timer = setInterval(() => void this.tick(), this.#tickMs);
+    this.#timer.unref();
+  }
+
+  #stopTimer(): void {
+    if (this.#timer === null) return;
+    clearInterval(this.#timer);
+    this.#timer = null;
+  }
+}
+
+/** An ask that only renews (and reports what was given back) a lease. */
+function askOf(lease: Lease): LeaseAsk {
+  return {
+    limitId: lease.limitId,
+    period: lease.period,
+    periodStart: lease.periodStart,
+    want: 0,
+    need: 0,
+    returned: lease.returned,
+  };
+}
