@@ -632,7 +632,9 @@ export const cases: Record<string, Case> = {
   },
 
   // ---- budgets and rate limits (the cases set TEAM scope: an org's own ORG scope is the platform's, limits.test.ts)
-  'Query.limits': { build: byOrg('query($o: ID!) { limits(orgId: $o) { id scopeId scopeName budgets { spentUsd } } }') },
+  'Query.limits': {
+    build: byOrg('query($o: ID!) { limits(orgId: $o) { id scopeId scopeName budgets { spentUsd } } }'),
+  },
   'Query.scopeLimits': {
     build: async (_w, org) => {
       // (Not for the blank orgId of the list check below.)
@@ -668,7 +670,8 @@ export const cases: Record<string, Case> = {
       const team = await freshTeam(org);
       await teamLimits(org, team);
       return {
-        query: 'mutation($o: ID!, $s: ID!) { resetBudgetPeriod(orgId: $o, scope: TEAM, scopeId: $s, period: DAILY) { id } }',
+        query:
+          'mutation($o: ID!, $s: ID!) { resetBudgetPeriod(orgId: $o, scope: TEAM, scopeId: $s, period: DAILY) { id } }',
         variables: { o: org.id, s: team },
       };
     },

@@ -196,6 +196,39 @@ describe('incremental snapshot', () => {
         const op = rnd() < 0.6 ? 'suspend' : 'reactivate';
         if (id) await gql(`mutation($id: ID!) { ${op}${kind}(id: $id) { __typename } }`, { id });
       },
+      limit: async () => {
+        const [kind, id, org] =
+          pick([
+            ['ORG', pick(world.orgs), undefined],
+            ['TEAM', ...(pick(world.teams) ?? [])],
+            ['USER', ...(pick(world.users) ?? [])],
+          ] as [string, string | undefined, string | undefined][]) ?? [];
+        const orgId = kind === 'ORG' ? id : org;
+        if (!id || !orgId) return;
+        await gql(
+          'mutation($o: ID!, $k: LimitScope!, $s: ID!, $i: LimitsInput!) { setLimits(orgId: $o, scope: $k, scopeId: $s, input: $i) { id } }',
+          {
+            o: orgId,
+            k: kind,
+            s: id,
+            i:
+              rnd() < 0.5
+                ? { budgets: { daily: `${Math.ceil(rnd() * 100)}.5` } }
+                : { rpm: 1 + Math.floor(rnd() * 100) },
+          },
+        );
+      },
+      failOpen: async () => {
+        const id = pick(world.orgs);
+        if (id)
+          await gql(
+            'mutation($id: ID!, $f: Boolean) { updateOrganization(id: $id, input: { budgetFailOpen: $f }) { id } }',
+            {
+              id,
+              f: rnd() < 0.5,
+            },
+          );
+      },
       remove: async () => {
         const [kind, id] = lifecycleTarget();
         if (id && rnd() < 0.5) await gql(`mutation($id: ID!) { delete${kind}(id: $id) { __typename } }`, { id });
@@ -213,6 +246,11 @@ describe('incremental snapshot', () => {
       if (step % 20 === 19) expect(current?.snapshot).toEqual(full.state.snapshot());
     }
     expect(world.keys.length).toBeGreaterThan(2);
+    // Limits came and went with their scopes along the way.
+    const [{ n: limitChanges }] = await t.db.query('select count(*)::int as n from config_changes where kind = $1', [
+      'limits',
+    ]);
+    expect(limitChanges).toBeGreaterThan(3);
     // Every change was applied incrementally: no full rebuild after the first build.
     expect(t.app.logs.filter((l) => l.msg === 'published snapshot' && l.rebuilt)).toEqual([]);
     expect(t.app.logs.filter((l) => l.msg === 'published snapshot').length).toBeGreaterThan(50);

@@ -3,8 +3,8 @@
 import type { LimitScope } from '@gw/schema';
 import type { AdminCaller } from '../../access/caller.ts';
 import type { Em } from '../../db/orm.ts';
-import type { LimitsInput } from './limits.input.ts';
 import { type LimitValues, parseLimits, valuesView } from './limit-values.ts';
+import type { LimitsInput } from './limits.input.ts';
 import { writeCreatedLimits } from './limits-write.ts';
 
 export interface CreatedLimits {

@@ -4,15 +4,14 @@ import {
   type BudgetPeriod,
   type LeaseAsk,
   type LeaseGrant,
+  type LeaseRequest,
   type LeaseResponse,
   leaseRequest,
-  type LeaseRequest,
 } from '@gw/schema';
 import type { Em } from '../../db/orm.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { badInput } from '../../errors.ts';
 import { isUuid } from '../../graphql/validate.ts';
-import { budgetsOf, type LimitRow } from './limit-rows.ts';
 import {
   availableOf,
   expiredSql,
@@ -22,6 +21,7 @@ import {
   spentOf,
   totalsAt,
 } from './ledger-totals.ts';
+import { budgetsOf, type LimitRow } from './limit-rows.ts';
 import type { LeaseTiming } from './limits.service.ts';
 import { costFactorPpm } from './money.ts';
 import { periodWindow } from './periods.ts';
@@ -196,7 +196,11 @@ export class LeaseService {
          last_seen = greatest(b.last_seen, excluded.last_seen)`,
       [req.nodeId, req.bootId, now, ...cols(items), expiry],
     );
-    const totals = await ledgerTotals(tx, items.map((i) => i.key), expiry);
+    const totals = await ledgerTotals(
+      tx,
+      items.map((i) => i.key),
+      expiry,
+    );
     const own = await tx.execute<{ limit_id: string; period: BudgetPeriod; granted: string }[]>(
       `select b.limit_id::text, b.period, b.granted::text
          from budget_ledger b
@@ -231,8 +235,8 @@ export class LeaseService {
     }
     if (grants.length) {
       await tx.execute(
-        `update budget_ledger b set granted = b.granted + x.grant
-           from unnest(?::uuid[], ?::text[], ?::timestamptz[], ?::bigint[]) x(limit_id, period, period_start, grant)
+        `update budget_ledger b set granted = b.granted + x.amount
+           from unnest(?::uuid[], ?::text[], ?::timestamptz[], ?::bigint[]) x(limit_id, period, period_start, amount)
           where b.limit_id = x.limit_id and b.period = x.period and b.period_start = x.period_start
             and b.node_id = ? and b.boot_id = ?`,
         [...cols(grants.map((g, i) => ({ key: g.key, returned: amounts[i] }))), req.nodeId, req.bootId],

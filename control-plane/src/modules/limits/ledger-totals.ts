@@ -33,7 +33,15 @@ export async function ledgerTotals(em: Em, keys: LedgerKey[], expiry: Date): Pro
   const out = new Map<string, LedgerTotals>();
   if (!keys.length) return out;
   const rows = await em.execute<
-    { limit_id: string; period: BudgetPeriod; ps: string; spent: string; reserved: string; consumed: string; reset: string }[]
+    {
+      limit_id: string;
+      period: BudgetPeriod;
+      ps: string;
+      spent: string;
+      reserved: string;
+      consumed: string;
+      reset: string;
+    }[]
   >(
     `select g.limit_id::text, g.period, (extract(epoch from g.period_start) * 1000)::bigint::text as ps,
             s.spent, s.reserved, s.consumed, r.reset

@@ -40,7 +40,8 @@ export function parseLimits(field: string, input: LimitsInput): LimitValues {
     if (!Number.isInteger(t) || t < 1 || t > 100) {
       throw badInput(`${field}.alertThresholds.${i}`, 'alert thresholds must be whole percentages from 1 to 100');
     }
-    if (thresholds.indexOf(t) !== i) throw badInput(`${field}.alertThresholds.${i}`, `alert threshold ${t} is repeated`);
+    if (thresholds.indexOf(t) !== i)
+      throw badInput(`${field}.alertThresholds.${i}`, `alert threshold ${t} is repeated`);
   });
   return { budgets, rpm, tpm, alertThresholds: [...thresholds].sort((a, b) => a - b) };
 }

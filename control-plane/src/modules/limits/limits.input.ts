@@ -2,7 +2,8 @@
 import { Field, InputType, Int } from 'type-graphql';
 
 @InputType('BudgetsInput', {
-  description: 'Decimal USD such as "12.5": greater than 0, at most 9 decimals, at most 9000000. Omitted or null = none.',
+  description:
+    'Decimal USD such as "12.5": greater than 0, at most 9 decimals, at most 9000000. Omitted or null = none.',
 })
 export class BudgetsInput {
   @Field(() => String, { nullable: true })
@@ -19,7 +20,8 @@ export class BudgetsInput {
 }
 
 @InputType('LimitsInput', {
-  description: "Replaces the scope's whole set; at least one budget, rpm or tpm. alertThresholds default to [50, 80, 100].",
+  description:
+    "Replaces the scope's whole set; at least one budget, rpm or tpm. alertThresholds default to [50, 80, 100].",
 })
 export class LimitsInput {
   @Field(() => BudgetsInput, { nullable: true })

@@ -43,10 +43,10 @@ export class LimitsResolver {
     description: 'Org-scope budgets at or above minPercent used in their current period. Platform admins.',
   })
   limitsNearOrOver(
-    @Arg('minPercent', () => Float, { defaultValue: 80 }) minPercent: number,
+    @Arg('minPercent', () => Float, { nullable: true, defaultValue: 80 }) minPercent: number | null,
     @Ctx() ctx: Context,
   ): Promise<ScopeLimits[]> {
-    return service(ctx).nearOrOver(minPercent);
+    return service(ctx).nearOrOver(minPercent ?? 80);
   }
 
   @Query(() => BudgetBasis, { description: 'What budgets count. Platform admins.' })

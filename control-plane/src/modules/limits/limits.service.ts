@@ -6,8 +6,6 @@ import type { Em } from '../../db/orm.ts';
 import { notFound } from '../../errors.ts';
 import { isUuid } from '../../graphql/validate.ts';
 import { auditedChange } from '../audit/audited-change.ts';
-import { budgetsOf, type LimitRow, loadLimitRows, valuesOf } from './limit-rows.ts';
-import { type LimitValues, parseLimits, valuesView } from './limit-values.ts';
 import {
   availableOf,
   expiredSql,
@@ -17,6 +15,8 @@ import {
   spentOf,
   totalsAt,
 } from './ledger-totals.ts';
+import { budgetsOf, type LimitRow, loadLimitRows, valuesOf } from './limit-rows.ts';
+import { type LimitValues, parseLimits, valuesView } from './limit-values.ts';
 import type { LimitsInput } from './limits.input.ts';
 import {
   BudgetBasis,

@@ -23,7 +23,12 @@ export class OrganizationLimitsResolver {
 export class TeamLimitsResolver {
   @FieldResolver(() => ScopeLimits, { nullable: true, description })
   limits(@Root() team: Team, @Ctx() ctx: Context): Promise<ScopeLimits | null> {
-    return ctx.loaders.limitsOfScope.load({ orgId: team.orgId, scope: 'team', scopeId: team.id, timing: leaseTiming(ctx) });
+    return ctx.loaders.limitsOfScope.load({
+      orgId: team.orgId,
+      scope: 'team',
+      scopeId: team.id,
+      timing: leaseTiming(ctx),
+    });
   }
 }
 
@@ -31,7 +36,12 @@ export class TeamLimitsResolver {
 export class UserLimitsResolver {
   @FieldResolver(() => ScopeLimits, { nullable: true, description })
   limits(@Root() user: User, @Ctx() ctx: Context): Promise<ScopeLimits | null> {
-    return ctx.loaders.limitsOfScope.load({ orgId: user.orgId, scope: 'user', scopeId: user.id, timing: leaseTiming(ctx) });
+    return ctx.loaders.limitsOfScope.load({
+      orgId: user.orgId,
+      scope: 'user',
+      scopeId: user.id,
+      timing: leaseTiming(ctx),
+    });
   }
 }
 
@@ -39,6 +49,11 @@ export class UserLimitsResolver {
 export class VirtualKeyLimitsResolver {
   @FieldResolver(() => ScopeLimits, { nullable: true, description })
   limits(@Root() key: VirtualKey, @Ctx() ctx: Context): Promise<ScopeLimits | null> {
-    return ctx.loaders.limitsOfScope.load({ orgId: key.orgId, scope: 'key', scopeId: key.id, timing: leaseTiming(ctx) });
+    return ctx.loaders.limitsOfScope.load({
+      orgId: key.orgId,
+      scope: 'key',
+      scopeId: key.id,
+      timing: leaseTiming(ctx),
+    });
   }
 }

@@ -3,8 +3,8 @@
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
-import { createdLimits } from '../limits/created-limits.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { createdLimits } from '../limits/created-limits.ts';
 import { CreateOrganizationInput, OrganizationFilter, UpdateOrganizationInput } from './organization.input.ts';
 import { OrganizationService } from './organization.service.ts';
 import { Organization, OrganizationConnection } from './organization.type.ts';
@@ -35,7 +35,9 @@ export class OrganizationResolver {
     return Organization.from(await new OrganizationService(ctx.em).create(actorOf(ctx), input, limits));
   }
 
-  @Mutation(() => Organization, { description: 'Rename, change the slug, time zone or budget fail-open. Platform admins.' })
+  @Mutation(() => Organization, {
+    description: 'Rename, change the slug, time zone or budget fail-open. Platform admins.',
+  })
   async updateOrganization(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateOrganizationInput) input: UpdateOrganizationInput,

@@ -140,7 +140,8 @@ export class OrganizationService {
         }
         if (name !== undefined) org.name = name;
         if (timeZone !== undefined) org.timeZone = timeZone;
-        if (input.budgetFailOpen !== undefined && input.budgetFailOpen !== null) org.budgetFailOpen = input.budgetFailOpen;
+        if (input.budgetFailOpen !== undefined && input.budgetFailOpen !== null)
+          org.budgetFailOpen = input.budgetFailOpen;
         return org;
       },
     });

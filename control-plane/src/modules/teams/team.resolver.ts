@@ -3,8 +3,8 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
 import { notFound } from '../../errors.ts';
-import { createdLimits } from '../limits/created-limits.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { createdLimits } from '../limits/created-limits.ts';
 import { Organization } from '../organizations/organization.type.ts';
 import { UserFilter } from '../users/user.input.ts';
 import { User, UserConnection } from '../users/user.type.ts';

@@ -302,7 +302,8 @@ export class UsageService {
     tracked: boolean,
   ): Promise<{ accepted: number; refused: Map<string, Refusal>; skipped: string[] }> {
     // Inside a transaction (tracked), a refused statement must not abort it: each attempt is a savepoint.
-    const raw = (sql: string, params: unknown[] = []) => em.getKysely().executeQuery<IngestRow>(CompiledQuery.raw(sql, params));
+    const raw = (sql: string, params: unknown[] = []) =>
+      em.getKysely().executeQuery<IngestRow>(CompiledQuery.raw(sql, params));
     try {
       if (tracked) await raw('savepoint usage_store');
       // The batch goes as a bound parameter ($1): em.execute would inline it into the SQL text, escaping a few

@@ -2,9 +2,9 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
-import { createdLimits } from '../limits/created-limits.ts';
 import { notFound } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
+import { createdLimits } from '../limits/created-limits.ts';
 import { Organization } from '../organizations/organization.type.ts';
 import { TeamFilter } from '../teams/team.input.ts';
 import { type Team, TeamConnection } from '../teams/team.type.ts';

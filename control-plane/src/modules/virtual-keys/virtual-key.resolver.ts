@@ -2,10 +2,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf, adminOf } from '../../access/authorize.ts';
 import type { Context } from '../../context.ts';
-import { createdLimits } from '../limits/created-limits.ts';
 import { notFound } from '../../errors.ts';
 import { type ConnectionShape, PageArgs } from '../../graphql/connection.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
+import { createdLimits } from '../limits/created-limits.ts';
 import { Organization } from '../organizations/organization.type.ts';
 import { ProductModule } from '../product-modules/product-module.type.ts';
 import { Team } from '../teams/team.type.ts';
