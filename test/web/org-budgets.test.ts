@@ -137,7 +137,9 @@ describe('budgets', () => {
     });
     await form.submit();
     await expect.poll(() => form.invalid('Monthly budget')).toBe(true);
-    await expect.poll(() => form.message('Monthly budget')).toContain('organization’s budget for this period ($100.00)');
+    await expect
+      .poll(() => form.message('Monthly budget'))
+      .toContain('organization’s budget for this period ($100.00)');
     expect(await form.invalid('Daily budget')).toBe(false);
     await form.fill({ 'Monthly budget': '50' });
     await form.save();
@@ -275,9 +277,9 @@ describe('budgets', () => {
     });
     expect(await budgets.leaseRows().first().getAttribute('data-node')).toBe('org-budgets-dp1');
 
-    // Still refused: the budget stays spent.
+    // The same call is still refused: what is left does not cover its worst case.
     const again = await client.chat.completions
-      .create({ model: 'gpt-budget', messages: [{ role: 'user', content: 'one more' }], max_tokens: 5 })
+      .create({ model: 'gpt-budget', messages: [{ role: 'user', content: prompt }], max_tokens: 40 })
       .catch((e: unknown) => e);
     expect(again).toBeInstanceOf(APIError);
     expect((again as APIError).status).toBe(429);
