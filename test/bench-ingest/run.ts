@@ -16,6 +16,8 @@ const senders = env('BENCH_INGEST_SENDERS', 4);
 const seconds = env('BENCH_INGEST_SECONDS', 30);
 const batchSize = env('BENCH_INGEST_BATCH', 500);
 const flushMs = 1_000;
+// With a budget on the org (the default), every batch also feeds the budget ledger in its transaction.
+const withBudget = process.env.BENCH_INGEST_BUDGET !== '0';
 const targets = { recordsPerSecond: 20_000, visibleLagMs: 5_000 };
 const log = (line = '') => console.log(line);
 const f = (v: number, d = 0) => (Number.isFinite(v) ? v.toLocaleString('en', { maximumFractionDigits: d }) : '—');
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
     const admin = gqlClient(cp.graphqlUrl, cp.adminToken);
     const { createOrganization: org } = await admin<{ createOrganization: { id: string } }>(
       'mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }',
-      { input: { name: 'Ingest Bench' } },
+      { input: { name: 'Ingest Bench', ...(withBudget ? { limits: { budgets: { monthly: '9000000' } } } : {}) } },
     );
     // usageTotals reads the hourly rollups: whole UTC hours around the run.
     const hour = 3_600_000;
@@ -56,7 +58,10 @@ async function main(): Promise<void> {
         )
       ).usageTotals.requests;
 
-    log(`Offering ${f(rate)} usage records/s from ${senders} senders for ${seconds} s (batches of ≤ ${batchSize})…`);
+    log(
+      `Offering ${f(rate)} usage records/s from ${senders} senders for ${seconds} s (batches of ≤ ${batchSize}), ` +
+        `${withBudget ? 'with' : 'without'} an org budget…`,
+    );
     const cpu0 = cpuSeconds(cp.process.pid!);
     const start = Date.now();
     const results: SenderResult[] = [];

@@ -1,7 +1,7 @@
 // Ingested usage counts against budgets: each stored record's charged cost is added to the ledger row of every
 // budget it falls under, in the period holding its ts, on the row of the data-plane boot that served it. One query
 // loads the budgets a batch touches, one statement adds every increment (aggregated here).
-import { chargedNano, maxBudgetUsd, nanoPerUsd, type UsageRecord } from '@gw/schema';
+import { type BudgetPeriod, chargedNano, maxBudgetUsd, nanoPerUsd, type UsageRecord } from '@gw/schema';
 import { CompiledQuery } from 'kysely';
 import type { Em } from '../../db/orm.ts';
 import { isUuid } from '../../graphql/validate.ts';
@@ -23,10 +23,18 @@ interface BudgetRow {
   basis: 'provider_cost' | 'billed_cost';
 }
 
+/** One scope's budgets as ingestion applies them: its periods and its cost factor, worked out once per batch. */
+interface ScopeBudgets {
+  id: string;
+  timeZone: string;
+  periods: BudgetPeriod[];
+  factorPpm: number;
+}
+
 /** The budgets of the scopes a batch's records belong to, ready to be matched against each record. */
 export interface BatchBudgets {
   /** `orgId kind scopeId` -> the budgets set there. */
-  byScope: Map<string, BudgetRow>;
+  byScope: Map<string, ScopeBudgets>;
 }
 
 const scopeKey = (orgId: string, kind: string, scopeId: string) => `${orgId} ${kind} ${scopeId}`;
@@ -62,7 +70,16 @@ export async function batchBudgets(em: Em, records: readonly UsageRecord[]): Pro
     [[...orgs], [...scopes]],
   );
   if (!rows.length) return null;
-  return { byScope: new Map(rows.map((r) => [scopeKey(r.org_id, r.scope_kind, r.scope_id), r])) };
+  const byScope = new Map<string, ScopeBudgets>();
+  for (const r of rows) {
+    byScope.set(scopeKey(r.org_id, r.scope_kind, r.scope_id), {
+      id: r.id,
+      timeZone: r.time_zone,
+      periods: budgetsOf(r).map(([period]) => period),
+      factorPpm: costFactorPpm(r.basis, r.markup),
+    });
+  }
+  return { byScope };
 }
 
 interface Increment {
@@ -92,10 +109,10 @@ export function ledgerIncrements(budgets: BatchBudgets, records: Iterable<UsageR
     const bootId = r.bootId ?? '';
     for (const limit of matches) {
       if (!limit) continue;
-      const charged = Math.min(chargedNano(nano, costFactorPpm(limit.basis, limit.markup)), saturation);
+      const charged = Math.min(chargedNano(nano, limit.factorPpm), saturation);
       if (charged <= 0) continue;
-      for (const [period] of budgetsOf(limit)) {
-        const start = periods.window(period, limit.time_zone, at).start;
+      for (const period of limit.periods) {
+        const start = periods.window(period, limit.timeZone, at).start;
         const key = `${limit.id} ${period} ${start.getTime()} ${r.nodeId} ${bootId}`;
         const inc = out.get(key);
         if (inc) inc.spent = Math.min(inc.spent + charged, saturation);

@@ -73,6 +73,8 @@ describe(partitioned, () => {
   });
 
   it('stores a batch sent twice once: repeats of copied records, a month boundary and the default partition', async () => {
+    // Ingestion is today's code: it needs the later migrations too (e.g. usage_records.budget_unchecked).
+    await fresh.migrateUp();
     const r = (requestId: string, ts: string) => usageRecord(org, { requestId, ts, costUsd: 0.125 });
     const batch = [
       r('req-old-2', '2026-11-30T23:59:59.999Z'),
