@@ -181,6 +181,7 @@ export class LeaseCalls {
 
   async #run(): Promise<void> {
     const now = this.#now();
+    const wallNow = this.#wallNow();
     const round = this.#round;
     this.#round = null;
     const asks = this.#asks(round, now);
@@ -193,7 +194,7 @@ export class LeaseCalls {
     } catch (err) {
       this.#failed(err);
     }
-    if (answer !== null) this.#apply(answer, now, asks);
+    if (answer !== null) this.#apply(answer, now, wallNow, asks);
     if (round === null) return;
     for (const w of round) {
       if (this.#answered(w, answer === null)) this.enqueue(w);
@@ -273,7 +274,7 @@ export class LeaseCalls {
     return asks;
   }
 
-  #apply(answer: LeaseResponse, sentAt: number, asks: Map<Lease, LeaseAsk>): void {
+  #apply(answer: LeaseResponse, sentAt: number, sentAtWall: number, asks: Map<Lease, LeaseAsk>): void {
     const now = this.#now();
     this.#ttlMs = answer.ttlMs;
     this.maxAgeMs = answer.ttlMs * usableShare;
@@ -297,7 +298,7 @@ export class LeaseCalls {
         this.book.replace(next);
         lease = next;
       }
-      lease.apply(grant, sentAt);
+      lease.apply(grant, sentAt, sentAtWall);
       const need = needs.get(`${grant.limitId} ${grant.period}`) ?? 0;
       // The budget has nothing left for this need (not merely a thin grant): remembered for a moment.
       if (need > 0 && lease.balance < need && lease.balance + grant.available < need) {
