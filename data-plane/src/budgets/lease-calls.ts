@@ -2,7 +2,14 @@
 // many waiters, one call), renewals, refills, idle returns, new periods; a heartbeat when nothing else is due but the
 // snapshot has rate limits (its answer tells how many data planes share them). A timer (unref'd, about every 500 ms)
 // runs only while there are leases or rate limits.
-import { type BudgetPeriod, chargedNano, type LeaseAsk, type LeaseResponse, type SnapshotLimit } from '@gw/schema';
+import {
+  type BudgetPeriod,
+  chargedNano,
+  type LeaseAsk,
+  type LeaseResponse,
+  maxLeaseItems,
+  type SnapshotLimit,
+} from '@gw/schema';
 import type { Logger } from '../logger.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import type { Decision } from '../policy/decision.ts';
@@ -40,6 +47,8 @@ export interface Waiter {
   readonly raw: number;
   /** Calls it went through already. */
   rounds: number;
+  /** Left out of the call being made (it was full). */
+  deferred: boolean;
   readonly resolve: (d: Decision) => void;
   timer: NodeJS.Timeout | null;
   done: boolean;
@@ -58,8 +67,16 @@ const downMaxMs = 5000;
 
 const periods: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly', 'total'];
 
+/** How long a budget the control plane called gone is treated as absent while the snapshot still names it. */
+const goneForMs = 60_000;
+
 export class LeaseCalls {
   readonly book = new LeaseBook();
+  /**
+   * `${limitId} ${period}` -> when the control plane said it no longer has that budget: until the snapshot catches up
+   * (a delta removing it), requests do not wait for a lease of it.
+   */
+  readonly #gone = new Map<string, number>();
   /** A lease older than this is not used (0.8 × the last answer's ttl; 0 before any answer). */
   maxAgeMs = 0;
   #ttlMs = 0;
@@ -97,6 +114,13 @@ export class LeaseCalls {
   /** The last call failed and its backoff has not passed: a request needing a call decides without one. */
   down(now: number): boolean {
     return now < this.#downUntil;
+  }
+
+  /** The control plane said lately that it no longer has this budget. */
+  isGone(limitId: string, period: BudgetPeriod, now: number): boolean {
+    if (this.#gone.size === 0) return false;
+    const at = this.#gone.get(`${limitId} ${period}`);
+    return at !== undefined && now - at < goneForMs;
   }
 
   /** A call is running (tests, shutdown). */
@@ -163,12 +187,16 @@ export class LeaseCalls {
     this.#stopped = true;
     this.#stopTimer();
     while (this.#calling !== null) await this.#calling;
-    const asks: LeaseAsk[] = [];
+    let asks: LeaseAsk[] = [];
     for (const lease of this.book) {
       if (lease.periodStart === null) continue;
       const balance = lease.balance;
       if (balance > 0) lease.returned += balance;
       asks.push(askOf(lease));
+      if (asks.length === maxLeaseItems) {
+        await this.#o.lease({ nodeId: this.#o.nodeId, bootId: this.#o.bootId, asks });
+        asks = [];
+      }
     }
     if (asks.length === 0) return;
     await this.#o.lease({ nodeId: this.#o.nodeId, bootId: this.#o.bootId, asks });
@@ -187,17 +215,25 @@ export class LeaseCalls {
     const asks = this.#asks(round, now);
     const heartbeat =
       asks.size === 0 && this.#o.stores.current?.hasRateLimits === true && now - this.#lastAnswerAt >= this.#ttlMs / 3;
-    if (asks.size === 0 && !heartbeat && round === null) return;
     let answer: LeaseResponse | null = null;
-    try {
-      answer = await this.#o.lease({ nodeId: this.#o.nodeId, bootId: this.#o.bootId, asks: [...asks.values()] });
-    } catch (err) {
-      this.#failed(err);
+    let failed = false;
+    if (asks.size > 0 || heartbeat) {
+      try {
+        answer = await this.#o.lease({ nodeId: this.#o.nodeId, bootId: this.#o.bootId, asks: [...asks.values()] });
+      } catch (err) {
+        failed = true;
+        this.#failed(err);
+      }
     }
     if (answer !== null) this.#apply(answer, now, wallNow, asks);
     if (round === null) return;
     for (const w of round) {
-      if (this.#answered(w, answer === null)) this.enqueue(w);
+      if (w.done) continue;
+      // Left out of this call (it was full): the next one.
+      if (w.deferred) {
+        w.deferred = false;
+        this.enqueue(w);
+      } else if (this.#answered(w, failed)) this.enqueue(w);
     }
   }
 
@@ -217,9 +253,15 @@ export class LeaseCalls {
     if (round !== null) {
       for (const w of round) {
         if (w.done) continue;
+        // A call names at most maxLeaseItems leases; a waiter that might not fit waits for the next one.
+        if (asks.size + w.limits.length * periods.length > maxLeaseItems) {
+          w.deferred = true;
+          continue;
+        }
         for (const limit of w.limits) {
           for (const period of periods) {
             if (limit.budgets[period] === undefined) continue;
+            if (this.book.get(limit.id, period) === null && this.isGone(limit.id, period, now)) continue;
             const lease = this.book.ensure(limit.id, period);
             const charged = chargedNano(w.raw, lease.costFactorPpm);
             if (lease.usable(now, wallNow, this.maxAgeMs) && lease.balance >= charged && !asks.has(lease)) continue;
@@ -238,6 +280,8 @@ export class LeaseCalls {
     }
     const renewAfter = this.#ttlMs / 3;
     for (const lease of this.book) {
+      // The rest is due again at the next pass.
+      if (asks.size >= maxLeaseItems) break;
       if (asks.has(lease)) continue;
       if (lease.periodStart === null) {
         // Asked for by a request, never answered, and nobody waits for it now.
@@ -306,7 +350,14 @@ export class LeaseCalls {
         lease.deniedUntil = now + deniedForMs;
       } else if (lease.balance > 0) lease.deniedUntil = Number.NEGATIVE_INFINITY;
     }
-    for (const g of answer.gone) this.book.drop(g.limitId, g.period);
+    for (const g of answer.gone) {
+      this.book.drop(g.limitId, g.period);
+      this.#gone.set(`${g.limitId} ${g.period}`, now);
+    }
+    if (this.#gone.size > 0) {
+      for (const [id, at] of this.#gone) if (now - at >= goneForMs) this.#gone.delete(id);
+      for (const g of answer.grants) this.#gone.delete(`${g.limitId} ${g.period}`);
+    }
   }
 
   #failed(err: unknown): void {
