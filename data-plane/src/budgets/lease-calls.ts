@@ -2,20 +2,13 @@
 // many waiters, one call), renewals, refills, idle returns, new periods; a heartbeat when nothing else is due but the
 // snapshot has rate limits (its answer tells how many data planes share them). A timer (unref'd, about every 500 ms)
 // runs only while there are leases or rate limits.
-import {
-  type BudgetPeriod,
-  chargedNano,
-  type LeaseAsk,
-  type LeaseResponse,
-  maxLeaseItems,
-  type SnapshotLimit,
-} from '@gw/schema';
+import { type BudgetPeriod, type LeaseAsk, type LeaseResponse, maxLeaseItems, type SnapshotLimit } from '@gw/schema';
 import type { Logger } from '../logger.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import type { Decision } from '../policy/decision.ts';
 import type { SnapshotStore, StoreHolder } from '../snapshot/store.ts';
-import { maxNano } from './estimate.ts';
 import { Lease } from './lease.ts';
+import { askOf, dueAsks } from './lease-asks.ts';
 import { LeaseBook } from './lease-book.ts';
 import type { LeaseFn } from './lease-client.ts';
 
@@ -64,8 +57,6 @@ const usableShare = 0.8;
 /** After a failed call, requests needing one decide at once for this long (doubling up to downMaxMs). */
 const downMinMs = 500;
 const downMaxMs = 5000;
-
-const periods: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly', 'total'];
 
 /** How long a budget the control plane called gone is treated as absent while the snapshot still names it. */
 const goneForMs = 60_000;
@@ -212,7 +203,15 @@ export class LeaseCalls {
     const wallNow = this.#wallNow();
     const round = this.#round;
     this.#round = null;
-    const asks = this.#asks(round, now);
+    const asks = dueAsks(this.book, round, {
+      now,
+      wallNow,
+      maxAgeMs: this.maxAgeMs,
+      renewAfterMs: this.#ttlMs / 3,
+      idleMs: this.#idleMs,
+      isGone: (limitId, period) => this.isGone(limitId, period, now),
+    });
+    if (round !== null) this.#ensureTimer();
     const heartbeat =
       asks.size === 0 && this.#o.stores.current?.hasRateLimits === true && now - this.#lastAnswerAt >= this.#ttlMs / 3;
     let answer: LeaseResponse | null = null;
@@ -235,87 +234,6 @@ export class LeaseCalls {
         this.enqueue(w);
       } else if (this.#answered(w, failed)) this.enqueue(w);
     }
-  }
-
-  /** What to ask for: the waiters' needs, then whatever the background finds due. One ask per lease. */
-  #asks(round: Waiter[] | null, now: number): Map<Lease, LeaseAsk> {
-    const asks = new Map<Lease, LeaseAsk>();
-    const ask = (lease: Lease) => {
-      let a = asks.get(lease);
-      if (a === undefined) {
-        a = askOf(lease);
-        asks.set(lease, a);
-        lease.askedAt = now;
-      }
-      return a;
-    };
-    const wallNow = this.#wallNow();
-    if (round !== null) {
-      for (const w of round) {
-        if (w.done) continue;
-        // A call names at most maxLeaseItems leases; a waiter that might not fit waits for the next one.
-        if (asks.size + w.limits.length * periods.length > maxLeaseItems) {
-          w.deferred = true;
-          continue;
-        }
-        for (const limit of w.limits) {
-          for (const period of periods) {
-            if (limit.budgets[period] === undefined) continue;
-            if (this.book.get(limit.id, period) === null && this.isGone(limit.id, period, now)) continue;
-            const lease = this.book.ensure(limit.id, period);
-            const charged = chargedNano(w.raw, lease.costFactorPpm);
-            if (lease.usable(now, wallNow, this.maxAgeMs) && lease.balance >= charged && !asks.has(lease)) continue;
-            const a = ask(lease);
-            a.need = Math.min(maxNano, Math.max(a.need, charged));
-            a.want += charged;
-          }
-        }
-      }
-      for (const [lease, a] of asks) {
-        // Enough for the waiters, and a refill beyond them.
-        const target = lease.refillTarget(now, a.need);
-        a.want = Math.min(maxNano, Math.max(0, a.want + target - Math.max(0, lease.balance)));
-      }
-      this.#ensureTimer();
-    }
-    const renewAfter = this.#ttlMs / 3;
-    for (const lease of this.book) {
-      // The rest is due again at the next pass.
-      if (asks.size >= maxLeaseItems) break;
-      if (asks.has(lease)) continue;
-      if (lease.periodStart === null) {
-        // Asked for by a request, never answered, and nobody waits for it now.
-        if (lease.heldRaw === 0) this.book.drop(lease.limitId, lease.period);
-        continue;
-      }
-      const active = now - lease.lastUsedAt < this.#idleMs;
-      if (wallNow >= lease.resetsAtMs) {
-        // Its period is over: ask for the new one while it is in use, otherwise forget it.
-        if (active) ask(lease).want = Math.min(maxNano, lease.refillTarget(now));
-        else if (lease.heldRaw === 0) this.book.drop(lease.limitId, lease.period);
-        continue;
-      }
-      if (!active) {
-        if (!lease.idle) {
-          lease.idle = true;
-          const balance = lease.balance;
-          if (balance > 0) {
-            lease.returned += balance;
-            ask(lease);
-            continue;
-          }
-        }
-        // Still renewed while requests admitted on it run, so that the control plane does not reclaim it.
-        if (lease.heldRaw > 0 && now - lease.renewedAt >= renewAfter) ask(lease);
-        continue;
-      }
-      const target = lease.refillTarget(now);
-      lease.refillMark = target / 2;
-      const balance = lease.balance;
-      if (balance < lease.refillMark) ask(lease).want = Math.min(maxNano, target - balance);
-      else if (now - lease.renewedAt >= renewAfter) ask(lease);
-    }
-    return asks;
   }
 
   #apply(answer: LeaseResponse, sentAt: number, sentAtWall: number, asks: Map<Lease, LeaseAsk>): void {
@@ -380,16 +298,4 @@ export class LeaseCalls {
     clearInterval(this.#timer);
     this.#timer = null;
   }
-}
-
-/** An ask that only renews (and reports what was given back) a lease. */
-function askOf(lease: Lease): LeaseAsk {
-  return {
-    limitId: lease.limitId,
-    period: lease.period,
-    periodStart: lease.periodStart,
-    want: 0,
-    need: 0,
-    returned: lease.returned,
-  };
 }
