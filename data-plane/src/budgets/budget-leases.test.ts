@@ -332,14 +332,17 @@ describe('in the background', () => {
     ]);
     expect(lease.balance).toBe(0);
     expect(h.ledger.held('lim-team', 'monthly', h.bootId).returned).toBe(balance);
-    // Nothing more while it is idle.
+    // Nothing more while it is idle, and the timer sleeps.
     const calls = h.ledger.calls.length;
+    expect(h.budgets.calls.ticking).toBe(true);
     h.mono += 5000;
     await h.budgets.calls.tick();
     expect(h.ledger.calls).toHaveLength(calls);
-    // Used again: one call, its cumulative returned carried.
+    expect(h.budgets.calls.ticking).toBe(false);
+    // Used again: one call, its cumulative returned carried, and the timer runs again.
     expect(await h.decide(h.request())).toMatchObject({ ok: true });
     expect(h.ledger.calls.at(-1)!.asks[0]).toMatchObject({ returned: balance, periodStart: january.periodStart });
+    expect(h.budgets.calls.ticking).toBe(true);
   });
 
   it('moves to the new period when resetsAt passes; requests admitted before settle on the old lease', async () => {

@@ -145,7 +145,9 @@ export class LeaseCalls {
 
   /** The background pass: makes a call when anything is due (tests call it directly). */
   tick(): Promise<void> {
-    if (this.book.size === 0 && !this.#o.stores.current?.hasRateLimits) {
+    if (!this.#o.stores.current?.hasRateLimits && this.#dormant()) {
+      // Nothing to renew or give back: the timer sleeps until a request waits for a lease call again (it must, to
+      // use a lease that gave its balance back).
       this.#stopTimer();
       return Promise.resolve();
     }
@@ -285,6 +287,17 @@ export class LeaseCalls {
       this.#o.logger.warn({ err: (err as Error).message }, 'budget lease call failed; leases are not renewed');
     }
     this.#failures++;
+  }
+
+  /** Every lease gave its balance back and holds nothing (or there are none). */
+  #dormant(): boolean {
+    for (const lease of this.book) if (!lease.idle || lease.heldRaw !== 0) return false;
+    return true;
+  }
+
+  /** The background timer runs (tests). */
+  get ticking(): boolean {
+    return this.#timer !== null;
   }
 
   #ensureTimer(): void {
