@@ -54,7 +54,8 @@ describe('a team budget', () => {
       upstream.url,
       limit('lim-team', 'team', 'team-1', { budgets: { monthly: budget } }),
     );
-    gw = await startGateway(snapshot, { lease: ledger.lease });
+    // The background pass runs every millisecond: what callers see must not depend on when it runs.
+    gw = await startGateway(snapshot, { lease: ledger.lease, budgets: { tickMs: 1 } });
   });
   afterAll(async () => {
     await gw.close();
@@ -91,8 +92,9 @@ describe('a team budget', () => {
     });
     await settled();
     expect(gw.usage.at(-1)).toMatchObject({ status: 429, errorCode: 'budget_exceeded', costUsd: 0 });
-    // One call for the first request, one for the fourth; the three in between were held locally.
-    expect(ledger.calls).toHaveLength(2);
+    // Requests waited for a call twice: the first, and the fourth; the ones in between were held locally (the
+    // background may have asked for refills meanwhile, with no request waiting).
+    expect(ledger.calls.filter((c) => c.asks.some((a) => a.need > 0))).toHaveLength(2);
   });
 
   it('records every request in whole nano-dollars, with this boot', async () => {
