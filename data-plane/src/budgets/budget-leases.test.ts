@@ -2,6 +2,7 @@
 // settlement, waiting and coalescing, the negative cache, fail-open and fail-closed, expiry, idle return, new periods,
 // background renewals, heartbeats, shutdown and the budget headers.
 import { afterEach, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../policy/authenticate.ts';
 import type { Decision } from '../policy/decision.ts';
 import type { FakeLedger } from '../test-support/fake-ledger.ts';
 import { chatBody, february, january, LimitHarness, limit, limitedSnapshot, worstOf } from '../test-support/limits.ts';
@@ -203,6 +204,29 @@ describe('waiting for a lease call', () => {
     expect(calls).toBe(2);
   });
 
+  it('names at most maxLeaseItems leases per call: waiters that do not fit go in the next call', async () => {
+    const keys = 600;
+    const snapshot = sampleSnapshot();
+    const budgets = { daily: usd, weekly: usd, monthly: usd, total: usd };
+    snapshot.limits = {};
+    for (let i = 0; i < keys; i++) {
+      const secret = `sk-gw-many${String(i).padStart(36, '0')}`;
+      snapshot.keys[`key-${i}`] = { ...snapshot.keys['key-good'], id: `key-${i}`, hash: hashApiKey(secret) };
+      snapshot.limits[`lim-${i}`] = limit(`lim-${i}`, 'key', `key-${i}`, { budgets });
+    }
+    h = new LimitHarness(snapshot);
+    for (let i = 0; i < keys; i++) {
+      for (const period of ['daily', 'weekly', 'monthly', 'total'] as const) {
+        h.ledger.budget(`lim-${i}`, period, usd, january.periodStart, period === 'total' ? null : january.resetsAt);
+      }
+    }
+    const decisions = Array.from({ length: keys }, (_, i) =>
+      h.decide(h.request(body, `sk-gw-many${String(i).padStart(36, '0')}`)),
+    );
+    expect((await Promise.all(decisions)).every((d) => d.ok)).toBe(true);
+    expect(h.ledger.calls.map((c) => c.asks.length)).toEqual([2000, 400]);
+  });
+
   it('is bounded: a control plane that does not answer in time is unavailable', async () => {
     teamBudget(10 * usd, { waitMs: 30 });
     h.ledger.gate = new Promise(() => {});
@@ -308,14 +332,17 @@ describe('in the background', () => {
     ]);
     expect(lease.balance).toBe(0);
     expect(h.ledger.held('lim-team', 'monthly', h.bootId).returned).toBe(balance);
-    // Nothing more while it is idle.
+    // Nothing more while it is idle, and the timer sleeps.
     const calls = h.ledger.calls.length;
+    expect(h.budgets.calls.ticking).toBe(true);
     h.mono += 5000;
     await h.budgets.calls.tick();
     expect(h.ledger.calls).toHaveLength(calls);
-    // Used again: one call, its cumulative returned carried.
+    expect(h.budgets.calls.ticking).toBe(false);
+    // Used again: one call, its cumulative returned carried, and the timer runs again.
     expect(await h.decide(h.request())).toMatchObject({ ok: true });
     expect(h.ledger.calls.at(-1)!.asks[0]).toMatchObject({ returned: balance, periodStart: january.periodStart });
+    expect(h.budgets.calls.ticking).toBe(true);
   });
 
   it('moves to the new period when resetsAt passes; requests admitted before settle on the old lease', async () => {
@@ -357,6 +384,17 @@ describe('in the background', () => {
     h.mono += 10_001;
     await h.budgets.calls.tick();
     expect(h.lease('lim-team', 'monthly')).toBeNull();
+    // Until the snapshot catches up, requests are not held back for a budget that no longer exists.
+    const calls = h.ledger.calls.length;
+    const ctx = h.request();
+    expect(h.decide(ctx)).toMatchObject({ ok: true });
+    expect(ctx.budgetLeases).toEqual([]);
+    expect(h.ledger.calls).toHaveLength(calls);
+    // The budget set again: it is asked for again.
+    h.mono += 60_000;
+    h.ledger.budget('lim-team', 'monthly', 10 * usd, january.periodStart, january.resetsAt);
+    expect(await h.decide(h.request())).toMatchObject({ ok: true });
+    expect(h.lease('lim-team', 'monthly')?.held).toBe(worst);
   });
 
   it('sends heartbeats while the snapshot has rate limits, and shares them among the data planes it learns of', async () => {

@@ -78,7 +78,7 @@ export class BudgetLeases {
     const decision = new Promise<Decision>((r) => {
       resolve = r;
     });
-    const waiter: Waiter = { ctx, store, limits, raw, rounds: 0, resolve, timer: null, done: false };
+    const waiter: Waiter = { ctx, store, limits, raw, rounds: 0, deferred: false, resolve, timer: null, done: false };
     waiter.timer = setTimeout(() => this.#timedOut(waiter), this.#waitMs);
     this.calls.enqueue(waiter);
     return { ok: 'pending', decision };
@@ -135,6 +135,7 @@ export class BudgetLeases {
         if (budgets[period] === undefined) continue;
         const lease = book.get(limit.id, period);
         let s: Standing;
+        if (lease === null && this.calls.isGone(limit.id, period, now)) continue;
         if (lease === null || !lease.usable(now, wallNow, maxAge)) s = Standing.Stale;
         else {
           const charged = chargedNano(raw, lease.costFactorPpm);
@@ -159,7 +160,9 @@ export class BudgetLeases {
     for (const limit of limits) {
       for (const period of periods) {
         if (limit.budgets[period] === undefined) continue;
-        const lease = book.get(limit.id, period) as Lease;
+        // Absent only when the control plane no longer has the budget (isGone).
+        const lease = book.get(limit.id, period);
+        if (lease === null) continue;
         lease.hold(raw, chargedNano(raw, lease.costFactorPpm), now);
         held.push(lease);
         if (lease.wantsRefill(now)) refill = true;

@@ -2,13 +2,13 @@
 // many waiters, one call), renewals, refills, idle returns, new periods; a heartbeat when nothing else is due but the
 // snapshot has rate limits (its answer tells how many data planes share them). A timer (unref'd, about every 500 ms)
 // runs only while there are leases or rate limits.
-import { type BudgetPeriod, chargedNano, type LeaseAsk, type LeaseResponse, type SnapshotLimit } from '@gw/schema';
+import { type BudgetPeriod, type LeaseAsk, type LeaseResponse, maxLeaseItems, type SnapshotLimit } from '@gw/schema';
 import type { Logger } from '../logger.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import type { Decision } from '../policy/decision.ts';
 import type { SnapshotStore, StoreHolder } from '../snapshot/store.ts';
-import { maxNano } from './estimate.ts';
 import { Lease } from './lease.ts';
+import { askOf, dueAsks } from './lease-asks.ts';
 import { LeaseBook } from './lease-book.ts';
 import type { LeaseFn } from './lease-client.ts';
 
@@ -40,6 +40,8 @@ export interface Waiter {
   readonly raw: number;
   /** Calls it went through already. */
   rounds: number;
+  /** Left out of the call being made (it was full). */
+  deferred: boolean;
   readonly resolve: (d: Decision) => void;
   timer: NodeJS.Timeout | null;
   done: boolean;
@@ -56,10 +58,16 @@ const usableShare = 0.8;
 const downMinMs = 500;
 const downMaxMs = 5000;
 
-const periods: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly', 'total'];
+/** How long a budget the control plane called gone is treated as absent while the snapshot still names it. */
+const goneForMs = 60_000;
 
 export class LeaseCalls {
   readonly book = new LeaseBook();
+  /**
+   * `${limitId} ${period}` -> when the control plane said it no longer has that budget: until the snapshot catches up
+   * (a delta removing it), requests do not wait for a lease of it.
+   */
+  readonly #gone = new Map<string, number>();
   /** A lease older than this is not used (0.8 × the last answer's ttl; 0 before any answer). */
   maxAgeMs = 0;
   #ttlMs = 0;
@@ -99,6 +107,13 @@ export class LeaseCalls {
     return now < this.#downUntil;
   }
 
+  /** The control plane said lately that it no longer has this budget. */
+  isGone(limitId: string, period: BudgetPeriod, now: number): boolean {
+    if (this.#gone.size === 0) return false;
+    const at = this.#gone.get(`${limitId} ${period}`);
+    return at !== undefined && now - at < goneForMs;
+  }
+
   /** A call is running (tests, shutdown). */
   get busy(): boolean {
     return this.#calling !== null;
@@ -130,7 +145,9 @@ export class LeaseCalls {
 
   /** The background pass: makes a call when anything is due (tests call it directly). */
   tick(): Promise<void> {
-    if (this.book.size === 0 && !this.#o.stores.current?.hasRateLimits) {
+    if (!this.#o.stores.current?.hasRateLimits && this.#dormant()) {
+      // Nothing to renew or give back: the timer sleeps until a request waits for a lease call again (it must, to
+      // use a lease that gave its balance back).
       this.#stopTimer();
       return Promise.resolve();
     }
@@ -163,12 +180,16 @@ export class LeaseCalls {
     this.#stopped = true;
     this.#stopTimer();
     while (this.#calling !== null) await this.#calling;
-    const asks: LeaseAsk[] = [];
+    let asks: LeaseAsk[] = [];
     for (const lease of this.book) {
       if (lease.periodStart === null) continue;
       const balance = lease.balance;
       if (balance > 0) lease.returned += balance;
       asks.push(askOf(lease));
+      if (asks.length === maxLeaseItems) {
+        await this.#o.lease({ nodeId: this.#o.nodeId, bootId: this.#o.bootId, asks });
+        asks = [];
+      }
     }
     if (asks.length === 0) return;
     await this.#o.lease({ nodeId: this.#o.nodeId, bootId: this.#o.bootId, asks });
@@ -181,99 +202,43 @@ export class LeaseCalls {
 
   async #run(): Promise<void> {
     const now = this.#now();
+    const wallNow = this.#wallNow();
     const round = this.#round;
     this.#round = null;
-    const asks = this.#asks(round, now);
+    const asks = dueAsks(this.book, round, {
+      now,
+      wallNow,
+      maxAgeMs: this.maxAgeMs,
+      renewAfterMs: this.#ttlMs / 3,
+      idleMs: this.#idleMs,
+      isGone: (limitId, period) => this.isGone(limitId, period, now),
+    });
+    if (round !== null) this.#ensureTimer();
     const heartbeat =
       asks.size === 0 && this.#o.stores.current?.hasRateLimits === true && now - this.#lastAnswerAt >= this.#ttlMs / 3;
-    if (asks.size === 0 && !heartbeat && round === null) return;
     let answer: LeaseResponse | null = null;
-    try {
-      answer = await this.#o.lease({ nodeId: this.#o.nodeId, bootId: this.#o.bootId, asks: [...asks.values()] });
-    } catch (err) {
-      this.#failed(err);
+    let failed = false;
+    if (asks.size > 0 || heartbeat) {
+      try {
+        answer = await this.#o.lease({ nodeId: this.#o.nodeId, bootId: this.#o.bootId, asks: [...asks.values()] });
+      } catch (err) {
+        failed = true;
+        this.#failed(err);
+      }
     }
-    if (answer !== null) this.#apply(answer, now, asks);
+    if (answer !== null) this.#apply(answer, now, wallNow, asks);
     if (round === null) return;
     for (const w of round) {
-      if (this.#answered(w, answer === null)) this.enqueue(w);
+      if (w.done) continue;
+      // Left out of this call (it was full): the next one.
+      if (w.deferred) {
+        w.deferred = false;
+        this.enqueue(w);
+      } else if (this.#answered(w, failed)) this.enqueue(w);
     }
   }
 
-  /** What to ask for: the waiters' needs, then whatever the background finds due. One ask per lease. */
-  #asks(round: Waiter[] | null, now: number): Map<Lease, LeaseAsk> {
-    const asks = new Map<Lease, LeaseAsk>();
-    const ask = (lease: Lease) => {
-      let a = asks.get(lease);
-      if (a === undefined) {
-        a = askOf(lease);
-        asks.set(lease, a);
-        lease.askedAt = now;
-      }
-      return a;
-    };
-    const wallNow = this.#wallNow();
-    if (round !== null) {
-      for (const w of round) {
-        if (w.done) continue;
-        for (const limit of w.limits) {
-          for (const period of periods) {
-            if (limit.budgets[period] === undefined) continue;
-            const lease = this.book.ensure(limit.id, period);
-            const charged = chargedNano(w.raw, lease.costFactorPpm);
-            if (lease.usable(now, wallNow, this.maxAgeMs) && lease.balance >= charged && !asks.has(lease)) continue;
-            const a = ask(lease);
-            a.need = Math.min(maxNano, Math.max(a.need, charged));
-            a.want += charged;
-          }
-        }
-      }
-      for (const [lease, a] of asks) {
-        // Enough for the waiters, and a refill beyond them.
-        const target = lease.refillTarget(now, a.need);
-        a.want = Math.min(maxNano, Math.max(0, a.want + target - Math.max(0, lease.balance)));
-      }
-      this.#ensureTimer();
-    }
-    const renewAfter = this.#ttlMs / 3;
-    for (const lease of this.book) {
-      if (asks.has(lease)) continue;
-      if (lease.periodStart === null) {
-        // Asked for by a request, never answered, and nobody waits for it now.
-        if (lease.heldRaw === 0) this.book.drop(lease.limitId, lease.period);
-        continue;
-      }
-      const active = now - lease.lastUsedAt < this.#idleMs;
-      if (wallNow >= lease.resetsAtMs) {
-        // Its period is over: ask for the new one while it is in use, otherwise forget it.
-        if (active) ask(lease).want = Math.min(maxNano, lease.refillTarget(now));
-        else if (lease.heldRaw === 0) this.book.drop(lease.limitId, lease.period);
-        continue;
-      }
-      if (!active) {
-        if (!lease.idle) {
-          lease.idle = true;
-          const balance = lease.balance;
-          if (balance > 0) {
-            lease.returned += balance;
-            ask(lease);
-            continue;
-          }
-        }
-        // Still renewed while requests admitted on it run, so that the control plane does not reclaim it.
-        if (lease.heldRaw > 0 && now - lease.renewedAt >= renewAfter) ask(lease);
-        continue;
-      }
-      const target = lease.refillTarget(now);
-      lease.refillMark = target / 2;
-      const balance = lease.balance;
-      if (balance < lease.refillMark) ask(lease).want = Math.min(maxNano, target - balance);
-      else if (now - lease.renewedAt >= renewAfter) ask(lease);
-    }
-    return asks;
-  }
-
-  #apply(answer: LeaseResponse, sentAt: number, asks: Map<Lease, LeaseAsk>): void {
+  #apply(answer: LeaseResponse, sentAt: number, sentAtWall: number, asks: Map<Lease, LeaseAsk>): void {
     const now = this.#now();
     this.#ttlMs = answer.ttlMs;
     this.maxAgeMs = answer.ttlMs * usableShare;
@@ -297,7 +262,7 @@ export class LeaseCalls {
         this.book.replace(next);
         lease = next;
       }
-      lease.apply(grant, sentAt);
+      lease.apply(grant, sentAt, sentAtWall);
       const need = needs.get(`${grant.limitId} ${grant.period}`) ?? 0;
       // The budget has nothing left for this need (not merely a thin grant): remembered for a moment.
       if (need > 0 && lease.balance < need && lease.balance + grant.available < need) {
@@ -305,7 +270,14 @@ export class LeaseCalls {
         lease.deniedUntil = now + deniedForMs;
       } else if (lease.balance > 0) lease.deniedUntil = Number.NEGATIVE_INFINITY;
     }
-    for (const g of answer.gone) this.book.drop(g.limitId, g.period);
+    for (const g of answer.gone) {
+      this.book.drop(g.limitId, g.period);
+      this.#gone.set(`${g.limitId} ${g.period}`, now);
+    }
+    if (this.#gone.size > 0) {
+      for (const [id, at] of this.#gone) if (now - at >= goneForMs) this.#gone.delete(id);
+      for (const g of answer.grants) this.#gone.delete(`${g.limitId} ${g.period}`);
+    }
   }
 
   #failed(err: unknown): void {
@@ -315,6 +287,17 @@ export class LeaseCalls {
       this.#o.logger.warn({ err: (err as Error).message }, 'budget lease call failed; leases are not renewed');
     }
     this.#failures++;
+  }
+
+  /** Every lease gave its balance back and holds nothing (or there are none). */
+  #dormant(): boolean {
+    for (const lease of this.book) if (!lease.idle || lease.heldRaw !== 0) return false;
+    return true;
+  }
+
+  /** The background timer runs (tests). */
+  get ticking(): boolean {
+    return this.#timer !== null;
   }
 
   #ensureTimer(): void {
@@ -328,16 +311,4 @@ export class LeaseCalls {
     clearInterval(this.#timer);
     this.#timer = null;
   }
-}
-
-/** An ask that only renews (and reports what was given back) a lease. */
-function askOf(lease: Lease): LeaseAsk {
-  return {
-    limitId: lease.limitId,
-    period: lease.period,
-    periodStart: lease.periodStart,
-    want: 0,
-    need: 0,
-    returned: lease.returned,
-  };
 }

@@ -30,7 +30,8 @@ export function leaseResponseProblem(answer: unknown): string | null {
   if (!Array.isArray(a.gone)) return 'gone';
   for (const [i, g] of (a.grants as Record<string, unknown>[]).entries()) {
     if (typeof g !== 'object' || g === null) return `grants[${i}]`;
-    if (typeof g.limitId !== 'string' || !budgetPeriods.includes(g.period as never)) return `grants[${i}].limitId`;
+    if (typeof g.limitId !== 'string') return `grants[${i}].limitId`;
+    if (!budgetPeriods.includes(g.period as never)) return `grants[${i}].period`;
     if (typeof g.periodStart !== 'string' || !isIsoOrNull(g.periodStart)) return `grants[${i}].periodStart`;
     if (!isIsoOrNull(g.resetsAt)) return `grants[${i}].resetsAt`;
     for (const field of ['granted', 'limit', 'spent', 'available', 'costFactorPpm'] as const) {

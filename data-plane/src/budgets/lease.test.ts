@@ -22,7 +22,7 @@ const grant = (over: Partial<LeaseGrant> = {}): LeaseGrant => ({
 describe('Lease', () => {
   it('is granted − returned − held − settled, and a settle replaces the hold with the real cost', () => {
     const lease = new Lease('lim-1', 'monthly');
-    lease.apply(grant(), 100);
+    lease.apply(grant(), 100, 0);
     expect(lease.balance).toBe(1_000_000);
     lease.hold(300_000, 300_000, 100);
     lease.hold(200_000, 200_000, 100);
@@ -35,7 +35,7 @@ describe('Lease', () => {
 
   it('lets a request overrun its hold: the overrun lowers the balance, below zero if need be', () => {
     const lease = new Lease('lim-1', 'monthly');
-    lease.apply(grant({ granted: 100 }), 0);
+    lease.apply(grant({ granted: 100 }), 0, 0);
     lease.hold(60, 60, 0);
     lease.settle(60, 250);
     expect(lease.balance).toBe(-150);
@@ -43,11 +43,11 @@ describe('Lease', () => {
 
   it('charges holds and settled costs at the cost factor, rounding up', () => {
     const lease = new Lease('lim-1', 'monthly');
-    lease.apply(grant({ granted: 10_000, costFactorPpm: 1_200_000 }), 0);
+    lease.apply(grant({ granted: 10_000, costFactorPpm: 1_200_000 }), 0, 0);
     lease.hold(1001, 1202, 0);
     expect(lease.held).toBe(1202); // 1001 × 1.2 = 1201.2, rounded up
     // A factor that changes while a request runs cannot leave a remainder: holds are kept before the factor.
-    lease.apply(grant({ granted: 10_000, costFactorPpm: 1_500_000 }), 1);
+    lease.apply(grant({ granted: 10_000, costFactorPpm: 1_500_000 }), 1, 0);
     expect(lease.held).toBe(1502);
     lease.settle(1001, 1000);
     expect([lease.held, lease.settled]).toEqual([0, 1500]);
@@ -57,19 +57,23 @@ describe('Lease', () => {
     const lease = new Lease('lim-1', 'monthly');
     const wall = Date.parse('2026-01-15T00:00:00.000Z');
     expect(lease.usable(0, wall, 24_000)).toBe(false);
-    lease.apply(grant(), 1000);
+    lease.apply(grant(), 1000, wall);
     expect(lease.usable(1000 + 23_999, wall, 24_000)).toBe(true);
     expect(lease.usable(1000 + 24_000, wall, 24_000)).toBe(false);
-    expect(lease.usable(1001, Date.parse('2026-02-01T00:00:00.000Z'), 24_000)).toBe(false);
+    const end = Date.parse('2026-02-01T00:00:00.000Z');
+    expect(lease.usable(1001, end, 24_000)).toBe(false);
+    // Answered for after its end by this clock: the control plane's clock says it is still current.
+    lease.apply(grant(), 2000, end + 50);
+    expect(lease.usable(2001, end + 100, 24_000)).toBe(true);
     const total = new Lease('lim-1', 'total');
-    total.apply(grant({ period: 'total', periodStart: '1970-01-01T00:00:00.000Z', resetsAt: null }), 0);
+    total.apply(grant({ period: 'total', periodStart: '1970-01-01T00:00:00.000Z', resetsAt: null }), 0, 0);
     expect(total.resetsAtMs).toBe(Number.POSITIVE_INFINITY);
     expect(total.usable(1, Date.parse('2999-01-01T00:00:00.000Z'), 24_000)).toBe(true);
   });
 
   it('sizes refills from the spend of the last seconds, at least four times the largest recent worst case', () => {
     const lease = new Lease('lim-1', 'monthly');
-    lease.apply(grant(), 0);
+    lease.apply(grant(), 0, 0);
     expect(lease.refillTarget(10_000)).toBe(0);
     expect(lease.refillTarget(10_000, 500)).toBe(2000);
     for (let i = 0; i < 10; i++) lease.hold(100, 100, 10_000 + i * 100);

@@ -34,6 +34,8 @@ export class Lease {
   available = 0;
   /** Monotonic ms of the last answer covering this lease (when its call was sent); -Infinity = never. */
   renewedAt = Number.NEGATIVE_INFINITY;
+  /** Wall-clock ms when the call of the last answer was sent. */
+  answeredAtWall = Number.NEGATIVE_INFINITY;
   /** Monotonic ms of the last call that asked about it. */
   askedAt = Number.NEGATIVE_INFINITY;
   /** Monotonic ms of the last request admitted on it. */
@@ -73,9 +75,17 @@ export class Lease {
     return this.granted - this.returned - this.held - this.settled;
   }
 
-  /** The lease has been answered for and renewed recently enough to be used (`maxAgeMs`: 0.8 × the lease ttl). */
+  /**
+   * The lease has been answered for and renewed recently enough to be used (`maxAgeMs`: 0.8 × the lease ttl), and
+   * its period has not ended, unless the control plane answered for it after its end by this clock (the two clocks
+   * differ by a little: its answer is what counts).
+   */
   usable(now: number, wallNow: number, maxAgeMs: number): boolean {
-    return this.periodStart !== null && now - this.renewedAt < maxAgeMs && wallNow < this.resetsAtMs;
+    return (
+      this.periodStart !== null &&
+      now - this.renewedAt < maxAgeMs &&
+      (wallNow < this.resetsAtMs || this.answeredAtWall >= this.resetsAtMs)
+    );
   }
 
   /** Admits a request whose worst case is `raw` provider nano-dollars (`charged` after the factor). */
@@ -112,7 +122,7 @@ export class Lease {
   }
 
   /** Takes the control plane's answer for this lease (its period must be this lease's or the first one named). */
-  apply(grant: LeaseGrant, answeredFor: number): void {
+  apply(grant: LeaseGrant, answeredFor: number, answeredForWall: number): void {
     this.periodStart = grant.periodStart;
     this.resetsAt = grant.resetsAt;
     this.resetsAtMs = grant.resetsAt === null ? Number.POSITIVE_INFINITY : Date.parse(grant.resetsAt);
@@ -122,6 +132,7 @@ export class Lease {
     this.limit = grant.limit;
     this.available = grant.available;
     if (answeredFor > this.renewedAt) this.renewedAt = answeredFor;
+    this.answeredAtWall = answeredForWall;
   }
 
   #advance(second: number): void {

@@ -31,7 +31,12 @@ export function limit(
 
 /** The sample snapshot with these limits (org-1's keys: key-good is team-1's and user-1's). */
 export function limitedSnapshot(...limits: SnapshotLimit[]): Snapshot {
-  const s = sampleSnapshot();
+  return limitedSnapshotAt(undefined, ...limits);
+}
+
+/** The same with the credential at `baseUrl` (a fake provider's). */
+export function limitedSnapshotAt(baseUrl: string | undefined, ...limits: SnapshotLimit[]): Snapshot {
+  const s = sampleSnapshot(baseUrl);
   s.limits = Object.fromEntries(limits.map((l) => [l.id, l]));
   return s;
 }
