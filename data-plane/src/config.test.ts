@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       },
       logLevel: 'info',
       tracing: null,
+      budgets: { leaseWaitMs: 2000, defaultMaxOutputTokens: 16_384, idleReturnMs: 10_000 },
     });
   });
 
@@ -50,8 +51,12 @@ describe('loadConfig', () => {
       KEEP_ALIVE_TIMEOUT_MS: '3000',
       MAX_CONNECTIONS: '64',
       SHUTDOWN_IDLE_MS: '0',
+      BUDGET_LEASE_WAIT_MS: '500',
+      BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: '4096',
+      BUDGET_LEASE_IDLE_RETURN_MS: '30000',
     });
     expect(r.ok && r.config).toMatchObject({
+      budgets: { leaseWaitMs: 500, defaultMaxOutputTokens: 4096, idleReturnMs: 30_000 },
       controlPlaneWsUrl: 'wss://cp.example.com/graphql',
       port: 0,
       metricsUserLabels: true,

@@ -39,6 +39,16 @@ export interface Config {
   logLevel: string;
   /** OpenTelemetry traces of the request path; null = off (no OTLP endpoint set, or OTEL_SDK_DISABLED=true). */
   tracing: TracingSettings | null;
+  budgets: BudgetSettings;
+}
+
+export interface BudgetSettings {
+  /** How long a request may wait for a budget lease call (BUDGET_LEASE_WAIT_MS). */
+  leaseWaitMs: number;
+  /** Output tokens a request without max_tokens is assumed to produce (BUDGET_DEFAULT_MAX_OUTPUT_TOKENS). */
+  defaultMaxOutputTokens: number;
+  /** A lease unused this long gives its balance back (BUDGET_LEASE_IDLE_RETURN_MS). */
+  idleReturnMs: number;
 }
 
 /** The documented defaults of the server's limits; in-process test gateways use them too. */
@@ -186,6 +196,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     },
     logLevel,
     tracing: readTracing(),
+    budgets: {
+      leaseWaitMs: int('BUDGET_LEASE_WAIT_MS', 2000, 1, 60_000),
+      defaultMaxOutputTokens: int('BUDGET_DEFAULT_MAX_OUTPUT_TOKENS', 16_384, 1, 10_000_000),
+      idleReturnMs: int('BUDGET_LEASE_IDLE_RETURN_MS', 10_000, 100),
+    },
   };
   if (config.server.headersTimeoutMs > config.server.requestReadTimeoutMs) {
     problems.push(

@@ -55,13 +55,15 @@ export function errorEvent(err: Refusal): string {
   return `data: ${JSON.stringify(errorBody(err))}\n\n`;
 }
 
-export function errorResponse(err: Refusal, requestId?: string): Response {
+/** `extra`: headers beside the refusal's own (the request's budget and rate-limit figures). */
+export function errorResponse(err: Refusal, requestId?: string, extra?: Record<string, string>): Response {
   const spec = errorCodes[err.code];
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'x-should-retry': spec.retry ? 'true' : 'false',
   };
   if (requestId) headers['x-request-id'] = requestId;
+  if (extra) Object.assign(headers, extra);
   if (err.headers) Object.assign(headers, err.headers);
   return new FastResponse(JSON.stringify(errorBody(err)), { status: spec.status, headers });
 }

@@ -1,6 +1,11 @@
 // Process entry: config, boot from the disk snapshot, serve, sync with the control plane, graceful stop.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from './app.ts';
+import { BudgetLeases } from './budgets/budget-leases.ts';
+import { leaseBudgets } from './budgets/lease-client.ts';
+import { RateLimiter } from './budgets/rate-limiter.ts';
 import { loadConfig } from './config.ts';
 import { ControlPlaneClient } from './control-plane-client.ts';
 import { createLogger } from './logger.ts';
@@ -28,6 +33,10 @@ import { UsageSpool } from './usage/spool.ts';
 const usageFlushOnStopMs = 5_000;
 /** How long shutdown spends exporting the last spans; runs beside the usage flush, so it adds no time to the stop. */
 const traceFlushOnStopMs = 5_000;
+/** How long shutdown spends giving budget leases back (they expire at the control plane otherwise). */
+const leaseReturnOnStopMs = 3_000;
+/** Lease calls have their own connections and a short timeout: requests may be waiting for them. */
+const leaseCallTimeoutMs = 5_000;
 
 async function main(): Promise<void> {
   limitHeapGrowth();
@@ -41,6 +50,8 @@ async function main(): Promise<void> {
   const config = loaded.config;
   const logger = createLogger(config.logLevel);
   const startedAt = new Date();
+  // This process's boot: its budget leases are its own, and every usage record names it.
+  const bootId = randomUUID();
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
     .version;
 
@@ -104,7 +115,7 @@ async function main(): Promise<void> {
     await spool.flush();
     logger.warn({ records: interrupted.length }, 'recorded requests the last run left in flight as incomplete usage');
   }
-  const inflight = await InflightJournal.open(config.stateDir, config.nodeId, { logger });
+  const inflight = await InflightJournal.open(config.stateDir, config.nodeId, { logger, bootId });
   inflight.start();
   const deadLetter = await DeadLetterFile.open(config.stateDir);
   const usage = new UsageBatcher({
@@ -129,8 +140,31 @@ async function main(): Promise<void> {
     return store && { version: store.version, appliedAt: store.appliedAt.getTime() };
   };
   const lifecycle: Lifecycle = { shuttingDown: false };
+  const leaseCp = new ControlPlaneClient({
+    url: config.controlPlaneUrl,
+    token: config.dataPlaneToken,
+    timeoutMs: leaseCallTimeoutMs,
+  });
+  const rates = new RateLimiter();
+  const budgets = new BudgetLeases({
+    lease: leaseBudgets(leaseCp),
+    nodeId: config.nodeId,
+    bootId,
+    stores,
+    logger,
+    waitMs: config.budgets.leaseWaitMs,
+    defaultMaxOutputTokens: config.budgets.defaultMaxOutputTokens,
+    idleReturnMs: config.budgets.idleReturnMs,
+    onDataPlanes: (count) => {
+      rates.dataPlanes = count;
+    },
+    onTick: () => rates.sweep(),
+  });
   const app = createApp({
     nodeId: config.nodeId,
+    bootId,
+    budgets,
+    rates,
     maxBodyBytes: config.maxBodyBytes,
     stores,
     upstream,
@@ -188,13 +222,20 @@ async function main(): Promise<void> {
     logger.info({ signal, inFlight: server.inFlight() }, 'shutting down');
     const { drained } = await server.close(config.shutdownGraceMs);
     if (!drained) logger.warn({ graceMs: config.shutdownGraceMs }, 'grace period over; cut the remaining requests');
+    // After the drain: nothing holds a lease any more, so every balance can go back.
+    await Promise.race([
+      budgets.calls
+        .returnAll()
+        .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not give budget leases back')),
+      sleep(leaseReturnOnStopMs, undefined, { ref: false }),
+    ]);
     reporter.stop();
     await sync.stop();
     await inflight.close().catch((err: unknown) => logger.error({ err }, 'could not close the in-flight journal'));
     const [flushed] = await Promise.all([usage.stop(usageFlushOnStopMs), tracing?.shutdown(traceFlushOnStopMs)]);
     if (!flushed.sent) logger.warn({ left: flushed.left }, 'usage left in the spool for the next start');
     await deadLetter.close();
-    await Promise.allSettled([upstream.close(), cp.close()]);
+    await Promise.allSettled([upstream.close(), cp.close(), leaseCp.close()]);
     logger.info('stopped');
     process.exit(exitCode);
   };

@@ -232,7 +232,8 @@ describe('platform admin pages', () => {
     await audit.filterType('Billing settings');
     const set = audit.row('billingSettings.set', org.id);
     await set.waitFor();
-    await expect(audit.rows().count()).resolves.toBe(1);
+    // The row was listed before the filter too: wait for the filtered list, not only for the row.
+    await expect.poll(() => audit.rows().count()).toBe(1);
     const change = await audit.expand(set);
     await expect(audit.field(change, 'markupPercent')).resolves.toEqual({ before: '—', after: '20' });
     await platform.screenshot('platform-audit');

@@ -1,5 +1,7 @@
 // The one object a request allocates for its policy: created empty on arrival, filled in as the stages run, metered
 // once at the end. It is also the usage meter's Exchange and what the in-flight journal holds.
+import type { SnapshotLimit } from '@gw/schema';
+import type { Lease } from '../budgets/lease.ts';
 import type { ChatProvider, StreamTransform, TokenUsage } from '../providers/types.ts';
 import type { DeploymentEntry, KeyEntry, ModelEntry, OrgModuleEntry } from '../snapshot/store.ts';
 import type { RequestTrace } from '../tracing/types.ts';
@@ -40,6 +42,8 @@ export class RequestContext implements Exchange {
   tokensSoFar: (() => TokenUsage) | null = null;
   journaled = false;
   finished = false;
+  /** budget: served fail-open without a lease covering it (the org's budgets could not be checked). */
+  budgetUnchecked = false;
 
   // --- What the caller presented (read from the transport by the runner, so stages never see HTTP).
   /** The virtual key's secret; null = none sent. */
@@ -58,19 +62,27 @@ export class RequestContext implements Exchange {
   // --- What the stages decided.
   /** admit: the module enablement the request is attributed to; null = none. */
   attribution: OrgModuleEntry | null = null;
+  /**
+   * The budgets and rate limits set on the request's org, team, user, key and module (found after admit); null when
+   * none is set, so that requests without limits pay one null check in each limit stage.
+   */
+  limits: SnapshotLimit[] | null = null;
   /** The endpoint's validated request (set after the body was read, before authorize). */
   request: EndpointRequest | null = null;
+  /** Bytes of the request body (the budget's bound on input tokens). */
+  bodyBytes = 0;
   /** A number in [0, 1) drawn for weighted routing just before route (tests set it). */
   routeDraw = 0;
   /** route: the deployment that serves the request and its provider adapter. */
   target: DeploymentEntry | null = null;
   adapter: ChatProvider | null = null;
   /**
-   * budget: what reserveBudget held against the key's budgets (USD, 0 = nothing), released or settled by
-   * settleBudget at meter with the real cost.
+   * budget: the leases reserveBudget held the request's worst case on (null = none), and that worst case (provider
+   * nano-dollars); settleBudget at meter replaces the hold with the real cost.
    */
+  budgetLeases: Lease[] | null = null;
   budgetHeld = 0;
-  /** rate limit: what acquireRateLimit counted (0 = nothing), settled by settleRateLimit at meter. */
+  /** rate limit: 1 when acquireRateLimit counted the request (its tokens join the windows at meter), else 0. */
   rateHeld = 0;
 
   // --- Forward.

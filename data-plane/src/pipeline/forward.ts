@@ -7,6 +7,7 @@ import type { CallerRequest } from '../http/caller.ts';
 import { bytesResponse, streamResponse } from '../http/responses.ts';
 import type { AppDeps } from '../routes/deps.ts';
 import { type RelayHooks, StreamRelay } from '../upstream/relay.ts';
+import { addLimitHeaders, limitHeadersOf } from './budget.ts';
 import { type EndpointRequest, type RequestContext, streamTokensSoFar } from './context.ts';
 import type { ProxyEndpoint } from './endpoint.ts';
 import { checkResponseBody } from './guardrails.ts';
@@ -59,21 +60,27 @@ export async function forward<R extends EndpointRequest>(
     if (!checked.ok) {
       // The provider spent the tokens: they are metered with the refusal.
       meter(deps, ctx, errorCodes[checked.code].status, checked.code);
-      return errorResponse(checked, ctx.requestId);
+      return errorResponse(checked, ctx.requestId, limitHeadersOf(deps, ctx));
     }
     meter(deps, ctx, 200, null);
-    return bytesResponse(body, {
+    const headers: Record<string, string> = {
       'content-type': (res.headers['content-type'] as string | undefined) ?? 'application/json',
       'x-request-id': ctx.requestId,
-    });
+    };
+    // After meter: the figures include this request's real cost and tokens.
+    if (ctx.limits !== null) addLimitHeaders(deps, ctx, headers);
+    return bytesResponse(body, headers);
   }
 
   ctx.transform = endpoint.stream(adapter, request);
   ctx.tokensSoFar = streamTokensSoFar;
-  return streamResponse(new StreamRelay(res, ctx.transform, hooks, ctx), {
+  const headers: Record<string, string> = {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
     'x-request-id': ctx.requestId,
-  });
+  };
+  // Sent before the stream runs: the budget still holds this request's worst case.
+  if (ctx.limits !== null) addLimitHeaders(deps, ctx, headers);
+  return streamResponse(new StreamRelay(res, ctx.transform, hooks, ctx), headers);
 }

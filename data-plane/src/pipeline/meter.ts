@@ -1,7 +1,7 @@
 // The last stage: closes the request's books exactly once, whatever happened (answered, refused, failed, cut).
 import type { AppDeps } from '../routes/deps.ts';
 import { finishExchange } from '../usage/meter.ts';
-import { settleBudget } from './budget.ts';
+import { type LimitServices, settleBudget } from './budget.ts';
 import type { RequestContext } from './context.ts';
 import { settleRateLimit } from './rate-limit.ts';
 
@@ -9,9 +9,8 @@ import { settleRateLimit } from './rate-limit.ts';
 export function meter(deps: AppDeps, ctx: RequestContext, status: number, errorCode: string | null): void {
   if (ctx.finished) return;
   deps.inflight?.end(ctx);
-  const done = finishExchange(ctx, deps.nodeId, status, errorCode);
-  settleBudget(ctx, done.costUsd);
-  settleRateLimit(ctx);
+  const done = finishExchange(ctx, deps.nodeId, deps.bootId, status, errorCode);
+  meterLimits(deps, ctx, done.costNano);
   deps.metrics.observe(done.labels, {
     latencySeconds: done.latencyMs / 1000,
     overheadSeconds: done.overheadMs / 1000,
@@ -21,4 +20,10 @@ export function meter(deps: AppDeps, ctx: RequestContext, status: number, errorC
   });
   if (ctx.trace !== null) ctx.trace.end(ctx, status, errorCode, done);
   if (done.record) deps.usage.record(done.record);
+}
+
+/** Settles the request's budget holds with its real cost (provider nano-dollars) and its tokens in the rate windows. */
+export function meterLimits(limits: LimitServices, ctx: RequestContext, costNano: number): void {
+  settleBudget(limits, ctx, costNano);
+  settleRateLimit(limits, ctx);
 }

@@ -1,15 +1,20 @@
-// The rate-limit stage: a seam the rate-limits feature fills. Today no request is limited and nothing is counted.
+// The rate-limit stage: requests and tokens per minute per scope, this data plane's share of each
+// (../budgets/rate-limiter.ts). Requests without limits pass with one null check.
 import { allow, type Decision } from '../policy/decision.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
+import type { LimitServices } from './budget.ts';
 import type { RequestContext } from './context.ts';
 
 /**
  * Before forward: refuse a request over its key's, user's, team's, org's or module's request or token rate
- * (`rate_limited`), otherwise count it (and an estimate of its tokens) in `ctx.rateHeld`.
+ * (`rate_limited`, with retry-after), otherwise count it (`ctx.rateHeld`).
  */
-export function acquireRateLimit(_store: SnapshotStore, _ctx: RequestContext): Decision {
-  return allow;
+export function acquireRateLimit(limits: LimitServices, _store: SnapshotStore, ctx: RequestContext): Decision {
+  if (ctx.limits === null) return allow;
+  return limits.rates.acquire(ctx);
 }
 
-/** At meter, exactly once per request: correct the counted tokens with the real ones (`ctx.usage`), free any slot. */
-export function settleRateLimit(_ctx: RequestContext): void {}
+/** At meter, exactly once per request: the real tokens (`ctx.usage`) join the token windows. */
+export function settleRateLimit(limits: LimitServices, ctx: RequestContext): void {
+  if (ctx.rateHeld !== 0) limits.rates.settle(ctx);
+}

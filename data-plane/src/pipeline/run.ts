@@ -8,7 +8,7 @@ import { errorResponse, GatewayError, toGatewayError } from '../errors.ts';
 import { presentedApiKey } from '../http/api-key.ts';
 import type { CallerRequest, HeaderReader } from '../http/caller.ts';
 import { parseJsonBody } from '../http/json-body.ts';
-import { type Decision, type Denied, deny } from '../policy/decision.ts';
+import { type Decision, type Denied, deny, type Pending } from '../policy/decision.ts';
 import { moduleHeader } from '../policy/module.ts';
 import type { AppDeps } from '../routes/deps.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
@@ -16,7 +16,7 @@ import type { Tracing } from '../tracing/types.ts';
 import { ClientGoneError } from '../upstream/errors.ts';
 import type { RelayHooks, RelayOutcome } from '../upstream/relay.ts';
 import { requireJsonContentType } from './body.ts';
-import { reserveBudget } from './budget.ts';
+import { findLimits, type LimitServices, limitHeadersOf, reserveBudget } from './budget.ts';
 import { type EndpointRequest, RequestContext } from './context.ts';
 import type { LocalEndpoint, ProxyEndpoint } from './endpoint.ts';
 import { forward } from './forward.ts';
@@ -50,18 +50,45 @@ function keepTraceContext(ctx: RequestContext, headers: HeaderReader): void {
 
 /**
  * The stages between the body and forward, in their order; the first refusal wins. `ctx.key` and `ctx.model` are set
- * (admit passed, the body was read), and `ctx.routeDraw` drawn.
+ * (admit passed, the body was read), and `ctx.routeDraw` drawn. `limits`: the budget and rate-limit state (null:
+ * neither stage runs, as in tests of the other stages). `Pending` only when the budget stage must wait for a lease
+ * call: `decideAfterWait` then finishes the decision.
  */
-export function decide(store: SnapshotStore, ctx: RequestContext): Decision {
-  let d = authorize(store, ctx);
+export function decide(
+  store: SnapshotStore,
+  ctx: RequestContext,
+  limits: LimitServices | null = null,
+): Decision | Pending {
+  const d = authorize(store, ctx);
   if (!d.ok) return d;
-  d = reserveBudget(store, ctx);
-  if (!d.ok) return d;
-  d = acquireRateLimit(store, ctx);
-  if (!d.ok) return d;
+  if (limits !== null) {
+    const b = reserveBudget(limits, store, ctx);
+    if (b.ok !== true) return b;
+  }
+  return decideAfterBudget(store, ctx, limits);
+}
+
+/** The stages after the budget's. */
+function decideAfterBudget(store: SnapshotStore, ctx: RequestContext, limits: LimitServices | null): Decision {
+  let d: Decision;
+  if (limits !== null) {
+    d = acquireRateLimit(limits, store, ctx);
+    if (!d.ok) return d;
+  }
   d = checkRequest(store, ctx);
   if (!d.ok) return d;
   return route(store, ctx);
+}
+
+/** The rest of a decision whose budget stage waited for a lease call. */
+export async function decideAfterWait(
+  store: SnapshotStore,
+  ctx: RequestContext,
+  limits: LimitServices | null,
+  pending: Pending,
+): Promise<Decision> {
+  const d = await pending.decision;
+  return d.ok ? decideAfterBudget(store, ctx, limits) : d;
 }
 
 export class Pipeline implements RelayHooks<RequestContext> {
@@ -101,10 +128,13 @@ export class Pipeline implements RelayHooks<RequestContext> {
     // Before the body is read: a key that may not act, or a request that cannot be attributed, costs nothing more.
     const admitted = admit(store, ctx);
     if (!admitted.ok) return this.#refuse(ctx, admitted);
+    findLimits(store, ctx);
     try {
       requireJsonContentType(caller.get('content-type'));
       // Awaited here, not in a helper: one promise per body, as the request path allows.
-      const parsed = parseJsonBody(await caller.body(deps.maxBodyBytes));
+      const body = await caller.body(deps.maxBodyBytes);
+      ctx.bodyBytes = body.length;
+      const parsed = parseJsonBody(body);
       const model = (parsed as { model?: unknown } | null)?.model;
       // Recorded as sent, also when the request is refused.
       if (typeof model === 'string') ctx.model = model;
@@ -113,7 +143,9 @@ export class Pipeline implements RelayHooks<RequestContext> {
       ctx.request = valid.request;
       ctx.stream = valid.request.stream;
       ctx.routeDraw = this.#random();
-      const decided = decide(store, ctx);
+      let decided = decide(store, ctx, deps);
+      // Only a request that must wait for a budget lease call awaits here.
+      if (decided.ok === 'pending') decided = await decideAfterWait(store, ctx, deps, decided);
       if (!decided.ok) return this.#refuse(ctx, decided);
       return await forward(deps, this, caller, ctx, endpoint);
     } catch (err) {
@@ -128,14 +160,14 @@ export class Pipeline implements RelayHooks<RequestContext> {
         deps.logger.debug({ err: failure.cause, requestId: ctx.requestId, code: failure.code }, 'provider failure');
       }
       meter(deps, ctx, failure.status, failure.code);
-      return errorResponse(failure, ctx.requestId);
+      return errorResponse(failure, ctx.requestId, limitHeadersOf(deps, ctx));
     }
   }
 
   /** A refusal before forward: metered (with a usage record once the key is known) and answered. */
   #refuse(ctx: RequestContext, refusal: Denied): Response {
     meter(this.#deps, ctx, errorCodes[refusal.code].status, refusal.code);
-    return errorResponse(refusal, ctx.requestId);
+    return errorResponse(refusal, ctx.requestId, limitHeadersOf(this.#deps, ctx));
   }
 
   /** Response guardrails on each piece of a stream. */

@@ -2,6 +2,7 @@
 import type { UsageRecord } from '@gw/schema';
 import type { Logger } from '../logger.ts';
 import type { GatewayMetrics } from '../metrics.ts';
+import type { LimitServices } from '../pipeline/budget.ts';
 import type { StoreHolder } from '../snapshot/store.ts';
 import type { Tracing } from '../tracing/types.ts';
 import type { Upstream } from '../upstream/pools.ts';
@@ -22,8 +23,10 @@ export interface InflightSink {
   end(ex: Exchange): void;
 }
 
-export interface AppDeps {
+export interface AppDeps extends LimitServices {
   readonly nodeId: string;
+  /** Random per process start (LeaseRequest.bootId); every usage record carries it. */
+  readonly bootId: string;
   readonly maxBodyBytes: number;
   readonly stores: StoreHolder;
   readonly upstream: Upstream;

@@ -4,6 +4,7 @@
 import { setImmediate } from 'node:timers/promises';
 import {
   type AnyResource,
+  limitScopeKey,
   type ResourceKind,
   type ResourceTypes,
   resourceKinds,
@@ -11,6 +12,7 @@ import {
   type Snapshot,
   SnapshotHasher,
   type SnapshotKey,
+  type SnapshotLimit,
   type SnapshotLookup,
   uniqueClaims,
 } from '@gw/schema';
@@ -173,6 +175,12 @@ export class StoreBuilder {
       perOrg.set(e.moduleId, orgModuleEntry(e, at, this.intern));
       pairs.set(`${e.orgId} ${e.moduleId}`, e.id);
     }
+    const limits = new Map<string, SnapshotLimit>();
+    const limitOrgs = new Map<string, number>();
+    for (const l of m.limits.values()) {
+      limits.set(limitScopeKey(l.scope, l.scopeId, l.orgId), l);
+      limitOrgs.set(l.orgId, (limitOrgs.get(l.orgId) ?? 0) + 1);
+    }
     const removed = new Set<string>();
     if (previous) {
       for (const h of previous.removedKeyHashes) if (!keys.has(h)) removed.add(h);
@@ -196,6 +204,8 @@ export class StoreBuilder {
       modulesByKey: LayeredMap.of(modulesByKey),
       orgModules: LayeredMap.of(enabled as Map<string, ReadonlyMap<string, OrgModuleEntry>>),
       orgModuleByPair: LayeredMap.of(pairs),
+      limitsByScope: LayeredMap.of(limits),
+      limitOrgs: LayeredMap.of(limitOrgs),
       removedKeyHashes: removed,
       intern: this.intern,
     };

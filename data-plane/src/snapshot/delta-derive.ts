@@ -1,13 +1,15 @@
 // The next store's maps after a verified delta: each map gets only the entries the change touches (the changed
 // resources, and the index entries that embed a changed org, team, user, module or credential).
-import type {
-  AnyResource,
-  ResourceKind,
-  ResourceTypes,
-  SnapshotKey,
-  SnapshotModel,
-  SnapshotModule,
-  SnapshotOrgModule,
+import {
+  type AnyResource,
+  limitScopeKey,
+  type ResourceKind,
+  type ResourceTypes,
+  type SnapshotKey,
+  type SnapshotLimit,
+  type SnapshotModel,
+  type SnapshotModule,
+  type SnapshotOrgModule,
 } from '@gw/schema';
 import type { ResourceChanges } from './delta.ts';
 import { type EntryLookup, modelEntry, orgModuleEntry } from './entries.ts';
@@ -91,6 +93,25 @@ export function derivedChanges(P: StoreParts, changes: ResourceChanges, refs: Re
   const orgModuleChanges = new Map<string, Change<ReadonlyMap<string, OrgModuleEntry>>>();
   for (const [orgId, m] of perOrg) orgModuleChanges.set(orgId, m.size ? m : gone);
 
+  // Limits: by scope key, and a count per org.
+  const limitChanges = new Map<string, Change<SnapshotLimit>>();
+  const orgCounts = new Map<string, number>();
+  const count = (orgId: string, by: number) =>
+    orgCounts.set(orgId, (orgCounts.get(orgId) ?? P.limitOrgs.get(orgId) ?? 0) + by);
+  for (const [id] of of('limits')) {
+    const was = old('limits', id);
+    if (!was) continue;
+    limitChanges.set(limitScopeKey(was.scope, was.scopeId, was.orgId), gone);
+    count(was.orgId, -1);
+  }
+  for (const [, r] of of('limits')) {
+    if (r === gone) continue;
+    limitChanges.set(limitScopeKey(r.scope, r.scopeId, r.orgId), r);
+    count(r.orgId, 1);
+  }
+  const limitOrgChanges = new Map<string, Change<number>>();
+  for (const [orgId, n] of orgCounts) limitOrgChanges.set(orgId, n > 0 ? n : gone);
+
   return {
     byId: next,
     keyByHash: P.keyByHash.with(keyChanges),
@@ -98,6 +119,8 @@ export function derivedChanges(P: StoreParts, changes: ResourceChanges, refs: Re
     modulesByKey: P.modulesByKey.with(moduleChanges),
     orgModules: P.orgModules.with(orgModuleChanges),
     orgModuleByPair: P.orgModuleByPair.with(pairChanges),
+    limitsByScope: P.limitsByScope.with(limitChanges),
+    limitOrgs: P.limitOrgs.with(limitOrgChanges),
     removedKeyHashes,
     intern: P.intern,
   };

@@ -29,6 +29,10 @@ function view(store: SnapshotStore) {
     modulesByKey: new Map(store.modulesByKey),
     orgModules: new Map([...store.orgModules].map(([org, m]) => [org, new Map(m)])),
     removedKeyHashes: new Set(store.removedKeyHashes),
+    limitsByScope: new Map(store.limitsByScope),
+    limitOrgs: new Map(store.limitOrgs),
+    hasLimits: store.hasLimits,
+    hasRateLimits: store.hasRateLimits,
     snapshot: store.snapshot,
   };
 }
@@ -44,6 +48,23 @@ const newKey = (id: string, secret: string, extra: Partial<Snapshot['keys'][stri
   expiresAt: null,
   ...extra,
 });
+
+const limit = (
+  id: string,
+  scope: NonNullable<Snapshot['limits']>[string]['scope'],
+  scopeId: string,
+  extra: Partial<NonNullable<Snapshot['limits']>[string]> = {},
+): NonNullable<Snapshot['limits']>[string] => ({ id, orgId: 'org-1', scope, scopeId, budgets: {}, ...extra });
+
+/** Budgets and rate limits on several scopes of org-1. */
+const addLimits: Mutation = (s) => {
+  s.limits = {
+    'lim-org': limit('lim-org', 'org', 'org-1', { budgets: { monthly: 10_000_000_000 } }),
+    'lim-team': limit('lim-team', 'team', 'team-1', { budgets: { daily: 1_000_000_000, total: 50_000_000_000 } }),
+    'lim-key': limit('lim-key', 'key', 'key-good', { rpm: 60, tpm: 10_000 }),
+    'lim-mod': limit('lim-mod', 'module', 'mod-chat', { budgets: { weekly: 5_000_000_000 } }),
+  };
+};
 
 const cases: [string, Mutation][] = [
   ['revoke a key', (s) => delete s.keys['key-good']],
@@ -136,6 +157,18 @@ const cases: [string, Mutation][] = [
       delete s.modules;
       delete s.orgModules;
       for (const k of Object.values(s.keys)) delete k.moduleId;
+    },
+  ],
+  ['set budgets and rate limits on an org, a team, a key and a module', addLimits],
+  [
+    'change limits: one moves to another scope, another takes its scope, one goes',
+    (s) => {
+      addLimits(s);
+      const limits = s.limits!;
+      limits['lim-key'] = limit('lim-key', 'user', 'user-1', { rpm: 5 });
+      limits['lim-key-2'] = limit('lim-key-2', 'key', 'key-good', { tpm: 99 });
+      delete limits['lim-mod'];
+      limits['lim-team'].budgets = { daily: 2 };
     },
   ],
   [
@@ -242,6 +275,14 @@ const rejections: [string, Mutation, string][] = [
     'a module enabled twice for an org',
     (s) => (s.orgModules!['om-x'] = { id: 'om-x', orgId: 'org-1', moduleId: 'mod-chat', allowedModels: null }),
     'orgModules.om-x: module mod-chat enabled twice for org-1',
+  ],
+  [
+    'a second limit on the same scope',
+    (s) => {
+      addLimits(s);
+      s.limits!['lim-x'] = limit('lim-x', 'team', 'team-1', { rpm: 1 });
+    },
+    'limits.lim-x: a second entry for team team-1',
   ],
   [
     'a resource whose id field disagrees',

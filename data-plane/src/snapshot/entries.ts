@@ -10,6 +10,7 @@ import type {
   SnapshotTeam,
   SnapshotUser,
 } from '@gw/schema';
+import { picoPerToken } from '@gw/schema';
 import type { DeploymentEntry, ModelEntry, OrgModuleEntry } from './store.ts';
 
 /** Interns strings and model-list Sets so that 100k keys hold one copy of each org id, team id, list, ... */
@@ -84,7 +85,13 @@ export function modelEntry(model: SnapshotModel, at: EntryLookup): ModelEntry {
     return { deployment, credential, provider: credential.provider };
   });
   const totalWeight = deployments.reduce((sum, d) => sum + d.deployment.weight, 0);
-  return { model, deployments, totalWeight };
+  const { prices } = model;
+  const pico = {
+    input: picoPerToken(prices.inputPerMTok),
+    output: picoPerToken(prices.outputPerMTok),
+    cachedInput: picoPerToken(prices.cachedInputPerMTok),
+  };
+  return { model, deployments, totalWeight, pico };
 }
 
 export function orgModuleEntry(e: SnapshotOrgModule, at: EntryLookup, intern: Interner): OrgModuleEntry {

@@ -64,6 +64,29 @@ describe('snapshot journal', () => {
     expect(loaded?.snapshot.credentials['cred-1'].apiKey).toBe(`${providerApiKey}-rotated`);
   });
 
+  it('persists the limits kind in the base and the journal, and boots with its index', async () => {
+    const file = new SnapshotFile(dir, 'dp-token');
+    const first = sampleSnapshot();
+    first.limits = {
+      'lim-team': { id: 'lim-team', orgId: 'org-1', scope: 'team', scopeId: 'team-1', budgets: { monthly: 5 } },
+    };
+    let store = storeOf(first, 1);
+    await file.record(store, null);
+    const [next, delta] = step(store, (s) => {
+      s.limits!['lim-key'] = { id: 'lim-key', orgId: 'org-1', scope: 'key', scopeId: 'key-good', budgets: {}, rpm: 3 };
+      s.limits!['lim-team'].budgets = { daily: 7 };
+    });
+    store = next;
+    await file.record(store, delta);
+    const loaded = await new SnapshotFile(dir, 'dp-token').loadStore();
+    expect(loaded?.hash).toBe(store.hash);
+    expect(loaded?.hasLimits).toBe(true);
+    expect(loaded?.hasRateLimits).toBe(true);
+    expect(loaded?.limitsByScope.get('team:team-1')?.budgets).toEqual({ daily: 7 });
+    expect(loaded?.limitsByScope.get('key:key-good')?.rpm).toBe(3);
+    expect(loaded?.limitOrgs.get('org-1')).toBe(2);
+  });
+
   it('ignores a torn last line, and appends after cutting it off', async () => {
     const file = new SnapshotFile(dir, 'dp-token');
     let store = storeOf(sampleSnapshot(), 1);

@@ -8,6 +8,7 @@ import type {
   SnapshotCredential,
   SnapshotDeployment,
   SnapshotKey,
+  SnapshotLimit,
   SnapshotModel,
   SnapshotModule,
   SnapshotOrg,
@@ -56,10 +57,18 @@ export interface DeploymentEntry {
   readonly provider: ProviderKind;
 }
 
+/** A model's prices in pico-dollars per token (`picoPerToken`), computed once per snapshot for `costNano`. */
+export interface PicoPrices {
+  readonly input: number;
+  readonly output: number;
+  readonly cachedInput: number;
+}
+
 export interface ModelEntry {
   readonly model: SnapshotModel;
   readonly deployments: readonly DeploymentEntry[];
   readonly totalWeight: number;
+  readonly pico: PicoPrices;
 }
 
 /** How many removed key hashes are remembered to answer "revoked" instead of "invalid". */
@@ -77,6 +86,10 @@ export interface StoreParts {
   readonly orgModules: LayeredMap<string, ReadonlyMap<string, OrgModuleEntry>>;
   /** `${orgId} ${moduleId}` -> the id of the org module enabling it. */
   readonly orgModuleByPair: LayeredMap<string, string>;
+  /** limitScopeKey(scope, scopeId, orgId) -> the budgets and rate limits set on that scope. */
+  readonly limitsByScope: LayeredMap<string, SnapshotLimit>;
+  /** org id -> how many limit entries the org has (an org without any skips the per-scope lookups). */
+  readonly limitOrgs: LayeredMap<string, number>;
   readonly removedKeyHashes: ReadonlySet<string>;
   /** Shared by every store of a chain (append-only). */
   readonly intern: Interner;
@@ -108,10 +121,20 @@ export class SnapshotStore {
    * their owner deleted). Lets the gateway say "revoked" rather than "invalid"; lost on restart.
    */
   readonly removedKeyHashes: ReadonlySet<string>;
+  /** limitScopeKey(scope, scopeId, orgId) -> what is set on the scope (snapshot kind `limits`). */
+  readonly limitsByScope: ReadonlyMap<string, SnapshotLimit>;
+  /** org id -> the number of limit entries in the org. */
+  readonly limitOrgs: ReadonlyMap<string, number>;
+  /**
+   * The snapshot holds at least one budget or rate limit: with none, the budget and rate-limit stages cost a request
+   * this one boolean check.
+   */
+  readonly hasLimits: boolean;
   /** The maps behind the read side, for the next delta. */
   readonly parts: StoreParts;
   #refs: RefIndex | null;
   #snapshot: Snapshot | null = null;
+  #hasRateLimits: boolean | null = null;
 
   /**
    * Builds a store from a whole snapshot (O(n), synchronous: tests and boot; the sync client builds full snapshots
@@ -146,6 +169,24 @@ export class SnapshotStore {
     this.modulesByKey = parts.modulesByKey;
     this.orgModules = parts.orgModules;
     this.removedKeyHashes = parts.removedKeyHashes;
+    this.limitsByScope = parts.limitsByScope;
+    this.limitOrgs = parts.limitOrgs;
+    this.hasLimits = parts.limitsByScope.size > 0;
+  }
+
+  /** Some scope has an rpm or tpm (computed on first use: O(limits), off the request path). */
+  get hasRateLimits(): boolean {
+    if (this.#hasRateLimits === null) {
+      let any = false;
+      for (const limit of this.limitsByScope.values()) {
+        if (limit.rpm !== undefined || limit.tpm !== undefined) {
+          any = true;
+          break;
+        }
+      }
+      this.#hasRateLimits = any;
+    }
+    return this.#hasRateLimits;
   }
 
   /** The snapshot this store serves, as the contract shapes it (materialised on first use: O(n)). */

@@ -46,6 +46,8 @@ export interface FakeControlPlaneOptions {
   protocol?: number | null;
   /** Answer the client's pings (default true). */
   answerPings?: () => boolean;
+  /** The answer to leaseBudgets (its `data.leaseBudgets`, or a whole GraphQL answer with `errors`). */
+  leaseBudgets?: (request: unknown) => { data?: unknown; errors?: unknown[] };
 }
 
 export async function startFakeControlPlane(options: FakeControlPlaneOptions): Promise<FakeControlPlane> {
@@ -60,6 +62,8 @@ export async function startFakeControlPlane(options: FakeControlPlaneOptions): P
       res.writeHead(200, { 'content-type': 'application/json' });
       if (req.headers.authorization !== `Bearer ${options.token}`) {
         res.end(JSON.stringify({ errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } }] }));
+      } else if (body.query.includes('leaseBudgets') && options.leaseBudgets) {
+        res.end(JSON.stringify(options.leaseBudgets(body.variables.r)));
       } else if (body.query.includes('ingestUsage')) {
         const n = (body.variables.b as { records: unknown[] }).records.length;
         res.end(JSON.stringify({ data: { ingestUsage: { accepted: n, duplicates: 0 } } }));

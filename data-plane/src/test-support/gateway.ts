@@ -1,7 +1,12 @@
 // Runs the real app on a random port around a given snapshot, collecting usage records and unhandled errors.
+import { randomUUID } from 'node:crypto';
 import type { Snapshot, UsageRecord } from '@gw/schema';
 import { createApp } from '../app.ts';
+import { BudgetLeases, type BudgetLeasesOptions } from '../budgets/budget-leases.ts';
+import type { LeaseFn } from '../budgets/lease-client.ts';
+import { RateLimiter } from '../budgets/rate-limiter.ts';
 import { serverLimitDefaults } from '../config.ts';
+import { ControlPlaneError } from '../control-plane-client.ts';
 import { capturingLogger } from '../logger.ts';
 import { GatewayMetrics } from '../metrics.ts';
 import type { AppDeps, Lifecycle } from '../routes/deps.ts';
@@ -23,8 +28,14 @@ export interface TestGateway {
   readonly lifecycle: Lifecycle;
   readonly server: GatewayServer;
   readonly deps: AppDeps;
+  readonly budgets: BudgetLeases;
+  readonly rates: RateLimiter;
   close(): Promise<void>;
 }
+
+/** The lease function of a gateway without a control plane: every call fails as an unreachable one does. */
+export const unreachableLease: LeaseFn = () =>
+  Promise.reject(new ControlPlaneError('control plane unreachable: none in this test'));
 
 export async function startGateway(
   snapshot: Snapshot | null,
@@ -35,6 +46,9 @@ export async function startGateway(
     metricsToken?: string;
     host?: string;
     limits?: Partial<ServerLimits>;
+    /** The budget lease call (default: an unreachable control plane). */
+    lease?: LeaseFn;
+    budgets?: Partial<BudgetLeasesOptions>;
   } = {},
 ): Promise<TestGateway> {
   const usage: UsageRecord[] = [];
@@ -48,8 +62,24 @@ export async function startGateway(
   });
   const metrics = new GatewayMetrics({ userLabels: false, keyLabels: false });
   const lifecycle: Lifecycle = { shuttingDown: false };
+  const rates = new RateLimiter();
+  const bootId = randomUUID();
+  const budgets = new BudgetLeases({
+    lease: options.lease ?? unreachableLease,
+    nodeId: 'test-node',
+    bootId,
+    stores,
+    logger,
+    onDataPlanes: (count) => {
+      rates.dataPlanes = count;
+    },
+    ...options.budgets,
+  });
   const deps: AppDeps = {
     nodeId: 'test-node',
+    bootId,
+    budgets,
+    rates,
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
     stores,
     upstream,
@@ -77,7 +107,10 @@ export async function startGateway(
     lifecycle,
     server,
     deps,
+    budgets,
+    rates,
     async close() {
+      budgets.calls.stop();
       await server.close(1000);
       await upstream.close();
     },

@@ -94,7 +94,11 @@ describe('in-flight journal', () => {
   });
 
   it('keeps the tokens a stream had relayed at the last progress line, priced', async () => {
-    const journal = await InflightJournal.open(dir, 'node-1', { progressIntervalMs: 0, journalAfterMs: 0 });
+    const journal = await InflightJournal.open(dir, 'node-1', {
+      progressIntervalMs: 0,
+      journalAfterMs: 0,
+      bootId: 'boot-of-the-crash',
+    });
     const ex = forwarded(3, true);
     let out = 0;
     ex.tokensSoFar = () => ({ inputTokens: 0, outputTokens: out, cachedInputTokens: 0 });
@@ -106,7 +110,10 @@ describe('in-flight journal', () => {
     await journal.flush();
     const [r] = await afterCrash();
     expect(r).toMatchObject({ requestId: ex.requestId, stream: true, outputTokens: 75, incomplete: true });
-    expect(r.costUsd).toBeCloseTo((75 * 2) / 1e6, 12); // gpt-test: $2 per million output tokens
+    // gpt-test: $2 per million output tokens, in whole nano-dollars as the live record would say.
+    expect(r.costUsd).toBe((75 * 2000) / 1e9);
+    // The boot that served it: its leases are what the control plane counts the cost against.
+    expect(r.bootId).toBe('boot-of-the-crash');
     expect(r.latencyMs).toBeGreaterThan(0);
     await journal.close();
   });

@@ -5,9 +5,9 @@
 // gateway_interrupted) with the tokens known at the last progress line.
 import { type FileHandle, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { UsageRecord } from '@gw/schema';
+import { nanoPerUsd, type UsageRecord } from '@gw/schema';
 import type { Logger } from '../logger.ts';
-import { costUsd, type Exchange, usageRecordOf } from './meter.ts';
+import { type Exchange, usageCostNano, usageRecordOf } from './meter.ts';
 
 export const inflightName = 'usage-inflight.jsonl';
 
@@ -27,6 +27,8 @@ export interface InflightOptions {
   progressIntervalMs?: number;
   /** The file is rewritten with only the open requests once it grows past this (bytes, default 4 MiB). */
   compactBytes?: number;
+  /** This process's boot (LeaseRequest.bootId): the records of requests a crash cut short carry it. */
+  bootId?: string;
 }
 
 /** Journal lines: a begin holds the record as it would read were the request cut now; progress and end name it. */
@@ -78,6 +80,7 @@ export async function recoverInflight(stateDir: string, logger?: Logger): Promis
 export class InflightJournal {
   readonly path: string;
   readonly #nodeId: string;
+  readonly #bootId: string | null;
   readonly #log: Logger | undefined;
   readonly #intervalMs: number;
   readonly #progressMs: number;
@@ -100,6 +103,7 @@ export class InflightJournal {
     this.path = path;
     this.#fh = fh;
     this.#nodeId = nodeId;
+    this.#bootId = o.bootId ?? null;
     this.#log = o.logger;
     this.#intervalMs = o.writeIntervalMs ?? 100;
     this.#afterMs = o.journalAfterMs ?? 100;
@@ -204,10 +208,10 @@ export class InflightJournal {
     const usage = ex.tokensSoFar?.() ?? null;
     const latencyMs = now - ex.t0;
     return {
-      ...usageRecordOf(ex, ex.key, this.#nodeId, {
+      ...usageRecordOf(ex, ex.key, this.#nodeId, this.#bootId, {
         ...interrupted,
         usage,
-        costUsd: ex.modelEntry ? costUsd(ex.modelEntry.model.prices, usage) : 0,
+        costUsd: usageCostNano(ex.modelEntry, usage) / nanoPerUsd,
         latencyMs,
         overheadMs: 0,
       }),
@@ -217,7 +221,7 @@ export class InflightJournal {
 
   #progressLine(ex: Exchange, now: number): string {
     const usage = ex.tokensSoFar!();
-    const usd = ex.modelEntry ? costUsd(ex.modelEntry.model.prices, usage) : 0;
+    const usd = usageCostNano(ex.modelEntry, usage) / nanoPerUsd;
     return JSON.stringify({
       p: ex.requestId,
       i: usage.inputTokens,

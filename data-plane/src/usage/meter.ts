@@ -1,5 +1,5 @@
 // Per-request accounting: timing, provider wait, tokens and cost; produces one UsageRecord and the metrics.
-import { maxUsageModelLength, type SnapshotModel, storableText, type UsageRecord } from '@gw/schema';
+import { costNano, maxUsageModelLength, nanoPerUsd, storableText, type UsageRecord } from '@gw/schema';
 import type { MetricLabels } from '../metrics.ts';
 import type { TokenUsage } from '../providers/types.ts';
 import type { KeyEntry, ModelEntry } from '../snapshot/store.ts';
@@ -31,6 +31,8 @@ export interface Exchange {
   /** Its start is in the in-flight journal (set by the journal's writer). */
   journaled: boolean;
   finished: boolean;
+  /** Served fail-open without a budget lease covering it (recorded as `budgetUnchecked`). */
+  budgetUnchecked: boolean;
 }
 
 export function beginExchange(requestId: string): Exchange {
@@ -50,20 +52,18 @@ export function beginExchange(requestId: string): Exchange {
     tokensSoFar: null,
     journaled: false,
     finished: false,
+    budgetUnchecked: false,
   };
 }
 
 /**
- * Uncached input at the input price, cached input at the cached price, output at the output price.
- * (OpenAI counts cached tokens inside prompt_tokens.)
+ * The provider cost of `usage` in whole nano-dollars (the contract's `costNano`, as the control plane's ledger counts
+ * it): uncached input at the input price, cached input at the cached price, output at the output price (OpenAI
+ * counts cached tokens inside prompt_tokens). Records carry it as `costUsd = nano / 1e9`, so both agree exactly.
  */
-export function costUsd(prices: SnapshotModel['prices'], usage: TokenUsage | null): number {
-  if (!usage) return 0;
-  const uncached = usage.inputTokens - usage.cachedInputTokens;
-  return (
-    (uncached * prices.inputPerMTok + usage.cachedInputTokens * prices.cachedInputPerMTok) / 1e6 +
-    (usage.outputTokens * prices.outputPerMTok) / 1e6
-  );
+export function usageCostNano(entry: ModelEntry | null, usage: TokenUsage | null): number {
+  if (entry === null || usage === null) return 0;
+  return costNano(usage.inputTokens, usage.outputTokens, usage.cachedInputTokens, entry.pico);
 }
 
 export interface Finished {
@@ -72,15 +72,27 @@ export interface Finished {
   readonly latencyMs: number;
   readonly overheadMs: number;
   readonly costUsd: number;
+  /** The same cost in whole nano-dollars (what budgets are settled with). */
+  readonly costNano: number;
 }
 
-/** Closes the exchange. Unauthenticated requests get metrics but no usage record. */
-export function finishExchange(ex: Exchange, nodeId: string, status: number, errorCode: string | null): Finished {
+/**
+ * Closes the exchange. Unauthenticated requests get metrics but no usage record. `bootId`: this process's boot, whose
+ * budget leases the record's cost counts against.
+ */
+export function finishExchange(
+  ex: Exchange,
+  nodeId: string,
+  bootId: string | null,
+  status: number,
+  errorCode: string | null,
+): Finished {
   ex.finished = true;
   const latencyMs = performance.now() - ex.t0;
   const overheadMs = Math.max(0, latencyMs - ex.providerMs);
   const usage = ex.usage;
-  const cost = ex.modelEntry ? costUsd(ex.modelEntry.model.prices, usage) : 0;
+  const nano = usageCostNano(ex.modelEntry, usage);
+  const cost = nano / nanoPerUsd;
   const key = ex.key;
   const labels: MetricLabels = {
     org: key?.org.id ?? '',
@@ -93,16 +105,20 @@ export function finishExchange(ex: Exchange, nodeId: string, status: number, err
     key: key?.key.id ?? '',
   };
   const record = key
-    ? usageRecordOf(ex, key, nodeId, { status, errorCode, usage, costUsd: cost, latencyMs, overheadMs })
+    ? usageRecordOf(ex, key, nodeId, bootId, { status, errorCode, usage, costUsd: cost, latencyMs, overheadMs })
     : null;
-  return { record, labels, latencyMs, overheadMs, costUsd: cost };
+  return { record, labels, latencyMs, overheadMs, costUsd: cost, costNano: nano };
 }
 
-/** The usage record of an authenticated exchange, finished or (for the in-flight journal) as it stands. */
+/**
+ * The usage record of an authenticated exchange, finished or (for the in-flight journal) as it stands. `bootId` is
+ * null only where no boot is known (tests of the journal alone).
+ */
 export function usageRecordOf(
   ex: Exchange,
   key: KeyEntry,
   nodeId: string,
+  bootId: string | null,
   outcome: {
     status: number;
     errorCode: string | null;
@@ -113,7 +129,7 @@ export function usageRecordOf(
   },
 ): UsageRecord {
   const { usage } = outcome;
-  return {
+  const record: UsageRecord = {
     requestId: ex.requestId,
     ts: new Date(ex.startedAtMs).toISOString(),
     nodeId,
@@ -137,4 +153,7 @@ export function usageRecordOf(
     errorCode: outcome.errorCode,
     stream: ex.stream,
   };
+  if (bootId !== null) record.bootId = bootId;
+  if (ex.budgetUnchecked) record.budgetUnchecked = true;
+  return record;
 }

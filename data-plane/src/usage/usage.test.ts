@@ -13,7 +13,7 @@ import { sampleSnapshot, storeOf } from '../test-support/snapshots.ts';
 import { UsageBatcher } from './batcher.ts';
 import { DeadLetterFile, deadLetterName } from './dead-letter.ts';
 import { ingestUsage, isPermanentIngestError } from './ingest.ts';
-import { beginExchange, costUsd, finishExchange } from './meter.ts';
+import { beginExchange, finishExchange, usageCostNano } from './meter.ts';
 import { UsageSpool } from './spool.ts';
 import { captureLogger, parsed, sampleRecord as rec } from './test-records.ts';
 
@@ -29,29 +29,47 @@ const segments = async () => (await readdir(join(dir, 'usage-spool'))).filter((n
 const acceptAll = (records: UsageRecord[]): IngestResult => ({ accepted: records.length, duplicates: 0, rejected: [] });
 
 describe('meter', () => {
-  it('prices uncached input, cached input and output separately', () => {
-    const prices = { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3 };
-    expect(costUsd(prices, { inputTokens: 1000, outputTokens: 200, cachedInputTokens: 0 })).toBeCloseTo(0.006, 12);
-    expect(costUsd(prices, { inputTokens: 1000, outputTokens: 0, cachedInputTokens: 400 })).toBeCloseTo(
-      (600 * 3 + 400 * 0.3) / 1e6,
-      12,
+  it('prices uncached input, cached input and output separately, in whole nano-dollars rounded up', () => {
+    const snapshot = sampleSnapshot();
+    snapshot.models['m-1'].prices = { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3 };
+    const entry = storeOf(snapshot).modelsByName.get('gpt-test')!;
+    expect(entry.pico).toEqual({ input: 3_000_000, output: 15_000_000, cachedInput: 300_000 });
+    expect(usageCostNano(entry, { inputTokens: 1000, outputTokens: 200, cachedInputTokens: 0 })).toBe(6_000_000);
+    expect(usageCostNano(entry, { inputTokens: 1000, outputTokens: 0, cachedInputTokens: 400 })).toBe(
+      600 * 3000 + 400 * 300,
     );
-    expect(costUsd(prices, null)).toBe(0);
+    // $0.000001 per million tokens is one pico-dollar per token: a token costs a thousandth of a nano-dollar, rounded up.
+    const cheap = sampleSnapshot();
+    cheap.models['m-1'].prices = { inputPerMTok: 0.000001, outputPerMTok: 0, cachedInputPerMTok: 0 };
+    const tiny = storeOf(cheap).modelsByName.get('gpt-test')!;
+    expect(usageCostNano(tiny, { inputTokens: 1, outputTokens: 0, cachedInputTokens: 0 })).toBe(1);
+    expect(usageCostNano(entry, null)).toBe(0);
+    expect(usageCostNano(null, { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 })).toBe(0);
   });
 
   it('builds a contract-valid record for authenticated requests and none for anonymous ones', () => {
     const store = storeOf(sampleSnapshot());
     const ex = beginExchange('0d7c1a4e-8c67-4a53-9f43-7a0c1f6b1d11');
-    expect(finishExchange(ex, 'node-1', 401, 'caller_missing_api_key').record).toBeNull();
+    expect(finishExchange(ex, 'node-1', 'boot-0001', 401, 'caller_missing_api_key').record).toBeNull();
 
     const ex2 = beginExchange('1d7c1a4e-8c67-4a53-9f43-7a0c1f6b1d11');
     ex2.key = [...store.keysByHash.values()].find((k) => k.key.id === 'key-good')!;
     ex2.model = 'gpt-test';
     ex2.modelEntry = store.modelsByName.get('gpt-test')!;
     ex2.usage = { inputTokens: 10, outputTokens: 4, cachedInputTokens: 0 };
-    const done = finishExchange(ex2, 'node-1', 200, null);
+    const done = finishExchange(ex2, 'node-1', 'boot-0001', 200, null);
     expect(usageRecord.parse(done.record)).toEqual(done.record);
-    expect(done.record?.costUsd).toBeCloseTo((10 * 1 + 4 * 2) / 1e6, 12);
+    expect(done.costNano).toBe((10 * 1 + 4 * 2) * 1000);
+    expect(done.record?.costUsd).toBe(done.costNano / 1e9);
+    expect(done.record?.bootId).toBe('boot-0001');
+    expect(done.record).not.toHaveProperty('budgetUnchecked');
+
+    const ex3 = beginExchange('2d7c1a4e-8c67-4a53-9f43-7a0c1f6b1d11');
+    ex3.key = ex2.key;
+    ex3.budgetUnchecked = true;
+    const unchecked = finishExchange(ex3, 'node-1', 'boot-0001', 502, 'provider_error').record;
+    expect(usageRecord.parse(unchecked)).toEqual(unchecked);
+    expect(unchecked?.budgetUnchecked).toBe(true);
     expect(done.labels).toMatchObject({ org: 'org-1', team: 'team-1', model: 'gpt-test', status: 200 });
   });
 
@@ -61,7 +79,7 @@ describe('meter', () => {
     ex.key = [...store.keysByHash.values()].find((k) => k.key.id === 'key-good')!;
     // Longer than a record holds too, so that the cut is exercised as well.
     ex.model = text.repeat(Math.ceil(300 / text.length));
-    const { record } = finishExchange(ex, 'node-1', 400, 'caller_invalid_request');
+    const { record } = finishExchange(ex, 'node-1', 'boot-0001', 400, 'caller_invalid_request');
     expect(usageRecord.safeParse(record).success).toBe(true);
     expect(record?.model).toContain('�');
   });

@@ -7,8 +7,11 @@ type Rules<T> = { [K in keyof T]?: (value: T[K], values: T) => string | undefine
 
 export interface FormOptions<T> {
   rules?: Rules<T>;
-  /** Maps a server `extensions.field` to the form field showing it, when the names differ. */
-  serverField?: (field: string, values: T) => string | undefined;
+  /**
+   * Maps a server `extensions.field` to the form field showing it, when the names differ; `path` is the whole
+   * field path (e.g. `input.budgets.monthly`) for forms whose fields sit deeper than the input's first level.
+   */
+  serverField?: (field: string, values: T, path: string | undefined) => string | undefined;
 }
 
 export function useForm<T extends Record<string, unknown>>(initial: T, options: FormOptions<T> = {}) {
@@ -53,7 +56,7 @@ export function useForm<T extends Record<string, unknown>>(initial: T, options: 
   }
 
   function applyServerError(error: ApiError): void {
-    const key = error.field ? (options.serverField?.(error.field, values) ?? error.field) : undefined;
+    const key = error.field ? (options.serverField?.(error.field, values, error.path) ?? error.field) : undefined;
     if (key !== undefined && key in initial) {
       errors[key as keyof T] = error.message;
       void focusFirstInvalid();

@@ -50,6 +50,7 @@ export const OrgKeyQuery = graphql(`
       user { id email name teamIds }
       team { id name }
       module { id key name }
+      limits { ...ScopeLimitsFields }
     }
   }
 `);
@@ -81,5 +82,14 @@ export const RotateOrgKeyMutation = graphql(`
 export const RevokeOrgKeyMutation = graphql(`
   mutation RevokeOrgKey($id: ID!) {
     revokeVirtualKey(id: $id) { id status revokedAt }
+  }
+`);
+
+/** A few keys matching a search (name, alias or prefix), for pickers (the scope of a budget). */
+export const OrgKeyOptionsQuery = graphql(`
+  query OrgKeyOptions($orgId: ID!, $search: String, $first: Int) {
+    virtualKeys(orgId: $orgId, filter: { search: $search }, first: $first) {
+      nodes { id name prefix status }
+    }
   }
 `);

@@ -38,6 +38,7 @@ export const OrgTeamQuery = graphql(`
       createdAt
       members(first: 1) { totalCount }
       virtualKeys(first: 1, filter: { status: ACTIVE }) { totalCount }
+      limits { ...ScopeLimitsFields }
     }
   }
 `);

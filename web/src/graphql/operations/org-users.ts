@@ -39,6 +39,7 @@ export const OrgUserQuery = graphql(`
       createdAt
       teamIds
       teams(first: 100) { nodes { id name } }
+      limits { ...ScopeLimitsFields }
     }
   }
 `);

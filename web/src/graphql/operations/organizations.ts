@@ -1,4 +1,5 @@
-// Organization operations: the platform's list and lifecycle actions, and one org's summary for its panel.
+// Organization operations: the platform's list and lifecycle actions, and one org's summary for its panel (with
+// its budget settings and org-level limits, which every budget below the org is held to).
 import { graphql } from '../generated';
 
 export const OrganizationsQuery = graphql(`
@@ -12,8 +13,11 @@ export const OrganizationsQuery = graphql(`
         slug
         status
         createdAt
+        timeZone
+        budgetFailOpen
         users(first: 1) { totalCount }
         virtualKeys(first: 1, filter: { status: ACTIVE }) { totalCount }
+        limits { id budgets { period limitUsd spentUsd usedPercent } }
       }
     }
   }
@@ -21,7 +25,7 @@ export const OrganizationsQuery = graphql(`
 
 export const CreateOrganizationMutation = graphql(`
   mutation CreateOrganization($input: CreateOrganizationInput!) {
-    createOrganization(input: $input) { id name slug }
+    createOrganization(input: $input) { id name slug timeZone budgetFailOpen }
   }
 `);
 
@@ -51,6 +55,9 @@ export const OrganizationSummaryQuery = graphql(`
       slug
       status
       createdAt
+      timeZone
+      budgetFailOpen
+      limits { ...ScopeLimitsFields }
       teams(first: 1) { totalCount }
       users(first: 1) { totalCount }
       virtualKeys(first: 1, filter: { status: ACTIVE }) { totalCount }
@@ -61,6 +68,6 @@ export const OrganizationSummaryQuery = graphql(`
 
 export const UpdateOrganizationMutation = graphql(`
   mutation UpdateOrganization($id: ID!, $input: UpdateOrganizationInput!) {
-    updateOrganization(id: $id, input: $input) { id name slug }
+    updateOrganization(id: $id, input: $input) { id name slug timeZone budgetFailOpen }
   }
 `);
