@@ -68,7 +68,7 @@ export async function forward<R extends EndpointRequest>(
     });
   }
 
-  ctx.transform = endpoint.stream(adapter, request);
+  ctx.transform = endpoint.stream(adapter, request, target);
   ctx.tokensSoFar = streamTokensSoFar;
   return streamResponse(new StreamRelay(res, ctx.transform, hooks, ctx), {
     'content-type': 'text/event-stream; charset=utf-8',
