@@ -104,7 +104,9 @@ export class Pipeline implements RelayHooks<RequestContext> {
     try {
       requireJsonContentType(caller.get('content-type'));
       // Awaited here, not in a helper: one promise per body, as the request path allows.
-      const parsed = parseJsonBody(await caller.body(deps.maxBodyBytes));
+      const raw = await caller.body(deps.maxBodyBytes);
+      ctx.bodyBytes = raw.length;
+      const parsed = parseJsonBody(raw);
       const model = (parsed as { model?: unknown } | null)?.model;
       // Recorded as sent, also when the request is refused.
       if (typeof model === 'string') ctx.model = model;
