@@ -168,6 +168,18 @@ describe('DeliveredText', () => {
     expect(t.countedUsage().outputTokens).toBe(tokens(long) + estimateTokens(long.length));
   });
 
+  it('hands its buffer to the next stream once released, and then holds nothing', () => {
+    const first = new DeliveredText();
+    first.add(Buffer.from('abc'), 0, 3);
+    first.commit();
+    first.release();
+    const next = new DeliveredText();
+    next.add(Buffer.from('xyz'), 0, 3);
+    next.commit();
+    expect(first.text()).toBe('');
+    expect(next.text()).toBe('xyz');
+  });
+
   it('takes back what was added since the last commit', () => {
     const kept = new DeliveredText();
     const piece = Buffer.from('abc');

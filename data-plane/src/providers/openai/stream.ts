@@ -182,7 +182,9 @@ export class OpenAIStreamTransform implements StreamTransform {
   }
 
   countedUsage(): TokenUsage {
-    return countChatStream(this.#request.body, this.#upstreamModel, this.#text);
+    const usage = countChatStream(this.#request.body, this.#upstreamModel, this.#text);
+    this.#text.release();
+    return usage;
   }
 
   push(chunk: Buffer): Buffer | null {
@@ -204,7 +206,9 @@ export class OpenAIStreamTransform implements StreamTransform {
   end(): Buffer | null {
     const rest = this.#carry;
     this.#carry = null;
-    return rest ? this.#process(rest, this.#scan.run(rest, true, this.#text)) : null;
+    const out = rest ? this.#process(rest, this.#scan.run(rest, true, this.#text)) : null;
+    if (this.#usage !== null) this.#text.release();
+    return out;
   }
 
   /** Complete events in (scanned); the bytes to forward out. */
