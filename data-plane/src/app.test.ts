@@ -12,11 +12,13 @@ import { expectError } from './test-support/expect-error.ts';
 import { closedPortUrl, type FakeUpstream, startFakeUpstream } from './test-support/fake-upstream.ts';
 import { startGateway, type TestGateway } from './test-support/gateway.ts';
 import { providerApiKey, sampleSnapshot, secrets, storeOf } from './test-support/snapshots.ts';
+import { TokenCounter } from './usage/token-count.ts';
 
 let upstream: FakeUpstream;
 let gw: TestGateway;
 
 const messages = [{ role: 'user', content: 'hello there' }];
+const tokens = (text: string) => new TokenCounter('gpt-4o').count(text);
 
 function post(
   body: unknown,
@@ -142,7 +144,17 @@ describe('chat completions (SSE)', () => {
     expect(last).toEqual({
       error: { message: expect.any(String), type: 'api_error', param: null, code: 'provider_error' },
     });
-    expect(await lastUsage()).toMatchObject({ status: 502, errorCode: 'provider_error', stream: true });
+    // Charged for the prompt and the two pieces relayed: the provider sent no usage.
+    const relayed = events.slice(0, 2).map((e) => JSON.parse(e.replace(/^data: /, '')).choices[0].delta.content);
+    expect(await lastUsage()).toMatchObject({
+      status: 502,
+      errorCode: 'provider_error',
+      stream: true,
+      inputTokens: 3 + tokens('user') + tokens('hello there') + 3,
+      outputTokens: tokens(relayed.join('')),
+      cachedInputTokens: 0,
+    });
+    expect((await lastUsage()).costUsd).toBeGreaterThan(0);
   });
 
   it('aborts the provider request when the caller disconnects mid-stream', async () => {
@@ -158,7 +170,11 @@ describe('chat completions (SSE)', () => {
     await reader.read();
     controller.abort();
     await aborted;
-    expect((await lastUsage()).status).toBe(499);
+    const record = await lastUsage();
+    expect(record.status).toBe(499);
+    // Charged for the prompt and what was relayed before the caller left (at least the piece it read).
+    expect(record.inputTokens).toBe(3 + tokens('user') + tokens('hello there') + 3);
+    expect(record.outputTokens).toBeGreaterThanOrEqual(1);
   });
 });
 

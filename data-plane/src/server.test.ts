@@ -39,6 +39,11 @@ describe('graceful shutdown', () => {
     const text = res.text().catch(() => 'cut');
     await new Promise((r) => setTimeout(r, 50));
     expect(await gw.server.close(100)).toEqual({ drained: false });
+    // Metered by the time the stop returns (the usage flush comes next), with the prompt and the text relayed.
+    const record = gw.usage.at(-1);
+    expect(record).toMatchObject({ status: 499, stream: true, cachedInputTokens: 0 });
+    expect(record?.inputTokens).toBeGreaterThan(0);
+    expect(record?.outputTokens).toBeGreaterThan(0);
     expect(await text).toBe('cut');
     await gw.close();
   });

@@ -132,7 +132,15 @@ export function startServer(
           const cut = await Promise.race([closed.then(() => false), graceOver]);
           clearTimeout(timer);
           const drained = inFlight === 0;
-          if (cut) for (const socket of connections.keys()) socket.destroy();
+          if (cut) {
+            // The server's close fires as soon as the last socket is destroyed, before the sockets' own 'close' (and
+            // with it each cut response's, which meters its stream): wait for those, or the records of the streams
+            // cut here could miss the usage flush that follows the stop.
+            const sockets = [...connections.keys()];
+            const gone = sockets.map((socket) => new Promise<void>((done) => socket.once('close', () => done())));
+            for (const socket of sockets) socket.destroy();
+            await Promise.all(gone);
+          }
           await closed;
           // Everything is closed; http's close now only stops Node's timeout checker (an interval).
           server.close();

@@ -9,6 +9,7 @@ import { sleep, waitFor } from '../harness/wait.ts';
 import { expectExactlyOnce, recordedIds, settledDiff } from './exactly-once.ts';
 import { type Stack, startStack } from './stack.ts';
 import { startTraffic } from './traffic.ts';
+import { defaultCost } from './usage.ts';
 
 /**
  * PROTOCOL.md: the spool writes pending records at least every 100 ms, so a crash loses at most the last ~100 ms.
@@ -179,7 +180,8 @@ describe('SIGKILL on a data plane with requests in flight', () => {
         'the record of the cut stream',
         async () => {
           const { rows } = await stack.db.pool.query(
-            `select status, error_code, incomplete, stream, model, output_tokens::int, cost_usd::float8
+            `select status, error_code, incomplete, stream, model, input_tokens::int, output_tokens::int,
+                    cost_usd::float8
              from usage_records where request_id = $1`,
             [requestId],
           );
@@ -197,7 +199,10 @@ describe('SIGKILL on a data plane with requests in flight', () => {
       // Tokens known at the last progress line (at most a second before the kill): some, and no more than relayed.
       expect(row.output_tokens).toBeGreaterThan(0);
       expect(row.output_tokens).toBeLessThanOrEqual(relayedAtKill + 2);
-      expect(row.cost_usd).toBeCloseTo((row.output_tokens * 2) / 1e6, 12);
+      // The prompt, estimated from the request body's size (bytes / 3): a ~90-byte body.
+      expect(row.input_tokens).toBeGreaterThan(0);
+      expect(row.input_tokens).toBeLessThanOrEqual(40);
+      expect(row.cost_usd).toBeCloseTo(defaultCost(row.input_tokens, row.output_tokens), 12);
       expect(dp.process.output().join('\n')).toContain(
         'recorded requests the last run left in flight as incomplete usage',
       );

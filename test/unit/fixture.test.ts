@@ -160,6 +160,25 @@ describe('fixture: streaming', () => {
     expect(got.length).toBeLessThanOrEqual(3);
     expect(got.length).toBeGreaterThanOrEqual(1);
   });
+
+  it('fails the stream with an OpenAI error event after errorMidStream events, then ends it cleanly', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'fixture-model@chunks=10,chunkDelay=5,errorMidStream=3',
+      messages: hello,
+      stream: true,
+    });
+    const got: string[] = [];
+    const err = await (async () => {
+      for await (const chunk of stream) got.push(chunk.choices[0]?.delta.content ?? '');
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // role, two contents; then the error event, which the SDK raises.
+    expect(got).toEqual(['', 'You', ' said:']);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect((err as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: 'server_error' });
+  });
 });
 
 describe('fixture: errors', () => {

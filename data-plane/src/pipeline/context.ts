@@ -6,6 +6,7 @@ import type { ChatProvider, StreamTransform, TokenUsage } from '../providers/typ
 import type { DeploymentEntry, KeyEntry, ModelEntry, OrgModuleEntry } from '../snapshot/store.ts';
 import type { RequestTrace } from '../tracing/types.ts';
 import type { Exchange } from '../usage/meter.ts';
+import { estimateTokens } from '../usage/token-count.ts';
 
 /** What every proxied endpoint's validated body offers the pipeline; endpoints keep their own fields beside it. */
 export interface EndpointRequest {
@@ -69,7 +70,10 @@ export class RequestContext implements Exchange {
   limits: SnapshotLimit[] | null = null;
   /** The endpoint's validated request (set after the body was read, before authorize). */
   request: EndpointRequest | null = null;
-  /** Bytes of the request body (the budget's bound on input tokens). */
+  /**
+   * Bytes of the request body: the budget's bound on input tokens, and the in-flight journal's estimate of a running
+   * stream's prompt.
+   */
   bodyBytes = 0;
   /** A number in [0, 1) drawn for weighted routing just before route (tests set it). */
   routeDraw = 0;
@@ -99,12 +103,15 @@ export class RequestContext implements Exchange {
 }
 
 /**
- * Tokens of a running stream for the in-flight journal: the provider's usage once reported, else one output token per
- * content event relayed so far. Assigned (not bound) to `tokensSoFar`, which is always called as `ctx.tokensSoFar()`:
- * a stream costs no closure.
+ * Tokens of a running stream for the in-flight journal: the provider's usage once reported, else estimates that cost
+ * nothing to keep up to date: the request body at bytes / 3 for the prompt, one output token per event relayed so far
+ * (OpenAI streams a token per content event). Counting with the tokenizer, as a stream that ends early is, would load
+ * it on every node and tokenize every long stream once a second, usage or not. Assigned (not bound) to
+ * `tokensSoFar`, which is always called as `ctx.tokensSoFar()`: a stream costs no closure.
  */
 export function streamTokensSoFar(this: RequestContext): TokenUsage {
   const transform = this.transform;
-  if (!transform) return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
-  return transform.usage ?? { inputTokens: 0, outputTokens: transform.events, cachedInputTokens: 0 };
+  const inputTokens = estimateTokens(this.bodyBytes);
+  if (!transform) return { inputTokens, outputTokens: 0, cachedInputTokens: 0 };
+  return transform.usage ?? { inputTokens, outputTokens: transform.events, cachedInputTokens: 0 };
 }

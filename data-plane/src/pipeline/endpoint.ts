@@ -19,8 +19,8 @@ export interface ProxyEndpoint<R extends EndpointRequest = EndpointRequest> {
   upstreamRequest(adapter: ChatProvider, request: R, target: DeploymentEntry): UpstreamRequest;
   /** Token usage of an answer read whole (null when the provider sent none). */
   usage(adapter: ChatProvider, body: Buffer): TokenUsage | null;
-  /** The rewriter of a streamed answer (it also counts its tokens). */
-  stream(adapter: ChatProvider, request: R): StreamTransform;
+  /** The rewriter of a streamed answer (it also counts its tokens) for the deployment route chose. */
+  stream(adapter: ChatProvider, request: R, target: DeploymentEntry): StreamTransform;
 }
 
 /** An endpoint answered from the snapshot alone (GET /v1/models): admit runs, nothing is forwarded or metered. */

@@ -72,7 +72,7 @@ export async function forward<R extends EndpointRequest>(
     return bytesResponse(body, headers);
   }
 
-  ctx.transform = endpoint.stream(adapter, request);
+  ctx.transform = endpoint.stream(adapter, request, target);
   ctx.tokensSoFar = streamTokensSoFar;
   const headers: Record<string, string> = {
     'content-type': 'text/event-stream; charset=utf-8',

@@ -176,10 +176,15 @@ export class Pipeline implements RelayHooks<RequestContext> {
     return d.ok ? null : new GatewayError(d.code, d.message, d.param);
   }
 
-  /** A streamed answer ended: a stream that fails midway already sent 200 and is recorded as the error it ended with. */
+  /**
+   * A streamed answer ended: a stream that fails midway already sent 200 and is recorded as the error it ended with.
+   * One that ended without the provider's usage (cut by the caller, the provider or a shutdown) is charged for its
+   * counted prompt and the text it relayed.
+   */
   relayDone(ctx: RequestContext, outcome: RelayOutcome): void {
     ctx.providerMs = performance.now() - ctx.sentAt;
-    ctx.usage = ctx.transform?.usage ?? null;
+    const transform = ctx.transform;
+    ctx.usage = transform === null ? null : (transform.usage ?? transform.countedUsage());
     if (outcome.error) {
       this.#deps.logger.debug({ requestId: ctx.requestId, err: outcome.error.cause }, 'provider stream failed midway');
       meter(this.#deps, ctx, outcome.error.status, outcome.error.code);

@@ -26,6 +26,16 @@ export interface UpstreamRequest {
   readonly body: string;
 }
 
+/** What a stream rewriter is told when it is created. */
+export interface StreamOptions {
+  /** Forward the provider's usage-only last chunk (the caller asked for it). */
+  readonly keepUsageChunk: boolean;
+  /** The request, whose prompt is counted if the stream ends without the provider's usage. */
+  readonly request: ChatRequest;
+  /** The provider's model name: it picks the tokenizer for that count. */
+  readonly upstreamModel: string;
+}
+
 /** Incremental stream rewriting: forwards bytes as soon as whole events are available. */
 export interface StreamTransform {
   /** Returns the bytes to forward now (possibly none). */
@@ -36,6 +46,12 @@ export interface StreamTransform {
   readonly usage: TokenUsage | null;
   /** Events relayed so far (an estimate of output tokens while the provider has not reported usage). */
   readonly events: number;
+  /**
+   * Slow path, for a stream that ended without the provider's usage (cut by the caller, the provider or a shutdown):
+   * the request's prompt tokens and the tokens of the text relayed so far, counted with the model's tokenizer
+   * (estimated past a size limit), no cached tokens. Never throws.
+   */
+  countedUsage(): TokenUsage;
 }
 
 export interface ProviderFailure {
@@ -48,7 +64,7 @@ export interface ChatProvider {
   chatRequest(request: ChatRequest, upstreamModel: string, apiKey: string): UpstreamRequest;
   /** Usage from a complete (non-streamed) answer; null when the provider sent none. */
   chatUsage(body: Buffer): TokenUsage | null;
-  chatStream(options: { keepUsageChunk: boolean }): StreamTransform;
+  chatStream(options: StreamOptions): StreamTransform;
   /** Maps a non-2xx provider answer to a gateway error (status and the provider's message). */
   failure(status: number, body: Buffer): ProviderFailure;
 }

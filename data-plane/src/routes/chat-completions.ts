@@ -15,7 +15,12 @@ export const chatCompletionsEndpoint: ProxyEndpoint<ChatRequest> = {
   upstreamRequest: (adapter, request, target) =>
     adapter.chatRequest(request, target.deployment.upstreamModel, target.credential.apiKey),
   usage: (adapter, body) => adapter.chatUsage(body),
-  stream: (adapter, request) => adapter.chatStream({ keepUsageChunk: request.includeUsage }),
+  stream: (adapter, request, target) =>
+    adapter.chatStream({
+      keepUsageChunk: request.includeUsage,
+      request,
+      upstreamModel: target.deployment.upstreamModel,
+    }),
 };
 
 export function chatCompletions(pipeline: Pipeline) {

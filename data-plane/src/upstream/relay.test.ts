@@ -12,6 +12,7 @@ const identity = (): StreamTransform => ({
   end: () => null,
   usage: null,
   events: 0,
+  countedUsage: () => ({ inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 }),
 });
 
 interface Owner {

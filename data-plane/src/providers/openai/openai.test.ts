@@ -19,6 +19,12 @@ function chunk(i: number, withNullUsage: boolean): string {
 const usageChunk = `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [], usage })}\n\n`;
 const done = 'data: [DONE]\n\n';
 
+const streamOptions = (keepUsageChunk: boolean) => ({
+  keepUsageChunk,
+  request: { body: { messages: [{ role: 'user', content: 'hi' }] }, model: 'm', stream: true, includeUsage: false },
+  upstreamModel: 'gpt-4o',
+});
+
 function run(transform: OpenAIStreamTransform, pieces: (string | Buffer)[]): string {
   let out = '';
   for (const p of pieces) out += transform.push(Buffer.isBuffer(p) ? p : Buffer.from(p))?.toString('utf8') ?? '';
@@ -92,24 +98,24 @@ describe('openai stream transform', () => {
   const upstream = chunk(0, true) + chunk(1, true) + chunk(2, true) + usageChunk + done;
 
   it('picks up usage and strips the usage-only chunk when the caller did not ask for it', () => {
-    const t = new OpenAIStreamTransform({ keepUsageChunk: false });
+    const t = new OpenAIStreamTransform(streamOptions(false));
     const out = run(t, [upstream]);
     expect(out).toBe(chunk(0, true) + chunk(1, true) + chunk(2, true) + done);
     expect(t.usage).toEqual({ inputTokens: 11, outputTokens: 7, cachedInputTokens: 4 });
   });
 
   it('keeps the usage chunk when the caller asked for include_usage', () => {
-    const t = new OpenAIStreamTransform({ keepUsageChunk: true });
+    const t = new OpenAIStreamTransform(streamOptions(true));
     expect(run(t, [upstream])).toBe(upstream);
     expect(t.usage?.outputTokens).toBe(7);
   });
 
   it('gives the same result whatever the read boundaries (events, lines and UTF-8 split)', () => {
     const withUnicode = chunk(0, true).replace('w0', 'héllo ✓ 日本') + upstream;
-    const expected = new OpenAIStreamTransform({ keepUsageChunk: false });
+    const expected = new OpenAIStreamTransform(streamOptions(false));
     const whole = run(expected, [withUnicode]);
     for (const size of [1, 2, 3, 7, 16, 64, 100]) {
-      const t = new OpenAIStreamTransform({ keepUsageChunk: false });
+      const t = new OpenAIStreamTransform(streamOptions(false));
       expect(run(t, slices(withUnicode, size))).toBe(whole);
       expect(t.usage?.inputTokens).toBe(11);
       expect(t.events).toBe(withUnicode.split('data:').length - 1);
@@ -118,7 +124,7 @@ describe('openai stream transform', () => {
   });
 
   it('forwards complete events as soon as they arrive and holds back only a partial one', () => {
-    const t = new OpenAIStreamTransform({ keepUsageChunk: false });
+    const t = new OpenAIStreamTransform(streamOptions(false));
     const first = chunk(0, true);
     const half = chunk(1, true).slice(0, 20);
     expect(t.push(Buffer.from(first + half))?.toString()).toBe(first);
@@ -126,7 +132,7 @@ describe('openai stream transform', () => {
   });
 
   it('passes usage:null chunks through untouched (fast path) and handles CRLF events', () => {
-    const t = new OpenAIStreamTransform({ keepUsageChunk: false });
+    const t = new OpenAIStreamTransform(streamOptions(false));
     const crlf = (s: string) => s.replace(/\n/g, '\r\n');
     const out = run(t, slices(crlf(chunk(0, true) + usageChunk + done), 5));
     expect(out).toBe(crlf(chunk(0, true) + done));
@@ -134,14 +140,14 @@ describe('openai stream transform', () => {
   });
 
   it('forwards a stream without usage unchanged, including a tail without a final blank line', () => {
-    const t = new OpenAIStreamTransform({ keepUsageChunk: false });
+    const t = new OpenAIStreamTransform(streamOptions(false));
     const text = `${chunk(0, false)}data: [DONE]`;
     expect(run(t, slices(text, 9))).toBe(text);
     expect(t.usage).toBeNull();
   });
 
   it('keeps a usage chunk that also carries choices (it is content, not just usage)', () => {
-    const t = new OpenAIStreamTransform({ keepUsageChunk: false });
+    const t = new OpenAIStreamTransform(streamOptions(false));
     const mixed = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'x' } }], usage })}\n\n`;
     expect(run(t, [mixed])).toBe(mixed);
     expect(t.usage?.inputTokens).toBe(11);

@@ -1,15 +1,27 @@
 // Relays OpenAI SSE chunks as they arrive, reading only events that carry usage (and dropping the
-// usage-only final chunk when the caller did not ask for it). Never holds more than one partial event.
-import type { StreamTransform, TokenUsage } from '../types.ts';
+// usage-only final chunk when the caller did not ask for it), and keeping the text it relays so that a stream that
+// ends without usage can be counted. Never holds more than one partial event.
+import type { ChatRequest, StreamOptions, StreamTransform, TokenUsage } from '../types.ts';
+import { countChatStream } from './count.ts';
+import { DeliveredText } from './delivered-text.ts';
 import { usageFromOpenAI } from './response.ts';
 
 const usageKey = Buffer.from('"usage"');
+/** The keys whose string values are text the caller is charged for: content, tool-call arguments, refusals. */
+const contentKey = Buffer.from('"content"');
+const argumentsKey = Buffer.from('"arguments"');
+const refusalKey = Buffer.from('"refusal"');
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 const COLON = 0x3a;
 const BRACE = 0x7b;
 const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const A = 0x61;
+const C = 0x63;
+const R = 0x72;
+const U = 0x75;
 /** A partial event larger than this is forwarded unparsed rather than held in memory. */
 const maxCarry = 1 << 20;
 
@@ -32,9 +44,37 @@ function isUsageObject(buf: Buffer, at: number): boolean {
 }
 
 /**
+ * `"content"`, `"arguments"` or `"refusal"` at `at` (its second byte already read as c, a or r), followed by optional
+ * spaces, a colon, optional spaces and a string: where the string's text starts; else -1 (`"refusal":null`).
+ */
+function textValueStart(buf: Buffer, at: number): number {
+  const second = buf[at + 1];
+  const key = second === C ? contentKey : second === A ? argumentsKey : refusalKey;
+  for (let k = 2; k < key.length; k++) if (buf[at + k] !== key[k]) return -1;
+  let j = at + key.length;
+  while (buf[j] === SPACE) j++;
+  if (buf[j] !== COLON) return -1;
+  j++;
+  while (buf[j] === SPACE) j++;
+  return buf[j] === QUOTE ? j + 1 : -1;
+}
+
+/** The closing quote of the JSON string whose text starts at `from`; -1 when the line or the buffer ends first. */
+function stringEnd(buf: Buffer, from: number): number {
+  for (let j = from; j < buf.length; j++) {
+    const c = buf[j];
+    if (c === QUOTE) return j;
+    if (c === BACKSLASH) j++;
+    else if (c === LF) return -1;
+  }
+  return -1;
+}
+
+/**
  * One pass over a buffer that starts at an event boundary, in JavaScript: a provider's chunk is a few hundred bytes,
  * where a few native `indexOf` calls per chunk cost more than the loop (docs/performance.md). Finds where the last
- * complete event ends (events end with a blank line), and counts, up to there, the data lines and the usage objects.
+ * complete event ends (events end with a blank line), and counts, up to there, the data lines and the usage objects;
+ * hands the text strings of the complete events to `text` (those of an event the buffer cuts are taken back).
  */
 class EventScan {
   /** End (exclusive) of the last complete event, or -1. */
@@ -42,7 +82,7 @@ class EventScan {
   dataLines = 0;
   usage = false;
 
-  run(buf: Buffer, final: boolean): this {
+  run(buf: Buffer, final: boolean, text: DeliveredText): this {
     let lines = 0;
     let usage = false;
     this.end = -1;
@@ -53,7 +93,17 @@ class EventScan {
     for (let i = 0; i < n; i++) {
       const b = buf[i];
       if (b === QUOTE) {
-        if (buf[i + 1] === 0x75 /* u */ && isUsageObject(buf, i)) usage = true;
+        const next = buf[i + 1];
+        if (next === U) {
+          if (isUsageObject(buf, i)) usage = true;
+        } else if (next === C || next === A || next === R) {
+          const from = textValueStart(buf, i);
+          const close = from === -1 ? -1 : stringEnd(buf, from);
+          if (close !== -1) {
+            text.add(buf, from, close);
+            i = close;
+          }
+        }
         continue;
       }
       if (b !== LF) continue;
@@ -62,6 +112,7 @@ class EventScan {
         this.end = i + 1;
         this.dataLines = lines;
         this.usage = usage;
+        text.commit();
       } else if (isDataLine(buf, lineStart)) lines++;
       lineStart = i + 1;
     }
@@ -70,7 +121,8 @@ class EventScan {
       this.end = n;
       this.dataLines = lines;
       this.usage = usage;
-    }
+      text.commit();
+    } else text.rollback();
     return this;
   }
 }
@@ -107,13 +159,18 @@ function eventData(event: Buffer): string | null {
 
 export class OpenAIStreamTransform implements StreamTransform {
   readonly #keepUsageChunk: boolean;
+  readonly #request: ChatRequest;
+  readonly #upstreamModel: string;
   #carry: Buffer | null = null;
   #usage: TokenUsage | null = null;
   #events = 0;
   readonly #scan = new EventScan();
+  readonly #text = new DeliveredText();
 
-  constructor(options: { keepUsageChunk: boolean }) {
+  constructor(options: StreamOptions) {
     this.#keepUsageChunk = options.keepUsageChunk;
+    this.#request = options.request;
+    this.#upstreamModel = options.upstreamModel;
   }
 
   get usage(): TokenUsage | null {
@@ -124,9 +181,15 @@ export class OpenAIStreamTransform implements StreamTransform {
     return this.#events;
   }
 
+  countedUsage(): TokenUsage {
+    const usage = countChatStream(this.#request.body, this.#upstreamModel, this.#text);
+    this.#text.release();
+    return usage;
+  }
+
   push(chunk: Buffer): Buffer | null {
     const buf = this.#carry ? Buffer.concat([this.#carry, chunk]) : chunk;
-    const scan = this.#scan.run(buf, false);
+    const scan = this.#scan.run(buf, false, this.#text);
     const end = scan.end;
     if (end === -1) {
       if (buf.length > maxCarry) {
@@ -143,7 +206,9 @@ export class OpenAIStreamTransform implements StreamTransform {
   end(): Buffer | null {
     const rest = this.#carry;
     this.#carry = null;
-    return rest ? this.#process(rest, this.#scan.run(rest, true)) : null;
+    const out = rest ? this.#process(rest, this.#scan.run(rest, true, this.#text)) : null;
+    if (this.#usage !== null) this.#text.release();
+    return out;
   }
 
   /** Complete events in (scanned); the bytes to forward out. */
