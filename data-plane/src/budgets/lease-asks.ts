@@ -21,8 +21,6 @@ export interface AskClock {
   readonly isGone: (limitId: string, period: BudgetPeriod) => boolean;
 }
 
-const periods: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly', 'total'];
-
 /** An ask that only renews (and reports what was given back) a lease. */
 export function askOf(lease: Lease): LeaseAsk {
   return {
@@ -56,15 +54,15 @@ export function dueAsks(book: LeaseBook, round: Waiter[] | null, c: AskClock): M
   if (round !== null) {
     for (const w of round) {
       if (w.done) continue;
-      if (asks.size + w.limits.length * periods.length > maxLeaseItems) {
+      if (asks.size + w.limits.length * 4 > maxLeaseItems) {
         w.deferred = true;
         continue;
       }
-      for (const limit of w.limits) {
-        for (const period of periods) {
-          if (limit.budgets[period] === undefined) continue;
-          if (book.get(limit.id, period) === null && c.isGone(limit.id, period)) continue;
-          const lease = book.ensure(limit.id, period);
+      for (const entry of w.limits) {
+        for (const period of entry.periods) {
+          if (book.get(entry.id, period) === null && c.isGone(entry.id, period)) continue;
+          const lease = book.ensure(entry.id, period);
+          lease.scopeKey = entry.scopeKey;
           const charged = chargedNano(w.raw, lease.costFactorPpm);
           if (lease.usable(now, wallNow, c.maxAgeMs) && lease.balance >= charged && !asks.has(lease)) continue;
           const a = ask(lease);

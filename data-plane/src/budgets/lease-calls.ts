@@ -1,12 +1,12 @@
 // The lease calls: one at a time, each carrying everything due at once: the needs of waiting requests (coalesced:
 // many waiters, one call), renewals, refills, idle returns, new periods; a heartbeat when nothing else is due but the
 // snapshot has rate limits (its answer tells how many data planes share them). A timer (unref'd, about every 500 ms)
-// runs only while there are leases or rate limits.
-import { type BudgetPeriod, type LeaseAsk, type LeaseResponse, maxLeaseItems, type SnapshotLimit } from '@gw/schema';
+// runs only while some lease is in use or the snapshot has rate limits.
+import { type BudgetPeriod, type LeaseAsk, type LeaseResponse, maxLeaseItems } from '@gw/schema';
 import type { Logger } from '../logger.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import type { Decision } from '../policy/decision.ts';
-import type { SnapshotStore, StoreHolder } from '../snapshot/store.ts';
+import type { LimitEntry, SnapshotStore, StoreHolder } from '../snapshot/store.ts';
 import { Lease } from './lease.ts';
 import { askOf, dueAsks } from './lease-asks.ts';
 import { LeaseBook } from './lease-book.ts';
@@ -35,7 +35,7 @@ export interface LeaseCallsOptions {
 export interface Waiter {
   readonly ctx: RequestContext;
   readonly store: SnapshotStore;
-  readonly limits: readonly SnapshotLimit[];
+  readonly limits: readonly LimitEntry[];
   /** Its worst case, provider nano-dollars. */
   readonly raw: number;
   /** Calls it went through already. */
@@ -259,6 +259,7 @@ export class LeaseCalls {
         // A new period: a new lease. Requests admitted on the old one settle there.
         const next = new Lease(grant.limitId, grant.period);
         next.lastUsedAt = lease.lastUsedAt;
+        next.scopeKey = lease.scopeKey;
         this.book.replace(next);
         lease = next;
       }
