@@ -6,7 +6,7 @@ import { hashApiKey } from '../policy/authenticate.ts';
 import type { Decision } from '../policy/decision.ts';
 import type { FakeLedger } from '../test-support/fake-ledger.ts';
 import { chatBody, february, january, LimitHarness, limit, limitedSnapshot, worstOf } from '../test-support/limits.ts';
-import { sampleSnapshot, secrets } from '../test-support/snapshots.ts';
+import { sampleSnapshot, secrets, storeOf } from '../test-support/snapshots.ts';
 import type { LeaseFn } from './lease-client.ts';
 
 const usd = 1_000_000_000;
@@ -55,6 +55,12 @@ describe('without limits', () => {
       'l-key',
       'l-mod',
     ]);
+    // Found once per key (and module) in a store: requests share the array.
+    expect(h.request().limits).toBe(h.request().limits);
+    // A new store (a snapshot changed the limits) finds them anew.
+    const next = limitedSnapshot(limit('l-team', 'team', 'team-1', { rpm: 3 }));
+    h.stores.swap(storeOf(next, 2, h.store));
+    expect(h.request().limits?.map((l) => [l.id, l.rpm, l.periods])).toEqual([['l-team', 3, []]]);
   });
 });
 
