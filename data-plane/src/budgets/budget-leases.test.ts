@@ -4,10 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../policy/authenticate.ts';
 import type { Decision } from '../policy/decision.ts';
-import type { FakeLedger } from '../test-support/fake-ledger.ts';
 import { chatBody, february, january, LimitHarness, limit, limitedSnapshot, worstOf } from '../test-support/limits.ts';
 import { sampleSnapshot, secrets, storeOf } from '../test-support/snapshots.ts';
-import type { LeaseFn } from './lease-client.ts';
 
 const usd = 1_000_000_000;
 const teamMonthly = (amount = 10 * usd) => limit('lim-team', 'team', 'team-1', { budgets: { monthly: amount } });
@@ -193,21 +191,14 @@ describe('waiting for a lease call', () => {
     expect(isPromise(h.decide(h.request()))).toBe(true);
   });
 
-  it('takes a second round when a grant was spread thin while the budget still has more', async () => {
-    let ledger: FakeLedger | null = null;
-    let calls = 0;
-    // The first answer grants only half the need, as a control plane spreading a budget thinly might.
-    const thin: LeaseFn = (request) => {
-      calls++;
-      const asks =
-        calls > 1 ? request.asks : request.asks.map((a) => ({ ...a, want: 0, need: Math.floor(a.need / 2) }));
-      return (ledger as FakeLedger).lease({ ...request, asks });
-    };
-    h = new LimitHarness(limitedSnapshot(teamMonthly()), { lease: thin });
-    ledger = h.ledger;
-    h.ledger.budget('lim-team', 'monthly', 10 * usd, january.periodStart, january.resetsAt);
-    expect(await h.decide(h.request())).toMatchObject({ ok: true });
-    expect(calls).toBe(2);
+  it('serves waiters a thin grant left out in a second call asking for what they need together, then refuses', async () => {
+    // What is left of the budget covers 10 of 20 requests waiting at once; the first grant is half of it.
+    teamBudget(10 * worst);
+    const decisions = await Promise.all(Array.from({ length: 20 }, () => h.decide(h.request())));
+    expect(decisions.filter((d) => d.ok)).toHaveLength(10);
+    expect(decisions.filter((d) => !d.ok && d.code === 'budget_exceeded')).toHaveLength(10);
+    expect(h.ledger.calls.map((c) => c.asks[0].need)).toEqual([worst, 15 * worst]);
+    expect(h.lease('lim-team', 'monthly')!.held).toBe(10 * worst);
   });
 
   it('names at most maxLeaseItems leases per call: waiters that do not fit go in the next call', async () => {

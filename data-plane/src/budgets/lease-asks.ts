@@ -52,6 +52,11 @@ export function dueAsks(book: LeaseBook, round: Waiter[] | null, c: AskClock): M
     return a;
   };
   if (round !== null) {
+    /**
+     * Per lease, what the waiters that already went through a call (a grant spread thin) still need together: the
+     * control plane grants at least `need` while the budget has it, so they ask for all of it at once.
+     */
+    let again: Map<Lease, number> | null = null;
     for (const w of round) {
       if (w.done) continue;
       if (asks.size + w.limits.length * 4 > maxLeaseItems) {
@@ -68,7 +73,17 @@ export function dueAsks(book: LeaseBook, round: Waiter[] | null, c: AskClock): M
           const a = ask(lease);
           a.need = Math.min(maxNano, Math.max(a.need, charged));
           a.want += charged;
+          if (w.rounds > 0) {
+            again ??= new Map();
+            again.set(lease, (again.get(lease) ?? 0) + charged);
+          }
         }
+      }
+    }
+    if (again !== null) {
+      for (const [lease, sum] of again) {
+        const a = asks.get(lease) as LeaseAsk;
+        a.need = Math.min(maxNano, Math.max(a.need, sum - Math.max(0, lease.balance)));
       }
     }
     for (const [lease, a] of asks) {
