@@ -408,6 +408,29 @@ describe('in the background', () => {
     expect(h.ledger.calls).toHaveLength(2);
   });
 
+  it('believes a lower count of data planes only after calling for a whole ttl (the others may have been silent too)', async () => {
+    h = new LimitHarness(limitedSnapshot(limit('l-key', 'key', 'key-good', { rpm: 10 })));
+    h.ledger.dataPlanes = 3;
+    await h.budgets.calls.tick();
+    expect(h.rates.dataPlanes).toBe(3);
+    h.ledger.dataPlanes = 2;
+    for (let i = 0; i < 3; i++) {
+      h.mono += 10_000;
+      await h.budgets.calls.tick();
+    }
+    // 30 s of heartbeats (the ttl) since the first: a data plane has gone.
+    expect(h.rates.dataPlanes).toBe(2);
+    // After a silence the count starts again: higher counts at once, lower ones after a ttl.
+    h.mono += 60_000;
+    h.ledger.dataPlanes = 1;
+    await h.budgets.calls.tick();
+    expect(h.rates.dataPlanes).toBe(2);
+    h.ledger.dataPlanes = 4;
+    h.mono += 10_000;
+    await h.budgets.calls.tick();
+    expect(h.rates.dataPlanes).toBe(4);
+  });
+
   it('gives every balance back on shutdown', async () => {
     teamBudget();
     const ctx = h.request();

@@ -85,6 +85,10 @@ export class LeaseCalls {
   #scheduled = false;
   #timer: NodeJS.Timeout | null = null;
   #lastAnswerAt = Number.NEGATIVE_INFINITY;
+  /** Since when this boot has called at least once per ttl (the control plane's count of data planes is then whole). */
+  #steadySince = Number.NEGATIVE_INFINITY;
+  /** Data planes sharing rate limits, as last worked out (1 until an answer says). */
+  #dataPlanes = 1;
   #downUntil = Number.NEGATIVE_INFINITY;
   #failures = 0;
   #stopped = false;
@@ -242,11 +246,16 @@ export class LeaseCalls {
     const now = this.#now();
     this.#ttlMs = answer.ttlMs;
     this.maxAgeMs = answer.ttlMs * usableShare;
+    // The control plane counts the boots that called within its ttl: after a silence longer than that, the others may
+    // have been silent too, so a lower count is believed only once this boot has called for a whole ttl again.
+    if (sentAt - this.#lastAnswerAt > answer.ttlMs) this.#steadySince = sentAt;
     this.#lastAnswerAt = sentAt;
+    const counted = Math.max(1, answer.dataPlanes);
+    this.#dataPlanes = sentAt - this.#steadySince < answer.ttlMs ? Math.max(this.#dataPlanes, counted) : counted;
     if (this.#failures > 0) this.#o.logger.info('budget lease calls reach the control plane again');
     this.#failures = 0;
     this.#downUntil = Number.NEGATIVE_INFINITY;
-    this.#o.onDataPlanes?.(Math.max(1, answer.dataPlanes));
+    this.#o.onDataPlanes?.(this.#dataPlanes);
     const needs = new Map<string, number>();
     for (const a of asks.values()) if (a.need > 0) needs.set(`${a.limitId} ${a.period}`, a.need);
     for (const grant of answer.grants) {
