@@ -4,10 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../policy/authenticate.ts';
 import type { Decision } from '../policy/decision.ts';
-import type { FakeLedger } from '../test-support/fake-ledger.ts';
 import { chatBody, february, january, LimitHarness, limit, limitedSnapshot, worstOf } from '../test-support/limits.ts';
-import { sampleSnapshot, secrets } from '../test-support/snapshots.ts';
-import type { LeaseFn } from './lease-client.ts';
+import { sampleSnapshot, secrets, storeOf } from '../test-support/snapshots.ts';
 
 const usd = 1_000_000_000;
 const teamMonthly = (amount = 10 * usd) => limit('lim-team', 'team', 'team-1', { budgets: { monthly: amount } });
@@ -55,6 +53,12 @@ describe('without limits', () => {
       'l-key',
       'l-mod',
     ]);
+    // Found once per key (and module) in a store: requests share the array.
+    expect(h.request().limits).toBe(h.request().limits);
+    // A new store (a snapshot changed the limits) finds them anew.
+    const next = limitedSnapshot(limit('l-team', 'team', 'team-1', { rpm: 3 }));
+    h.stores.swap(storeOf(next, 2, h.store));
+    expect(h.request().limits?.map((l) => [l.id, l.rpm, l.periods])).toEqual([['l-team', 3, []]]);
   });
 });
 
@@ -187,21 +191,14 @@ describe('waiting for a lease call', () => {
     expect(isPromise(h.decide(h.request()))).toBe(true);
   });
 
-  it('takes a second round when a grant was spread thin while the budget still has more', async () => {
-    let ledger: FakeLedger | null = null;
-    let calls = 0;
-    // The first answer grants only half the need, as a control plane spreading a budget thinly might.
-    const thin: LeaseFn = (request) => {
-      calls++;
-      const asks =
-        calls > 1 ? request.asks : request.asks.map((a) => ({ ...a, want: 0, need: Math.floor(a.need / 2) }));
-      return (ledger as FakeLedger).lease({ ...request, asks });
-    };
-    h = new LimitHarness(limitedSnapshot(teamMonthly()), { lease: thin });
-    ledger = h.ledger;
-    h.ledger.budget('lim-team', 'monthly', 10 * usd, january.periodStart, january.resetsAt);
-    expect(await h.decide(h.request())).toMatchObject({ ok: true });
-    expect(calls).toBe(2);
+  it('serves waiters a thin grant left out in a second call asking for what they need together, then refuses', async () => {
+    // What is left of the budget covers 10 of 20 requests waiting at once; the first grant is half of it.
+    teamBudget(10 * worst);
+    const decisions = await Promise.all(Array.from({ length: 20 }, () => h.decide(h.request())));
+    expect(decisions.filter((d) => d.ok)).toHaveLength(10);
+    expect(decisions.filter((d) => !d.ok && d.code === 'budget_exceeded')).toHaveLength(10);
+    expect(h.ledger.calls.map((c) => c.asks[0].need)).toEqual([worst, 15 * worst]);
+    expect(h.lease('lim-team', 'monthly')!.held).toBe(10 * worst);
   });
 
   it('names at most maxLeaseItems leases per call: waiters that do not fit go in the next call', async () => {
@@ -409,6 +406,29 @@ describe('in the background', () => {
     h.mono += 10_000;
     await h.budgets.calls.tick();
     expect(h.ledger.calls).toHaveLength(2);
+  });
+
+  it('believes a lower count of data planes only after calling for a whole ttl (the others may have been silent too)', async () => {
+    h = new LimitHarness(limitedSnapshot(limit('l-key', 'key', 'key-good', { rpm: 10 })));
+    h.ledger.dataPlanes = 3;
+    await h.budgets.calls.tick();
+    expect(h.rates.dataPlanes).toBe(3);
+    h.ledger.dataPlanes = 2;
+    for (let i = 0; i < 3; i++) {
+      h.mono += 10_000;
+      await h.budgets.calls.tick();
+    }
+    // 30 s of heartbeats (the ttl) since the first: a data plane has gone.
+    expect(h.rates.dataPlanes).toBe(2);
+    // After a silence the count starts again: higher counts at once, lower ones after a ttl.
+    h.mono += 60_000;
+    h.ledger.dataPlanes = 1;
+    await h.budgets.calls.tick();
+    expect(h.rates.dataPlanes).toBe(2);
+    h.ledger.dataPlanes = 4;
+    h.mono += 10_000;
+    await h.budgets.calls.tick();
+    expect(h.rates.dataPlanes).toBe(4);
   });
 
   it('gives every balance back on shutdown', async () => {

@@ -1,11 +1,11 @@
 // Hard budgets on the request path: a request is admitted only when every lease of its budgets holds its worst case,
 // synchronously; the few that find a lease short or stale wait (bounded) for one coalesced lease call. What runs in
 // the background (renewals, refills, idle returns, new periods, heartbeats) is in lease-calls.ts.
-import { type BudgetPeriod, chargedNano, limitScopeKey, type SnapshotLimit } from '@gw/schema';
+import { chargedNano } from '@gw/schema';
 import type { Logger } from '../logger.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import { allow, type Decision, deny, type Pending } from '../policy/decision.ts';
-import type { SnapshotStore, StoreHolder } from '../snapshot/store.ts';
+import type { LimitEntry, SnapshotStore, StoreHolder } from '../snapshot/store.ts';
 import { exceededMessage, formatUsd } from './describe.ts';
 import { defaultMaxOutputTokens, worstCaseNano } from './estimate.ts';
 import type { Lease } from './lease.ts';
@@ -32,8 +32,6 @@ const Standing = {
 } as const;
 type Standing = (typeof Standing)[keyof typeof Standing];
 
-const periods: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly', 'total'];
-
 /** A fail-open org's warning is logged at most this often. */
 const warnEveryMs = 60_000;
 
@@ -45,10 +43,10 @@ export class BudgetLeases {
   readonly #now: () => number;
   readonly #wallNow: () => number;
   readonly #warnedAt = new Map<string, number>();
-  /** Set by #stand: the lease and limit that decided the standing (for messages and headers). */
+  /** Set by #stand: the lease that decided the standing (for the refusal's message). */
   #worstLease: Lease | null = null;
-  #worstLimit: SnapshotLimit | null = null;
-  #worstPeriod: BudgetPeriod = 'total';
+  /** The leases of each array of limits, while the book is unchanged. */
+  readonly #sets = new WeakMap<readonly LimitEntry[], { version: number; leases: readonly Lease[] | null }>();
 
   constructor(options: BudgetLeasesOptions) {
     this.#log = options.logger;
@@ -70,9 +68,10 @@ export class BudgetLeases {
     if (limits === null || !anyBudget(limits)) return allow;
     const raw = worstCaseNano(ctx.bodyBytes, ctx.request!.body, ctx.modelEntry!.pico, this.#defaultOutput);
     const now = this.#now();
-    const standing = this.#stand(limits, raw, now);
-    if (standing === Standing.Enough) return this.#hold(ctx, limits, raw, now);
-    if (standing === Standing.Spent) return this.#exceeded(store);
+    const leases = this.#leasesOf(limits, now);
+    const standing = this.#stand(leases, raw, now);
+    if (standing === Standing.Enough) return this.#hold(ctx, leases as readonly Lease[], raw, now);
+    if (standing === Standing.Spent) return this.#exceeded(store, limits);
     if (this.calls.down(now)) return this.#unavailable(ctx, limits);
     let resolve!: (d: Decision) => void;
     const decision = new Promise<Decision>((r) => {
@@ -101,90 +100,109 @@ export class BudgetLeases {
   addHeaders(ctx: RequestContext, headers: Record<string, string>): void {
     const limits = ctx.limits;
     if (limits === null) return;
+    const leases = ctx.budgetLeases ?? this.#leasesOf(limits, this.#now()) ?? this.#someLeasesOf(limits);
     let least = Number.POSITIVE_INFINITY;
     let tightest: Lease | null = null;
-    let scope: SnapshotLimit | null = null;
-    for (const limit of limits) {
-      for (const period of periods) {
-        if (limit.budgets[period] === undefined) continue;
-        const lease = this.calls.book.get(limit.id, period);
-        if (lease === null || lease.periodStart === null) continue;
-        const left = lease.available + lease.balance;
-        if (left < least) {
-          least = left;
-          tightest = lease;
-          scope = limit;
-        }
+    for (const lease of leases) {
+      if (lease.periodStart === null) continue;
+      const left = lease.available + lease.balance;
+      if (left < least) {
+        least = left;
+        tightest = lease;
       }
     }
-    if (tightest === null || scope === null) return;
+    if (tightest === null) return;
     headers['x-gateway-budget-remaining-usd'] = formatUsd(Math.max(least, 0));
     if (tightest.resetsAt !== null) headers['x-gateway-budget-reset'] = tightest.resetsAt;
-    headers['x-gateway-budget-scope'] = limitScopeKey(scope.scope, scope.scopeId, scope.orgId);
+    headers['x-gateway-budget-scope'] = tightest.scopeKey;
   }
 
-  /** How the request's leases stand against a worst case of `raw`; the deciding lease is left in #worst*. */
-  #stand(limits: readonly SnapshotLimit[], raw: number, now: number): Standing {
+  /**
+   * The current leases of the budgets of `limits` (one array per array of limits, kept while the book does not change:
+   * requests share it and allocate nothing); null when one is missing (not asked for yet). A budget the control plane
+   * called gone is left out (and such a set is not kept).
+   */
+  #leasesOf(limits: readonly LimitEntry[], now: number): readonly Lease[] | null {
+    const book = this.calls.book;
+    const known = this.#sets.get(limits);
+    if (known !== undefined && known.version === book.version) return known.leases;
+    const leases: Lease[] = [];
+    let complete = true;
+    let skipped = false;
+    for (const entry of limits) {
+      for (const period of entry.periods) {
+        const lease = book.get(entry.id, period);
+        if (lease !== null) {
+          lease.scopeKey = entry.scopeKey;
+          leases.push(lease);
+        } else if (this.calls.isGone(entry.id, period, now)) skipped = true;
+        else complete = false;
+      }
+    }
+    const set = complete ? leases : null;
+    if (!skipped) this.#sets.set(limits, { version: book.version, leases: set });
+    return set;
+  }
+
+  /** The leases there are of `limits` (headers of a request some of whose leases were never asked for). */
+  #someLeasesOf(limits: readonly LimitEntry[]): Lease[] {
+    const leases: Lease[] = [];
+    for (const entry of limits) {
+      for (const period of entry.periods) {
+        const lease = this.calls.book.get(entry.id, period);
+        if (lease !== null) leases.push(lease);
+      }
+    }
+    return leases;
+  }
+
+  /** How the request's leases (null: some not there) stand against a worst case of `raw`; the deciding one is kept. */
+  #stand(leases: readonly Lease[] | null, raw: number, now: number): Standing {
+    this.#worstLease = null;
+    if (leases === null) return Standing.Stale;
     const wallNow = this.#wallNow();
     const maxAge = this.calls.maxAgeMs;
-    const book = this.calls.book;
     let standing: Standing = Standing.Enough;
-    for (const limit of limits) {
-      const budgets = limit.budgets;
-      for (const period of periods) {
-        if (budgets[period] === undefined) continue;
-        const lease = book.get(limit.id, period);
-        let s: Standing;
-        if (lease === null && this.calls.isGone(limit.id, period, now)) continue;
-        if (lease === null || !lease.usable(now, wallNow, maxAge)) s = Standing.Stale;
-        else {
-          const charged = chargedNano(raw, lease.costFactorPpm);
-          if (lease.balance >= charged) continue;
-          s = lease.deniedUntil > now && charged >= lease.deniedNeed ? Standing.Spent : Standing.Short;
-        }
-        if (s > standing) {
-          standing = s;
-          this.#worstLease = lease;
-          this.#worstLimit = limit;
-          this.#worstPeriod = period;
-        }
+    for (const lease of leases) {
+      let s: Standing;
+      if (!lease.usable(now, wallNow, maxAge)) s = Standing.Stale;
+      else {
+        const charged = chargedNano(raw, lease.costFactorPpm);
+        if (lease.balance >= charged) continue;
+        s = lease.deniedUntil > now && charged >= lease.deniedNeed ? Standing.Spent : Standing.Short;
+      }
+      if (s > standing) {
+        standing = s;
+        this.#worstLease = lease;
       }
     }
     return standing;
   }
 
-  #hold(ctx: RequestContext, limits: readonly SnapshotLimit[], raw: number, now: number): Decision {
-    const book = this.calls.book;
-    const held: Lease[] = [];
+  #hold(ctx: RequestContext, leases: readonly Lease[], raw: number, now: number): Decision {
     let refill = false;
-    for (const limit of limits) {
-      for (const period of periods) {
-        if (limit.budgets[period] === undefined) continue;
-        // Absent only when the control plane no longer has the budget (isGone).
-        const lease = book.get(limit.id, period);
-        if (lease === null) continue;
-        lease.hold(raw, chargedNano(raw, lease.costFactorPpm), now);
-        held.push(lease);
-        if (lease.wantsRefill(now)) refill = true;
-      }
+    for (const lease of leases) {
+      lease.hold(raw, chargedNano(raw, lease.costFactorPpm), now);
+      if (lease.wantsRefill(now)) refill = true;
     }
-    ctx.budgetLeases = held;
+    ctx.budgetLeases = leases;
     ctx.budgetHeld = raw;
     if (refill) this.calls.soon();
     return allow;
   }
 
-  #exceeded(store: SnapshotStore): Decision {
-    const lease = this.#worstLease;
-    const limit = this.#worstLimit as SnapshotLimit;
-    return deny('budget_exceeded', exceededMessage(store, limit, this.#worstPeriod, lease?.resetsAt ?? null));
+  /** `budget_exceeded` for the lease #stand found spent or short. */
+  #exceeded(store: SnapshotStore, limits: readonly LimitEntry[]): Decision {
+    const lease = this.#worstLease as Lease;
+    const entry = limits.find((l) => l.id === lease.limitId) as LimitEntry;
+    return deny('budget_exceeded', exceededMessage(store, entry.limit, lease.period, lease.resetsAt));
   }
 
   /**
    * Budgets cannot be checked (the control plane unreachable, or no answer in time): a fail-closed org (the default)
    * refuses; a fail-open one serves, marks the record, and counts the cost on the leases it has.
    */
-  #unavailable(ctx: RequestContext, limits: readonly SnapshotLimit[]): Decision {
+  #unavailable(ctx: RequestContext, limits: readonly LimitEntry[]): Decision {
     const org = ctx.key!.org;
     if (org.budgetFailOpen !== true) {
       return deny(
@@ -203,16 +221,7 @@ export class BudgetLeases {
       );
     }
     // Their real cost still lowers the balances this boot knows of.
-    const book = this.calls.book;
-    const leases: Lease[] = [];
-    for (const limit of limits) {
-      for (const period of periods) {
-        if (limit.budgets[period] === undefined) continue;
-        const lease = book.get(limit.id, period);
-        if (lease !== null && lease.periodStart !== null) leases.push(lease);
-      }
-    }
-    ctx.budgetLeases = leases;
+    ctx.budgetLeases = this.#someLeasesOf(limits).filter((lease) => lease.periodStart !== null);
     ctx.budgetHeld = 0;
     return allow;
   }
@@ -221,8 +230,9 @@ export class BudgetLeases {
   #answered(w: Waiter, failed: boolean): boolean {
     if (w.done) return false;
     const now = this.#now();
-    const standing = this.#stand(w.limits, w.raw, now);
-    if (standing === Standing.Enough) this.#finish(w, this.#hold(w.ctx, w.limits, w.raw, now));
+    const leases = this.#leasesOf(w.limits, now);
+    const standing = this.#stand(leases, w.raw, now);
+    if (standing === Standing.Enough) this.#finish(w, this.#hold(w.ctx, leases as readonly Lease[], w.raw, now));
     else if (failed || standing === Standing.Stale) this.#finish(w, this.#unavailable(w.ctx, w.limits));
     else {
       // Short: the grant was spread thin while the budget still has it (another round may bring it), or spent.
@@ -232,7 +242,7 @@ export class BudgetLeases {
         w.rounds++;
         return true;
       }
-      this.#finish(w, this.#exceeded(w.store));
+      this.#finish(w, this.#exceeded(w.store, w.limits));
     }
     return false;
   }
@@ -252,11 +262,7 @@ export class BudgetLeases {
 }
 
 /** Some scope of the request has a budget (rate limits alone need no lease). */
-function anyBudget(limits: readonly SnapshotLimit[]): boolean {
-  for (const limit of limits) {
-    const b = limit.budgets;
-    if (b.daily !== undefined || b.weekly !== undefined || b.monthly !== undefined || b.total !== undefined)
-      return true;
-  }
+function anyBudget(limits: readonly LimitEntry[]): boolean {
+  for (const entry of limits) if (entry.periods.length !== 0) return true;
   return false;
 }

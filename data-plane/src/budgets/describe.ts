@@ -7,14 +7,16 @@ import type { SnapshotStore } from '../snapshot/store.ts';
  * 731_200_000 -> "0.7312", 10_000_000_000 -> "10.00" (minDecimals 2).
  */
 export function formatUsd(nano: number, minDecimals = 2): string {
-  const sign = nano < 0 ? '-' : '';
-  const abs = Math.abs(nano);
+  const abs = nano < 0 ? -nano : nano;
   const whole = Math.floor(abs / nanoPerUsd);
-  let fraction = String(abs - whole * nanoPerUsd).padStart(9, '0');
-  let end = fraction.length;
-  while (end > minDecimals && fraction.charCodeAt(end - 1) === 48) end--;
-  fraction = fraction.slice(0, end);
-  return fraction.length ? `${sign}${whole}.${fraction}` : `${sign}${whole}`;
+  let fraction = abs - whole * nanoPerUsd;
+  let digits = 9;
+  while (digits > minDecimals && fraction % 10 === 0) {
+    fraction /= 10;
+    digits--;
+  }
+  const text = digits === 0 ? `${whole}` : `${whole}.${String(fraction).padStart(digits, '0')}`;
+  return nano < 0 ? `-${text}` : text;
 }
 
 /** The scope as the snapshot names it: "team 'Support' (team:<id>)"; the key alone when the scope is unknown. */

@@ -21,8 +21,6 @@ export interface AskClock {
   readonly isGone: (limitId: string, period: BudgetPeriod) => boolean;
 }
 
-const periods: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly', 'total'];
-
 /** An ask that only renews (and reports what was given back) a lease. */
 export function askOf(lease: Lease): LeaseAsk {
   return {
@@ -54,23 +52,38 @@ export function dueAsks(book: LeaseBook, round: Waiter[] | null, c: AskClock): M
     return a;
   };
   if (round !== null) {
+    /**
+     * Per lease, what the waiters that already went through a call (a grant spread thin) still need together: the
+     * control plane grants at least `need` while the budget has it, so they ask for all of it at once.
+     */
+    let again: Map<Lease, number> | null = null;
     for (const w of round) {
       if (w.done) continue;
-      if (asks.size + w.limits.length * periods.length > maxLeaseItems) {
+      if (asks.size + w.limits.length * 4 > maxLeaseItems) {
         w.deferred = true;
         continue;
       }
-      for (const limit of w.limits) {
-        for (const period of periods) {
-          if (limit.budgets[period] === undefined) continue;
-          if (book.get(limit.id, period) === null && c.isGone(limit.id, period)) continue;
-          const lease = book.ensure(limit.id, period);
+      for (const entry of w.limits) {
+        for (const period of entry.periods) {
+          if (book.get(entry.id, period) === null && c.isGone(entry.id, period)) continue;
+          const lease = book.ensure(entry.id, period);
+          lease.scopeKey = entry.scopeKey;
           const charged = chargedNano(w.raw, lease.costFactorPpm);
           if (lease.usable(now, wallNow, c.maxAgeMs) && lease.balance >= charged && !asks.has(lease)) continue;
           const a = ask(lease);
           a.need = Math.min(maxNano, Math.max(a.need, charged));
           a.want += charged;
+          if (w.rounds > 0) {
+            again ??= new Map();
+            again.set(lease, (again.get(lease) ?? 0) + charged);
+          }
         }
+      }
+    }
+    if (again !== null) {
+      for (const [lease, sum] of again) {
+        const a = asks.get(lease) as LeaseAsk;
+        a.need = Math.min(maxNano, Math.max(a.need, sum - Math.max(0, lease.balance)));
       }
     }
     for (const [lease, a] of asks) {

@@ -8,6 +8,8 @@ type Slots = { [P in BudgetPeriod]: Lease | null };
 export class LeaseBook {
   readonly #byLimit = new Map<string, Slots>();
   #size = 0;
+  /** Changes whenever a lease is added, replaced or dropped: what was looked up in the book before is stale then. */
+  version = 0;
 
   /** Leases in the book. */
   get size(): number {
@@ -31,6 +33,7 @@ export class LeaseBook {
       lease = new Lease(limitId, period);
       slots[period] = lease;
       this.#size++;
+      this.version++;
     }
     return lease;
   }
@@ -44,6 +47,7 @@ export class LeaseBook {
       return;
     }
     slots[lease.period] = lease;
+    this.version++;
   }
 
   drop(limitId: string, period: BudgetPeriod): void {
@@ -51,6 +55,7 @@ export class LeaseBook {
     if (slots === undefined || slots[period] === null) return;
     slots[period] = null;
     this.#size--;
+    this.version++;
     if (!slots.daily && !slots.weekly && !slots.monthly && !slots.total) this.#byLimit.delete(limitId);
   }
 

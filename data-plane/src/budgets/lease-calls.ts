@@ -1,12 +1,12 @@
 // The lease calls: one at a time, each carrying everything due at once: the needs of waiting requests (coalesced:
 // many waiters, one call), renewals, refills, idle returns, new periods; a heartbeat when nothing else is due but the
 // snapshot has rate limits (its answer tells how many data planes share them). A timer (unref'd, about every 500 ms)
-// runs only while there are leases or rate limits.
-import { type BudgetPeriod, type LeaseAsk, type LeaseResponse, maxLeaseItems, type SnapshotLimit } from '@gw/schema';
+// runs only while some lease is in use or the snapshot has rate limits.
+import { type BudgetPeriod, type LeaseAsk, type LeaseResponse, maxLeaseItems } from '@gw/schema';
 import type { Logger } from '../logger.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import type { Decision } from '../policy/decision.ts';
-import type { SnapshotStore, StoreHolder } from '../snapshot/store.ts';
+import type { LimitEntry, SnapshotStore, StoreHolder } from '../snapshot/store.ts';
 import { Lease } from './lease.ts';
 import { askOf, dueAsks } from './lease-asks.ts';
 import { LeaseBook } from './lease-book.ts';
@@ -35,7 +35,7 @@ export interface LeaseCallsOptions {
 export interface Waiter {
   readonly ctx: RequestContext;
   readonly store: SnapshotStore;
-  readonly limits: readonly SnapshotLimit[];
+  readonly limits: readonly LimitEntry[];
   /** Its worst case, provider nano-dollars. */
   readonly raw: number;
   /** Calls it went through already. */
@@ -85,6 +85,10 @@ export class LeaseCalls {
   #scheduled = false;
   #timer: NodeJS.Timeout | null = null;
   #lastAnswerAt = Number.NEGATIVE_INFINITY;
+  /** Since when this boot has called at least once per ttl (the control plane's count of data planes is then whole). */
+  #steadySince = Number.NEGATIVE_INFINITY;
+  /** Data planes sharing rate limits, as last worked out (1 until an answer says). */
+  #dataPlanes = 1;
   #downUntil = Number.NEGATIVE_INFINITY;
   #failures = 0;
   #stopped = false;
@@ -242,11 +246,16 @@ export class LeaseCalls {
     const now = this.#now();
     this.#ttlMs = answer.ttlMs;
     this.maxAgeMs = answer.ttlMs * usableShare;
+    // The control plane counts the boots that called within its ttl: after a silence longer than that, the others may
+    // have been silent too, so a lower count is believed only once this boot has called for a whole ttl again.
+    if (sentAt - this.#lastAnswerAt > answer.ttlMs) this.#steadySince = sentAt;
     this.#lastAnswerAt = sentAt;
+    const counted = Math.max(1, answer.dataPlanes);
+    this.#dataPlanes = sentAt - this.#steadySince < answer.ttlMs ? Math.max(this.#dataPlanes, counted) : counted;
     if (this.#failures > 0) this.#o.logger.info('budget lease calls reach the control plane again');
     this.#failures = 0;
     this.#downUntil = Number.NEGATIVE_INFINITY;
-    this.#o.onDataPlanes?.(Math.max(1, answer.dataPlanes));
+    this.#o.onDataPlanes?.(this.#dataPlanes);
     const needs = new Map<string, number>();
     for (const a of asks.values()) if (a.need > 0) needs.set(`${a.limitId} ${a.period}`, a.need);
     for (const grant of answer.grants) {
@@ -259,6 +268,7 @@ export class LeaseCalls {
         // A new period: a new lease. Requests admitted on the old one settle there.
         const next = new Lease(grant.limitId, grant.period);
         next.lastUsedAt = lease.lastUsedAt;
+        next.scopeKey = lease.scopeKey;
         this.book.replace(next);
         lease = next;
       }

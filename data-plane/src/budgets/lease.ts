@@ -11,6 +11,8 @@ const refillEveryMs = 250;
 export class Lease {
   readonly limitId: string;
   readonly period: BudgetPeriod;
+  /** limitScopeKey of the limit's scope, as the snapshot last said (for headers). */
+  scopeKey = '';
   /** The period this lease is for, as the control plane named it; null until its first answer. */
   periodStart: string | null = null;
   /** ISO end of the period (null: `total`, or not known yet) and the same as epoch ms (Infinity when null). */

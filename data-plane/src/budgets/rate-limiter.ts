@@ -1,9 +1,9 @@
 // Requests and tokens per minute per scope, shared among the live data planes: this one enforces its share,
 // max(1, floor(limit / dataPlanes)), in a sliding window per (limit id, kind). Requests count at admission; tokens
 // (input + output) when the request finishes, and a scope whose window already holds its share refuses.
-import { limitScopeKey, type SnapshotLimit } from '@gw/schema';
 import type { RequestContext } from '../pipeline/context.ts';
 import { allow, type Decision, deny } from '../policy/decision.ts';
+import type { LimitEntry } from '../snapshot/store.ts';
 import { RateWindow } from './rate-window.ts';
 
 interface Windows {
@@ -24,8 +24,7 @@ export class RateLimiter {
 
   /** This data plane's share of a per-minute limit. */
   share(limit: number): number {
-    const share = Math.floor(limit / this.dataPlanes);
-    return Math.max(share, 1);
+    return Math.max(Math.floor(limit / this.dataPlanes), 1);
   }
 
   /**
@@ -37,25 +36,25 @@ export class RateLimiter {
     if (limits === null) return allow;
     const second = this.#second();
     let limited = false;
-    for (const limit of limits) {
-      if (limit.rpm === undefined && limit.tpm === undefined) continue;
+    for (const entry of limits) {
+      if (entry.rpm === 0 && entry.tpm === 0) continue;
       limited = true;
-      const w = this.#windowsOf(limit.id);
-      if (limit.rpm !== undefined) {
-        const share = this.share(limit.rpm);
+      const w = this.#windowsOf(entry.id);
+      if (entry.rpm !== 0) {
+        const share = this.share(entry.rpm);
         if (w.requests.total(second) + 1 > share) {
-          return this.#refuse(ctx, limit, 'requests', w.requests.secondsUntilAtMost(second, share - 1));
+          return this.#refuse(ctx, entry, 'requests', w.requests.secondsUntilAtMost(second, share - 1));
         }
       }
-      if (limit.tpm !== undefined) {
-        const share = this.share(limit.tpm);
+      if (entry.tpm !== 0) {
+        const share = this.share(entry.tpm);
         if (w.tokens.total(second) >= share) {
-          return this.#refuse(ctx, limit, 'tokens', w.tokens.secondsUntilAtMost(second, share - 1));
+          return this.#refuse(ctx, entry, 'tokens', w.tokens.secondsUntilAtMost(second, share - 1));
         }
       }
     }
     if (!limited) return allow;
-    for (const limit of limits) if (limit.rpm !== undefined) this.#windowsOf(limit.id).requests.add(second, 1);
+    for (const entry of limits) if (entry.rpm !== 0) this.#windowsOf(entry.id).requests.add(second, 1);
     ctx.rateHeld = 1;
     return allow;
   }
@@ -70,7 +69,7 @@ export class RateLimiter {
     const tokens = usage.inputTokens + usage.outputTokens;
     if (tokens === 0) return;
     const second = this.#second();
-    for (const limit of limits) if (limit.tpm !== undefined) this.#windowsOf(limit.id).tokens.add(second, tokens);
+    for (const entry of limits) if (entry.tpm !== 0) this.#windowsOf(entry.id).tokens.add(second, tokens);
   }
 
   /**
@@ -85,18 +84,19 @@ export class RateLimiter {
     let requestsLeft = Number.POSITIVE_INFINITY;
     let tokenLimit = -1;
     let tokensLeft = Number.POSITIVE_INFINITY;
-    for (const limit of limits) {
-      const w = this.#windows.get(limit.id);
-      if (limit.rpm !== undefined) {
-        const share = this.share(limit.rpm);
+    for (const entry of limits) {
+      if (entry.rpm === 0 && entry.tpm === 0) continue;
+      const w = this.#windows.get(entry.id);
+      if (entry.rpm !== 0) {
+        const share = this.share(entry.rpm);
         const left = Math.max(0, share - (w ? w.requests.total(second) : 0));
         if (left < requestsLeft) {
           requestsLeft = left;
           requestLimit = share;
         }
       }
-      if (limit.tpm !== undefined) {
-        const share = this.share(limit.tpm);
+      if (entry.tpm !== 0) {
+        const share = this.share(entry.tpm);
         const left = Math.max(0, share - (w ? w.tokens.total(second) : 0));
         if (left < tokensLeft) {
           tokensLeft = left;
@@ -129,13 +129,13 @@ export class RateLimiter {
     return this.#windows.size;
   }
 
-  #refuse(ctx: RequestContext, limit: SnapshotLimit, kind: 'requests' | 'tokens', retryAfter: number): Decision {
+  #refuse(ctx: RequestContext, entry: LimitEntry, kind: 'requests' | 'tokens', retryAfter: number): Decision {
     const headers: Record<string, string> = { 'retry-after': String(retryAfter) };
     this.addHeaders(ctx, headers);
-    const per = kind === 'requests' ? `${limit.rpm} requests` : `${limit.tpm} tokens`;
+    const per = kind === 'requests' ? `${entry.rpm} requests` : `${entry.tpm} tokens`;
     return deny(
       'rate_limited',
-      `The rate limit of ${per} per minute on ${limitScopeKey(limit.scope, limit.scopeId, limit.orgId)} is reached; retry in ${retryAfter} s.`,
+      `The rate limit of ${per} per minute on ${entry.scopeKey} is reached; retry in ${retryAfter} s.`,
       null,
       headers,
     );

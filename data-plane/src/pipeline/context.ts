@@ -1,9 +1,8 @@
 // The one object a request allocates for its policy: created empty on arrival, filled in as the stages run, metered
 // once at the end. It is also the usage meter's Exchange and what the in-flight journal holds.
-import type { SnapshotLimit } from '@gw/schema';
 import type { Lease } from '../budgets/lease.ts';
 import type { ChatProvider, StreamTransform, TokenUsage } from '../providers/types.ts';
-import type { DeploymentEntry, KeyEntry, ModelEntry, OrgModuleEntry } from '../snapshot/store.ts';
+import type { DeploymentEntry, KeyEntry, LimitEntry, ModelEntry, OrgModuleEntry } from '../snapshot/store.ts';
 import type { RequestTrace } from '../tracing/types.ts';
 import type { Exchange } from '../usage/meter.ts';
 import { estimateTokens } from '../usage/token-count.ts';
@@ -67,7 +66,7 @@ export class RequestContext implements Exchange {
    * The budgets and rate limits set on the request's org, team, user, key and module (found after admit); null when
    * none is set, so that requests without limits pay one null check in each limit stage.
    */
-  limits: SnapshotLimit[] | null = null;
+  limits: readonly LimitEntry[] | null = null;
   /** The endpoint's validated request (set after the body was read, before authorize). */
   request: EndpointRequest | null = null;
   /**
@@ -81,10 +80,11 @@ export class RequestContext implements Exchange {
   target: DeploymentEntry | null = null;
   adapter: ChatProvider | null = null;
   /**
-   * budget: the leases reserveBudget held the request's worst case on (null = none), and that worst case (provider
-   * nano-dollars); settleBudget at meter replaces the hold with the real cost.
+   * budget: the leases reserveBudget held the request's worst case on (null = none; an array shared with other
+   * requests, never changed), and that worst case (provider nano-dollars); settleBudget at meter replaces the hold
+   * with the real cost.
    */
-  budgetLeases: Lease[] | null = null;
+  budgetLeases: readonly Lease[] | null = null;
   budgetHeld = 0;
   /** rate limit: 1 when acquireRateLimit counted the request (its tokens join the windows at meter), else 0. */
   rateHeld = 0;

@@ -4,7 +4,6 @@
 import { setImmediate } from 'node:timers/promises';
 import {
   type AnyResource,
-  limitScopeKey,
   type ResourceKind,
   type ResourceTypes,
   resourceKinds,
@@ -12,15 +11,23 @@ import {
   type Snapshot,
   SnapshotHasher,
   type SnapshotKey,
-  type SnapshotLimit,
   type SnapshotLookup,
   uniqueClaims,
 } from '@gw/schema';
-import { type EntryLookup, Interner, ingestResource, modelEntry, orgModuleEntry, referencedKinds } from './entries.ts';
+import {
+  type EntryLookup,
+  Interner,
+  ingestResource,
+  limitEntry,
+  modelEntry,
+  orgModuleEntry,
+  referencedKinds,
+} from './entries.ts';
 import { hashesOf } from './key-index.ts';
 import { LayeredMap } from './layered-map.ts';
 import { RefIndex } from './refs.ts';
 import {
+  type LimitEntry,
   type ModelEntry,
   type OrgModuleEntry,
   type ResourceMaps,
@@ -175,10 +182,11 @@ export class StoreBuilder {
       perOrg.set(e.moduleId, orgModuleEntry(e, at, this.intern));
       pairs.set(`${e.orgId} ${e.moduleId}`, e.id);
     }
-    const limits = new Map<string, SnapshotLimit>();
+    const limits = new Map<string, LimitEntry>();
     const limitOrgs = new Map<string, number>();
     for (const l of m.limits.values()) {
-      limits.set(limitScopeKey(l.scope, l.scopeId, l.orgId), l);
+      const entry = limitEntry(l, this.intern);
+      limits.set(entry.scopeKey, entry);
       limitOrgs.set(l.orgId, (limitOrgs.get(l.orgId) ?? 0) + 1);
     }
     const removed = new Set<string>();

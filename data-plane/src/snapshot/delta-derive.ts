@@ -6,17 +6,23 @@ import {
   type ResourceKind,
   type ResourceTypes,
   type SnapshotKey,
-  type SnapshotLimit,
   type SnapshotModel,
   type SnapshotModule,
   type SnapshotOrgModule,
 } from '@gw/schema';
 import type { ResourceChanges } from './delta.ts';
-import { type EntryLookup, modelEntry, orgModuleEntry } from './entries.ts';
+import { type EntryLookup, limitEntry, modelEntry, orgModuleEntry } from './entries.ts';
 import { hashesOf } from './key-index.ts';
 import { type Change, gone, type LayeredMap } from './layered-map.ts';
 import type { RefIndex } from './refs.ts';
-import { type ModelEntry, type OrgModuleEntry, type ResourceMaps, removedKeyMemory, type StoreParts } from './store.ts';
+import {
+  type LimitEntry,
+  type ModelEntry,
+  type OrgModuleEntry,
+  type ResourceMaps,
+  removedKeyMemory,
+  type StoreParts,
+} from './store.ts';
 
 export function derivedChanges(P: StoreParts, changes: ResourceChanges, refs: RefIndex): StoreParts {
   const byId = { ...P.byId } as Record<ResourceKind, LayeredMap<string, AnyResource>>;
@@ -94,7 +100,7 @@ export function derivedChanges(P: StoreParts, changes: ResourceChanges, refs: Re
   for (const [orgId, m] of perOrg) orgModuleChanges.set(orgId, m.size ? m : gone);
 
   // Limits: by scope key, and a count per org.
-  const limitChanges = new Map<string, Change<SnapshotLimit>>();
+  const limitChanges = new Map<string, Change<LimitEntry>>();
   const orgCounts = new Map<string, number>();
   const count = (orgId: string, by: number) =>
     orgCounts.set(orgId, (orgCounts.get(orgId) ?? P.limitOrgs.get(orgId) ?? 0) + by);
@@ -106,7 +112,8 @@ export function derivedChanges(P: StoreParts, changes: ResourceChanges, refs: Re
   }
   for (const [, r] of of('limits')) {
     if (r === gone) continue;
-    limitChanges.set(limitScopeKey(r.scope, r.scopeId, r.orgId), r);
+    const entry = limitEntry(r, P.intern);
+    limitChanges.set(entry.scopeKey, entry);
     count(r.orgId, 1);
   }
   const limitOrgChanges = new Map<string, Change<number>>();

@@ -57,7 +57,7 @@ export function applyDeltaToStore(
     if (kind === 'models') return P.modelsByName.get(claim)?.model.id;
     if (kind === 'modules') return P.modulesByKey.get(claim)?.id;
     if (kind === 'orgModules') return P.orgModuleByPair.get(claim);
-    if (kind === 'limits') return P.limitsByScope.get(claim)?.id;
+    if (kind === 'limits') return P.limitsByScope.get(claim)?.limit.id;
     return undefined;
   };
   const claimOwner = (kind: ResourceKind, claim: string): string | undefined => {

@@ -10,8 +10,8 @@ import type {
   SnapshotTeam,
   SnapshotUser,
 } from '@gw/schema';
-import { picoPerToken } from '@gw/schema';
-import type { DeploymentEntry, ModelEntry, OrgModuleEntry } from './store.ts';
+import { type BudgetPeriod, budgetPeriods, limitScopeKey, picoPerToken, type SnapshotLimit } from '@gw/schema';
+import type { DeploymentEntry, LimitEntry, ModelEntry, OrgModuleEntry } from './store.ts';
 
 /** Interns strings and model-list Sets so that 100k keys hold one copy of each org id, team id, list, ... */
 export class Interner {
@@ -98,6 +98,18 @@ export function orgModuleEntry(e: SnapshotOrgModule, at: EntryLookup, intern: In
   return {
     module: at.module(e.moduleId) as SnapshotModule,
     allowedModels: e.allowedModels ? intern.list(e.allowedModels) : null,
+  };
+}
+
+export function limitEntry(limit: SnapshotLimit, intern: Interner): LimitEntry {
+  const periods: BudgetPeriod[] = budgetPeriods.filter((p) => limit.budgets[p] !== undefined);
+  return {
+    limit,
+    id: limit.id,
+    scopeKey: limitScopeKey(limit.scope, limit.scopeId, limit.orgId),
+    rpm: limit.rpm ?? 0,
+    tpm: limit.tpm ?? 0,
+    periods: intern.array(periods) as readonly BudgetPeriod[],
   };
 }
 

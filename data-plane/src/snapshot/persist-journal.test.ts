@@ -82,8 +82,8 @@ describe('snapshot journal', () => {
     expect(loaded?.hash).toBe(store.hash);
     expect(loaded?.hasLimits).toBe(true);
     expect(loaded?.hasRateLimits).toBe(true);
-    expect(loaded?.limitsByScope.get('team:team-1')?.budgets).toEqual({ daily: 7 });
-    expect(loaded?.limitsByScope.get('key:key-good')?.rpm).toBe(3);
+    expect(loaded?.limitsByScope.get('team:team-1')?.limit.budgets).toEqual({ daily: 7 });
+    expect(loaded?.limitsByScope.get('key:key-good')?.limit.rpm).toBe(3);
     expect(loaded?.limitOrgs.get('org-1')).toBe(2);
   });
 

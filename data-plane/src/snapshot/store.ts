@@ -1,6 +1,7 @@
 // The indexed view of one applied snapshot. Stores are immutable: a delta builds the next store from this one
 // in O(change) (persistent maps share everything untouched), so requests holding a store keep their view.
 import type {
+  BudgetPeriod,
   ProviderKind,
   ResourceKind,
   ResourceTypes,
@@ -71,6 +72,25 @@ export interface ModelEntry {
   readonly pico: PicoPrices;
 }
 
+/** A scope's budgets and rate limits as the request path reads them (built once per changed limit). */
+export interface LimitEntry {
+  readonly limit: SnapshotLimit;
+  readonly id: string;
+  /** limitScopeKey of its scope. */
+  readonly scopeKey: string;
+  /** Requests and tokens per minute, all data planes together; 0 = none. */
+  readonly rpm: number;
+  readonly tpm: number;
+  /** The periods that have a budget, in the order daily, weekly, monthly, total (empty: rate limits only). */
+  readonly periods: readonly BudgetPeriod[];
+}
+
+/** The limits of a key's scopes (org, team, user, key), and with each module it was used with (memo per store). */
+export interface KeyLimits {
+  readonly own: readonly LimitEntry[] | null;
+  byModule: Map<string, readonly LimitEntry[] | null> | null;
+}
+
 /** How many removed key hashes are remembered to answer "revoked" instead of "invalid". */
 export const removedKeyMemory = 10_000;
 
@@ -87,7 +107,7 @@ export interface StoreParts {
   /** `${orgId} ${moduleId}` -> the id of the org module enabling it. */
   readonly orgModuleByPair: LayeredMap<string, string>;
   /** limitScopeKey(scope, scopeId, orgId) -> the budgets and rate limits set on that scope. */
-  readonly limitsByScope: LayeredMap<string, SnapshotLimit>;
+  readonly limitsByScope: LayeredMap<string, LimitEntry>;
   /** org id -> how many limit entries the org has (an org without any skips the per-scope lookups). */
   readonly limitOrgs: LayeredMap<string, number>;
   readonly removedKeyHashes: ReadonlySet<string>;
@@ -122,7 +142,12 @@ export class SnapshotStore {
    */
   readonly removedKeyHashes: ReadonlySet<string>;
   /** limitScopeKey(scope, scopeId, orgId) -> what is set on the scope (snapshot kind `limits`). */
-  readonly limitsByScope: ReadonlyMap<string, SnapshotLimit>;
+  readonly limitsByScope: ReadonlyMap<string, LimitEntry>;
+  /**
+   * Per key resource, the limits of its scopes (filled on first use by budgets/applicable.ts): a request of a key
+   * with limits then costs one identity lookup, and shares one array with the key's other requests.
+   */
+  readonly keyLimits = new WeakMap<SnapshotKey, KeyLimits>();
   /** org id -> the number of limit entries in the org. */
   readonly limitOrgs: ReadonlyMap<string, number>;
   /**
@@ -178,7 +203,7 @@ export class SnapshotStore {
   get hasRateLimits(): boolean {
     if (this.#hasRateLimits === null) {
       let any = false;
-      for (const limit of this.limitsByScope.values()) {
+      for (const { limit } of this.limitsByScope.values()) {
         if (limit.rpm !== undefined || limit.tpm !== undefined) {
           any = true;
           break;

@@ -1,6 +1,6 @@
 // A control plane's budget ledger in memory, behind the lease function the data plane calls (LeaseFn): grants from
-// what is left of each budget (at least the need while there is that much), takes back what is returned, and answers
-// for the current period. Tests set budgets, spend, periods, and make calls fail or hang.
+// what is left of each budget as the control plane does (the need while there is that much, else at most half a fair
+// share), takes back what is returned, and answers for the current period. Tests set budgets, spend, periods, and make calls fail or hang.
 import type { BudgetPeriod, LeaseGrant, LeaseRequest, LeaseResponse } from '@gw/schema';
 import type { LeaseFn } from '../budgets/lease-client.ts';
 import { ControlPlaneError } from '../control-plane-client.ts';
@@ -78,7 +78,10 @@ export class FakeLedger {
         0,
       );
       const available = Math.max(0, b.limit - b.spent - outstanding);
-      const extra = Math.min(available, Math.max(ask.want, ask.need));
+      // As the control plane grants (schema/PROTOCOL.md, "The lease call"): the need while the budget has it,
+      // otherwise at most half of a fair share of what is left.
+      const share = Math.ceil(available / (2 * this.dataPlanes));
+      const extra = Math.min(available, Math.max(ask.need, Math.min(ask.want, share)));
       b.granted.set(boot, (b.granted.get(boot) ?? 0) + extra);
       grants.push({
         limitId: ask.limitId,
