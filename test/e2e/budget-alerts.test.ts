@@ -102,7 +102,7 @@ describe('budget alerts across the stack', () => {
     );
     await adminA(
       `mutation ($o: ID!, $s: ID!) { setLimits(orgId: $o, scope: TEAM, scopeId: $s,
-         input: { budgets: { daily: "0.00005" }, alertThresholds: [50] }) { id } }`,
+         input: { budgets: { daily: "0.001" }, alertThresholds: [50] }) { id } }`,
       { o: seeded.org.id, s: seeded.team.id },
     );
     socket = await connectGqlSocket(cpB.graphqlUrl, `Bearer ${cpB.adminToken}`);
@@ -123,7 +123,7 @@ describe('budget alerts across the stack', () => {
       'the threshold alert',
       async () => {
         await openai.chat.completions
-          .create({ model: 'gpt-fixture', messages: [{ role: 'user', content: 'ping '.repeat(20) }] })
+          .create({ model: 'gpt-fixture', messages: [{ role: 'user', content: 'ping '.repeat(20) }], max_tokens: 30 })
           .catch(() => undefined);
         return (await alerts()).budgetAlerts.nodes.length ? true : undefined;
       },
@@ -140,7 +140,7 @@ describe('budget alerts across the stack', () => {
       scope: 'TEAM',
       scopeName: 'Core',
       threshold: 50,
-      limitUsd: '0.00005',
+      limitUsd: '0.001',
     });
 
     await waitFor('the retried delivery', () => (received.length >= 2 ? true : undefined), { timeoutMs: 30_000 });
@@ -158,7 +158,11 @@ describe('budget alerts across the stack', () => {
       ).usageByOrg.nodes.find((n) => n.orgId === seeded.org.id)?.totals.requests ?? 0;
     const before = await requests();
     for (let i = 0; i < 3; i++) {
-      await openai.chat.completions.create({ model: 'gpt-fixture', messages: [{ role: 'user', content: 'ping' }] });
+      await openai.chat.completions.create({
+        model: 'gpt-fixture',
+        messages: [{ role: 'user', content: 'ping' }],
+        max_tokens: 30,
+      });
     }
     await waitFor('the extra usage to be ingested', async () => ((await requests()) >= before + 3 ? true : undefined));
     expect((await alerts()).budgetAlerts.nodes).toHaveLength(1);
