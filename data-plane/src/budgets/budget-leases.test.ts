@@ -153,6 +153,36 @@ describe('reserve and settle', () => {
   });
 });
 
+describe('requests without an output bound', () => {
+  it('are admitted holding what is left once their full worst case no longer fits, down to a floor', async () => {
+    const unbounded = chatBody(null);
+    const full = worstOf(unbounded);
+    // The floor: the same input, 256 output tokens.
+    const floor = full - 16_384 * 2000 + 256 * 2000;
+    // What is left covers a tenth of the full worst case, far more than the floor.
+    teamBudget(Math.floor(full / 10));
+    const bounded = await h.decide(h.request(chatBody(16_384)));
+    expect(bounded).toMatchObject({ ok: false, code: 'budget_exceeded' });
+    const ctx = h.request(unbounded);
+    expect(await h.decide(ctx)).toMatchObject({ ok: true });
+    expect(ctx.budgetHeld).toBe(Math.floor(full / 10));
+    expect(ctx.budgetHeld).toBeLessThan(full);
+    expect(ctx.budgetHeld).toBeGreaterThanOrEqual(floor);
+    // Nothing is left to hold now: the next one is refused.
+    expect(await h.decide(h.request(unbounded))).toMatchObject({ ok: false, code: 'budget_exceeded' });
+    // Its real cost settles as usual; what was not spent is free again for the next one.
+    h.budgets.settle(ctx, 1000);
+    expect(await h.decide(h.request(unbounded))).toMatchObject({ ok: true });
+  });
+
+  it('are refused when what is left is below their floor', async () => {
+    const unbounded = chatBody(null);
+    const floor = worstOf(unbounded) - 16_384 * 2000 + 256 * 2000;
+    teamBudget(floor - 1);
+    expect(await h.decide(h.request(unbounded))).toMatchObject({ ok: false, code: 'budget_exceeded' });
+  });
+});
+
 describe('waiting for a lease call', () => {
   it('coalesces 100 concurrent requests into one lease call', async () => {
     teamBudget();

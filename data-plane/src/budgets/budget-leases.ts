@@ -7,7 +7,7 @@ import type { RequestContext } from '../pipeline/context.ts';
 import { allow, type Decision, deny, type Pending } from '../policy/decision.ts';
 import type { LimitEntry, SnapshotStore, StoreHolder } from '../snapshot/store.ts';
 import { exceededMessage, formatUsd } from './describe.ts';
-import { defaultMaxOutputTokens, worstCaseNano } from './estimate.ts';
+import { defaultMaxOutputTokens, unboundedFloorNano, worstCaseNano } from './estimate.ts';
 import type { Lease } from './lease.ts';
 import { LeaseCalls, type LeaseCallsOptions, type Waiter } from './lease-calls.ts';
 
@@ -71,7 +71,7 @@ export class BudgetLeases {
     const leases = this.#leasesOf(limits, now);
     const standing = this.#stand(leases, raw, now);
     if (standing === Standing.Enough) return this.#hold(ctx, leases as readonly Lease[], raw, now);
-    if (standing === Standing.Spent) return this.#exceeded(store, limits);
+    if (standing === Standing.Spent) return this.#partialOrExceeded(ctx, store, limits, leases, raw, now);
     if (this.calls.down(now)) return this.#unavailable(ctx, limits);
     let resolve!: (d: Decision) => void;
     const decision = new Promise<Decision>((r) => {
@@ -242,9 +242,43 @@ export class BudgetLeases {
         w.rounds++;
         return true;
       }
-      this.#finish(w, this.#exceeded(w.store, w.limits));
+      this.#finish(w, this.#partialOrExceeded(w.ctx, w.store, w.limits, leases, w.raw, now));
     }
     return false;
+  }
+
+  /**
+   * The full worst case does not fit what is left. A request without an output bound is admitted holding what is left
+   * on its tightest lease when that still covers its floor (`unboundedFloorNano`); any other is `budget_exceeded`.
+   */
+  #partialOrExceeded(
+    ctx: RequestContext,
+    store: SnapshotStore,
+    limits: readonly LimitEntry[],
+    leases: readonly Lease[] | null,
+    raw: number,
+    now: number,
+  ): Decision {
+    const floor = leases === null ? 0 : unboundedFloorNano(ctx.bodyBytes, ctx.request!.body, ctx.modelEntry!.pico);
+    if (floor > 0) {
+      const held = this.#leftOn(leases as readonly Lease[], raw, now);
+      if (held >= floor) return this.#hold(ctx, leases as readonly Lease[], held, now);
+    }
+    return this.#exceeded(store, limits);
+  }
+
+  /** The most (provider nano-dollars, at most `raw`) every lease can still hold; 0 when one is unusable or empty. */
+  #leftOn(leases: readonly Lease[], raw: number, now: number): number {
+    const wallNow = this.#wallNow();
+    let left = raw;
+    for (const lease of leases) {
+      if (!lease.usable(now, wallNow, this.calls.maxAgeMs) || lease.balance <= 0) return 0;
+      const ppm = lease.costFactorPpm;
+      // The largest provider amount whose charge at this factor fits the balance.
+      const fits = ppm === 1_000_000 ? lease.balance : Math.floor((lease.balance * 1_000_000) / ppm);
+      if (fits < left) left = fits;
+    }
+    return left;
   }
 
   #timedOut(w: Waiter): void {

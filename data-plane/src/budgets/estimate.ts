@@ -27,3 +27,23 @@ export function worstCaseNano(
   const worst = costNano(bodyBytes, output, 0, pico);
   return Math.min(worst, maxNano);
 }
+
+/**
+ * Output tokens a request without an output bound (no max_completion_tokens or max_tokens) must still be able to pay
+ * for once its full worst case no longer fits what is left of a budget: it is then admitted holding what is left
+ * (at least this floor), so that the last few percent of a budget stay usable; what such a request spends beyond its
+ * hold is the overrun the invariant allows for requests max_tokens does not bound (schema/PROTOCOL.md).
+ */
+export const unboundedFloorOutputTokens = 256;
+
+/** The smallest hold of a request without an output bound (its input bytes and the floor, per choice); 0 when bounded. */
+export function unboundedFloorNano(
+  bodyBytes: number,
+  body: Readonly<Record<string, unknown>>,
+  pico: PicoPrices,
+): number {
+  if ((body.max_completion_tokens ?? body.max_tokens) != null) return 0;
+  const n = body.n;
+  const output = typeof n === 'number' && n > 1 ? unboundedFloorOutputTokens * n : unboundedFloorOutputTokens;
+  return Math.min(costNano(bodyBytes, output, 0, pico), maxNano);
+}
